@@ -1,0 +1,9 @@
+"""/api/v1/: the REST API of the mobile app, one include per app."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("shop.api.urls")),
+    path("", include("personalization.tracking.urls")),
+    path("", include("personalization.api.urls")),
+]

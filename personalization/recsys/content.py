@@ -1,0 +1,94 @@
+"""Product content features encoded as integer ids, so models can embed them.
+
+Each product may carry ``category``, ``brand``, ``price`` and ``title``; any of them may be
+missing. Categories and brands become vocabulary ids, prices a log-scale quantile band,
+titles a bag of hashed lower-case tokens (hashing keeps the vocabulary bounded and needs no
+stored token list). Id 0 always means "unknown".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zlib
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class ItemContent:
+    """Content ids per item index; row 0 is the padding item."""
+
+    category: np.ndarray  # [n_items + 1] int64
+    brand: np.ndarray  # [n_items + 1] int64
+    price_band: np.ndarray  # [n_items + 1] int64
+    title_offsets: np.ndarray  # [n_items + 1] int64, start of each item's tokens in title_tokens
+    title_tokens: np.ndarray  # [total_tokens] int64 hashed token ids in 1..n_title_buckets
+    n_categories: int
+    n_brands: int
+    n_price_bands: int
+    n_title_buckets: int
+
+
+def encode_item_features(
+    features: Mapping[Hashable, Mapping[str, Any]],
+    raw_item_ids: Sequence[Hashable],
+    *,
+    n_price_bands: int = 8,
+    n_title_buckets: int = 2**14,
+) -> ItemContent:
+    """Encode ``{raw_item_id: {"category", "brand", "price", "title"}}`` for items ``1..n``."""
+    rows = [features.get(raw, {}) for raw in raw_item_ids]
+    category = _vocabulary_ids([r.get("category") for r in rows])
+    brand = _vocabulary_ids([r.get("brand") for r in rows])
+    price_band = _price_bands([r.get("price") for r in rows], n_price_bands)
+    offsets = [0]
+    tokens: list[int] = []
+    for r in rows:
+        offsets.append(len(tokens))
+        tokens.extend(title_token_ids(str(r.get("title") or ""), n_title_buckets))
+    return ItemContent(
+        category=category,
+        brand=brand,
+        price_band=price_band,
+        title_offsets=np.asarray(offsets, dtype=np.int64),
+        title_tokens=np.asarray(tokens, dtype=np.int64),
+        n_categories=int(category.max(initial=0)),
+        n_brands=int(brand.max(initial=0)),
+        n_price_bands=n_price_bands,
+        n_title_buckets=n_title_buckets,
+    )
+
+
+def title_token_ids(title: str, n_buckets: int) -> list[int]:
+    """Hashed token ids in ``1..n_buckets``; crc32 is stable across processes, unlike hash()."""
+    return [zlib.crc32(tok.encode()) % n_buckets + 1 for tok in _TOKEN.findall(title.lower())]
+
+
+def _vocabulary_ids(values: list[Any]) -> np.ndarray:
+    known = sorted({str(v) for v in values if v is not None and str(v) != ""})
+    vocab = {v: i + 1 for i, v in enumerate(known)}
+    ids = [0] + [vocab.get(str(v), 0) if v is not None else 0 for v in values]
+    return np.asarray(ids, dtype=np.int64)
+
+
+def _price_bands(prices: list[Any], n_bands: int) -> np.ndarray:
+    logs = np.full(len(prices), np.nan)
+    for i, p in enumerate(prices):
+        try:
+            value = float(p)
+        except (TypeError, ValueError):
+            continue
+        if math.isfinite(value) and value > 0:
+            logs[i] = math.log(value)
+    bands = np.zeros(len(prices) + 1, dtype=np.int64)
+    known = ~np.isnan(logs)
+    if known.any():
+        edges = np.quantile(logs[known], np.linspace(0, 1, n_bands + 1)[1:-1])
+        bands[1:][known] = np.searchsorted(edges, logs[known], side="right") + 1
+    return bands

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class ShopConfig(AppConfig):
+    name = "shop"
+    verbose_name = "Shop"
+
+    def ready(self):
+        from shop import cart_session  # noqa: F401  (connects the login cart merge)

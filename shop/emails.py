@@ -1,0 +1,25 @@
+"""E-mails to customers (console backend by default)."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+
+from shop.models import Order
+
+logger = logging.getLogger(__name__)
+
+
+def send_order_confirmation(*, order_pk: int) -> None:
+    order = Order.objects.prefetch_related("lines").get(pk=order_pk)
+    context = {"order": order, "shop_name": settings.SHOP_NAME}
+    try:
+        send_mail(
+            subject=f"{settings.SHOP_NAME}: order {order.number} confirmed",
+            message=render_to_string("shop/email/order_confirmation.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[order.email],
+        )
+    except Exception:  # a mail outage must not undo a placed order
+        logger.exception("Could not send the confirmation of order %s", order.number)

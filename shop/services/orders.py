@@ -1,0 +1,237 @@
+"""Placing orders and moving them through their lifecycle.
+
+Stock rows are locked with select_for_update in primary-key order, so two
+checkouts that share products always lock in the same order and never deadlock;
+stock is decremented under the lock and can never go negative.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from shop.exceptions import (
+    EmptyCart,
+    IdempotencyConflict,
+    IllegalTransition,
+    InsufficientStock,
+    InvalidShippingMethod,
+    PaymentFailed,
+    ProductUnavailable,
+    StaleCart,
+)
+from shop.models import Cart, Order, OrderLine, OrderStatusChange, Payment, Product, ShippingMethod
+from shop.payments import get_provider
+from shop.pricing import compute_totals
+from shop.signals import order_placed, order_status_changed
+
+S = Order.Status
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    S.PENDING: {S.PAID, S.CANCELLED},
+    S.PAID: {S.SHIPPED, S.CANCELLED, S.REFUNDED},
+    S.SHIPPED: {S.DELIVERED, S.REFUNDED},
+    S.DELIVERED: {S.REFUNDED},
+    S.CANCELLED: set(),
+    S.REFUNDED: set(),
+}
+RESTOCKING = {S.CANCELLED, S.REFUNDED}
+
+
+@dataclass(frozen=True)
+class ShippingAddress:
+    name: str
+    line1: str
+    city: str
+    postcode: str
+    country: str = "US"
+    line2: str = ""
+    phone: str = ""
+
+
+def _new_order_number() -> str:
+    return secrets.token_hex(4).upper()
+
+
+def order_place(
+    *,
+    cart: Cart,
+    user,
+    email: str,
+    address: ShippingAddress,
+    shipping_method_code: str,
+    payment_method: str,
+    idempotency_key: str,
+    expected_total: Decimal | None = None,
+    card_number: str = "",
+    visitor_id: str = "",
+) -> Order:
+    """Turn a cart into an order, atomically; the same idempotency key returns the same order.
+
+    `expected_total` is the total the shopper confirmed; if the server's total differs
+    (a price changed, a line went out of stock) the order is refused as stale.
+    """
+    if not idempotency_key or len(idempotency_key) > 64:
+        raise ValueError("An idempotency key of 1 to 64 characters is required.")
+    existing = Order.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return _same_customer_or_conflict(existing, user)
+
+    provider = get_provider(payment_method)
+    shipping = ShippingMethod.objects.filter(code=shipping_method_code, is_active=True).first()
+    if shipping is None:
+        raise InvalidShippingMethod()
+
+    try:
+        with transaction.atomic():
+            order = _place_locked(
+                cart=cart,
+                user=user,
+                email=email,
+                address=address,
+                shipping=shipping,
+                provider=provider,
+                idempotency_key=idempotency_key,
+                expected_total=expected_total,
+                card_number=card_number,
+                visitor_id=visitor_id,
+            )
+    except IntegrityError:
+        # A concurrent submit with the same key won the race: give back its order.
+        existing = Order.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return _same_customer_or_conflict(existing, user)
+    transaction.on_commit(lambda: order_placed.send(sender=Order, order=order))
+    transaction.on_commit(lambda: _send_confirmation(order.pk))
+    return order
+
+
+def _same_customer_or_conflict(order: Order, user) -> Order:
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    if order.user_id != user_id:
+        raise IdempotencyConflict()
+    return order
+
+
+def _place_locked(*, cart, user, email, address, shipping, provider, idempotency_key, expected_total,
+                  card_number, visitor_id) -> Order:
+    lines = list(cart.lines.select_related("product").order_by("product_id"))
+    if not lines:
+        raise EmptyCart()
+    product_ids = [line.product_id for line in lines]
+    locked = {p.pk: p for p in Product.objects.select_for_update().filter(pk__in=product_ids).order_by("pk")}
+    for line in lines:
+        line.product = locked[line.product_id]
+        if not line.product.is_active:
+            raise ProductUnavailable(f"{line.product.name} is no longer sold; remove it from your cart.")
+        if line.quantity > line.product.stock:
+            left = line.product.stock
+            detail = "is out of stock" if left == 0 else f"has only {left} left"
+            raise InsufficientStock(f"{line.product.name} {detail}.")
+
+    totals = compute_totals(lines, shipping_method=shipping)
+    if expected_total is not None and totals.total != expected_total:
+        raise StaleCart()
+
+    is_user = user is not None and user.is_authenticated
+    order = Order.objects.create(
+        number=_new_order_number(),
+        user=user if is_user else None,
+        email=email,
+        idempotency_key=idempotency_key,
+        visitor_id=visitor_id,
+        shipping_name=address.name,
+        shipping_line1=address.line1,
+        shipping_line2=address.line2,
+        shipping_city=address.city,
+        shipping_postcode=address.postcode,
+        shipping_country=address.country,
+        shipping_phone=address.phone,
+        shipping_method=shipping,
+        shipping_method_name=shipping.name,
+        subtotal=totals.subtotal,
+        discount_total=totals.discount,
+        shipping_total=totals.shipping,
+        total=totals.total,
+        currency=settings.SHOP_CURRENCY,
+        payment_method=provider.code,
+    )
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            product=priced.product,
+            product_name=priced.product.name,
+            product_sku=priced.product.sku,
+            unit_price=priced.unit_price,
+            quantity=priced.quantity,
+            line_total=priced.line_total,
+        )
+        for priced in totals.lines
+    )
+    for line in lines:
+        # The F() update plus the PositiveIntegerField check constraint make negative stock impossible.
+        Product.objects.filter(pk=line.product_id).update(stock=F("stock") - line.quantity)
+
+    result = provider.charge(
+        amount=order.total, currency=order.currency, order_number=order.number, card_number=card_number
+    )
+    if result.declined_reason:
+        raise PaymentFailed(result.declined_reason)
+    Payment.objects.create(
+        order=order,
+        provider=provider.code,
+        amount=order.total,
+        reference=result.reference,
+        status=Payment.Status.CAPTURED if result.captured else Payment.Status.PENDING,
+    )
+    if result.captured:
+        _record_transition(order, S.PAID, by=None, note=f"Paid by {provider.name}")
+    cart.lines.all().delete()
+    return order
+
+
+def _record_transition(order: Order, to_status: str, *, by, note: str) -> None:
+    from_status = order.status
+    order.status = to_status
+    order.save(update_fields=["status", "updated_at"])
+    OrderStatusChange.objects.create(
+        order=order, from_status=from_status, to_status=to_status, changed_by=by, note=note[:200]
+    )
+
+
+def order_transition(*, order: Order, to_status: str, by=None, note: str = "") -> Order:
+    """Move an order to a new status; cancel and refund put the stock back."""
+    if to_status not in S.values:
+        raise IllegalTransition(f"Unknown status {to_status!r}.")
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        from_status = order.status
+        if to_status not in ALLOWED_TRANSITIONS[from_status]:
+            raise IllegalTransition(
+                f"An order that is {order.get_status_display().lower()} cannot become {S(to_status).label.lower()}."
+            )
+        if to_status in RESTOCKING:
+            lines = list(order.lines.exclude(product=None).order_by("product_id"))
+            list(Product.objects.select_for_update().filter(pk__in=[ln.product_id for ln in lines]).order_by("pk"))
+            for line in lines:
+                Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
+        if to_status == S.PAID:
+            order.payments.filter(status=Payment.Status.PENDING).update(status=Payment.Status.CAPTURED)
+        if to_status == S.REFUNDED:
+            order.payments.filter(status=Payment.Status.CAPTURED).update(status=Payment.Status.REFUNDED)
+        _record_transition(order, to_status, by=by, note=note)
+    transaction.on_commit(
+        lambda: order_status_changed.send(sender=Order, order=order, from_status=from_status, to_status=to_status)
+    )
+    return order
+
+
+def _send_confirmation(order_pk: int) -> None:
+    from shop.emails import send_order_confirmation
+
+    send_order_confirmation(order_pk=order_pk)
