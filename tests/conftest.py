@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from tests.factories import make_brand, make_category, make_product, make_user
 
@@ -6,6 +7,14 @@ from tests.factories import make_brand, make_category, make_product, make_user
 @pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    # With REDIS_URL the cache is a shared Redis: no test may see another's keys.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -31,3 +40,20 @@ def user(db):
 @pytest.fixture
 def other_user(db):
     return make_user(username="bob")
+
+
+@pytest.fixture
+def address():
+    from shop.services.orders import ShippingAddress
+
+    return ShippingAddress(name="Alice Doe", line1="1 Main Street", city="Springfield", postcode="12345")
+
+
+@pytest.fixture
+def shipping_methods(db):
+    """The flat-rate methods the data migration creates; transactional tests flush them, so recreate."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("shop.migrations.0002_shipping_methods").create_methods(apps, None)
