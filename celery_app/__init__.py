@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -12,5 +13,15 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.task_default_queue = "default"
 app.conf.task_queues = (Queue("default"), Queue("training"))
 app.conf.task_routes = {"personalization.tasks.train_recommender": {"queue": "training"}}
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    "retrain-recommender-nightly": {
+        "task": "personalization.tasks.train_recommender",
+        "schedule": crontab(hour=3, minute=15),
+        "kwargs": {"kind": "sasrec"},
+        "options": {"queue": "training"},
+    },
+    "refresh-popularity-and-covisitation": {
+        "task": "personalization.tasks.refresh_fast_models",
+        "schedule": 300.0,
+    },}
 app.autodiscover_tasks()

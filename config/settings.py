@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "shop",
     "personalization",
+    "personalization.tracking",
 ]
 
 MIDDLEWARE = [
@@ -59,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "personalization.tracking.middleware.VisitorIdMiddleware",
+    "personalization.tracking.middleware.TrackingMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -206,3 +209,22 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Tracking
+# Off by default; on, nothing is recorded (and no visitor cookie is issued) until the visitor accepts.
+PERSONALIZATION_REQUIRE_CONSENT = env_bool("PERSONALIZATION_REQUIRE_CONSENT", False)
+# Empty: events go straight to the database (embedded default). Set: a Redis list buffers them.
+TRACKING_REDIS_URL = os.environ.get("TRACKING_REDIS_URL", REDIS_URL)
+TRACKING_REDIS_PREFIX = os.environ.get("TRACKING_REDIS_PREFIX", "tracking:")
+TRACKING_RETENTION_DAYS = int(os.environ.get("TRACKING_RETENTION_DAYS", "365"))
+# More page views than this from one visitor (or address) in a minute is a bot.
+TRACKING_BOT_PAGE_VIEWS_PER_MINUTE = int(os.environ.get("TRACKING_BOT_PAGE_VIEWS_PER_MINUTE", "120"))
+TRACKING_FLUSH_BATCH_SIZE = int(os.environ.get("TRACKING_FLUSH_BATCH_SIZE", "5000"))
+TRACKING_VISITOR_COOKIE_AGE = 60 * 60 * 24 * 400  # seconds; browsers cap cookie lifetimes at 400 days
+
+# Recommendations
+RECSYS_DEVICE = os.environ.get("RECSYS_DEVICE", "auto")  # auto: cuda when the worker has one, else cpu
+RECSYS_EPOCHS = int(os.environ.get("RECSYS_EPOCHS", "60"))
+RECSYS_MAX_TRAIN_SECONDS = float(os.environ.get("RECSYS_MAX_TRAIN_SECONDS", "240"))
+# A challenger must beat the champion's NDCG@10 by this fraction on the same holdout to be promoted.
+RECSYS_PROMOTION_MARGIN = float(os.environ.get("RECSYS_PROMOTION_MARGIN", "0.01"))

@@ -1,0 +1,56 @@
+from django.contrib import admin, messages
+
+from personalization.models import ModelVersion
+from personalization.registry import model_version_promote, model_version_rollback
+
+
+@admin.register(ModelVersion)
+class ModelVersionAdmin(admin.ModelAdmin):
+    """The list of training runs: progress while training, metrics and the promotion decision after."""
+
+    list_display = ["pk", "kind", "status", "progress_display", "ndcg", "hr", "device", "duration_seconds",
+                    "created_at", "promoted_at"]
+    list_filter = ["kind", "status", "device"]
+    readonly_fields = [f.name for f in ModelVersion._meta.fields]
+    actions = ["promote", "rollback"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="Progress")
+    def progress_display(self, version):
+        p = version.progress or {}
+        if not p:
+            return ""
+        text = f"epoch {p.get('epoch')}/{p.get('of')} · loss {p.get('loss')}"
+        if "val_ndcg@10" in p:
+            text += f" · val NDCG@10 {p['val_ndcg@10']}"
+        return text
+
+    @admin.display(description="NDCG@10")
+    def ndcg(self, version):
+        value = (version.metrics or {}).get("NDCG@10")
+        return "" if value is None else f"{value:.4f}"
+
+    @admin.display(description="HR@10")
+    def hr(self, version):
+        value = (version.metrics or {}).get("HR@10")
+        return "" if value is None else f"{value:.4f}"
+
+    @admin.action(description="Promote to champion (serves pages)")
+    def promote(self, request, queryset):
+        for version in queryset:
+            try:
+                model_version_promote(version=version, reason=f"Promoted by {request.user} in the admin.")
+                self.message_user(request, f"{version} now serves pages.", messages.SUCCESS)
+            except ValueError as error:
+                self.message_user(request, str(error), messages.ERROR)
+
+    @admin.action(description="Roll back to the previous champion of this kind")
+    def rollback(self, request, queryset):
+        for kind in sorted(set(queryset.values_list("kind", flat=True))):
+            try:
+                restored = model_version_rollback(kind=kind)
+                self.message_user(request, f"Rolled back: {restored} serves pages.", messages.SUCCESS)
+            except ValueError as error:
+                self.message_user(request, str(error), messages.ERROR)

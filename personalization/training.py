@@ -1,0 +1,152 @@
+"""Train a recommender from the shop's own behaviour, register it, and promote it only if it wins.
+
+A run that fails or is killed leaves its version marked failed (or still training, for a
+killed worker) and never touches the champion that serves pages.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import asdict
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from personalization.models import ModelVersion
+from personalization.recsys.data import DataError, build_dataset
+from personalization.recsys.evaluation import evaluate, leave_last_out
+from personalization.recsys.models.base import Recommender, TorchRecommender
+from personalization.recsys.reindex import Reindexed
+from personalization.recsys.trainer import Trainer, TrainerConfig, resolve_device
+from personalization.registry import (
+    CorruptArtifact,
+    artifact_checksum,
+    champion,
+    load_model,
+    model_version_promote,
+)
+from personalization.training_data import interaction_rows, item_features
+
+logger = logging.getLogger(__name__)
+Status = ModelVersion.Status
+PRIMARY_METRIC = "NDCG@10"
+MIN_INTERACTIONS = 20
+
+ProgressHook = Callable[[dict], None]
+
+
+def _json_metrics(metrics: dict) -> dict:
+    return {key: round(float(value), 6) for key, value in metrics.items()}
+
+
+def model_version_train(
+    *,
+    kind: str = ModelVersion.Kind.SASREC,
+    epochs: int | None = None,
+    device: str | None = None,
+    seed: int = 0,
+    max_seconds: float | None = None,
+    task_id: str = "",
+    always_promote: bool = False,
+    on_progress: ProgressHook | None = None,
+) -> ModelVersion:
+    """Snapshot, train, evaluate on the time holdout, store, and promote if it beats the champion.
+
+    `always_promote` is for the frequent refresh of the cheap models (popularity, co-visitation),
+    where newer data is the point; the comparison is still recorded.
+    """
+    if kind not in ModelVersion.Kind.values:
+        raise ValueError(f"Unknown model kind {kind!r}; choose one of {', '.join(ModelVersion.Kind.values)}.")
+    model_class = Recommender.registry[kind]
+    device = device or settings.RECSYS_DEVICE
+    version = ModelVersion.objects.create(kind=kind, task_id=task_id, config={"device": device, "seed": seed})
+    started = time.perf_counter()
+    try:
+        dataset = build_dataset(interaction_rows(), item_features=item_features())
+        if dataset.stats.interactions < MIN_INTERACTIONS:
+            raise DataError(
+                f"Only {dataset.stats.interactions} interactions recorded; at least {MIN_INTERACTIONS} are needed."
+            )
+        split = leave_last_out(dataset)
+        model = model_class()
+        if isinstance(model, TorchRecommender):
+            trainer_config = TrainerConfig(
+                epochs=epochs or settings.RECSYS_EPOCHS,
+                device=device,
+                seed=seed,
+                max_seconds=max_seconds or settings.RECSYS_MAX_TRAIN_SECONDS,
+            )
+
+            def progress(epoch: int, loss: float, val: dict) -> None:
+                state = {"epoch": epoch, "of": trainer_config.epochs, "loss": round(loss, 5)}
+                if val:
+                    state["val_ndcg@10"] = round(float(val.get(PRIMARY_METRIC, 0.0)), 5)
+                version.progress = state
+                version.save(update_fields=["progress"])
+                if on_progress:
+                    on_progress(state)
+
+            model.fit(split.train, validation=split.validation, trainer=Trainer(trainer_config), progress=progress)
+            version.device = str(resolve_device(device))
+            version.config = {**version.config, "model": asdict(model.config), "trainer": asdict(trainer_config)}
+        else:
+            model.fit(split.train)
+            version.device = "cpu"
+            version.config = {**version.config, "model": asdict(model.config)}
+        popularity = split.train.item_counts()
+        result = evaluate(model, split.test, item_popularity=popularity)
+        version.metrics = _json_metrics(result.metrics)
+        version.snapshot = dataset.stats.as_dict()
+        _compare_with_champion(version, kind=kind, test=split.test, item_index=dataset.item_index,
+                               popularity=popularity)
+        if not isinstance(model, TorchRecommender):
+            model = model_class(model.config).fit(dataset)  # cheap models serve from all the data
+        blob = model.to_bytes()
+        version.checksum = artifact_checksum(blob)
+        version.artifact.save(f"{kind}-v{version.pk}.pt", ContentFile(blob), save=False)
+        version.duration_seconds = round(time.perf_counter() - started, 3)
+        version.finished_at = timezone.now()
+        version.status = Status.CANDIDATE
+        version.save()
+    except Exception as error:
+        version.status = Status.FAILED
+        version.error = f"{error}\n\n{traceback.format_exc()}"[:20000]
+        version.duration_seconds = round(time.perf_counter() - started, 3)
+        version.finished_at = timezone.now()
+        version.save(update_fields=["status", "error", "duration_seconds", "finished_at"])
+        logger.warning("Training %s v%s failed: %s", kind, version.pk, error)
+        raise
+    if always_promote and not version.decision.startswith("Promoted"):
+        version.decision = f"Promoted: scheduled refresh. {version.decision}"[:300]
+        version.save(update_fields=["decision"])
+    if version.decision.startswith("Promoted"):
+        model_version_promote(version=version)
+    return version
+
+
+def _compare_with_champion(version: ModelVersion, *, kind, test, item_index, popularity) -> None:
+    """Decide on the same holdout: the champion is scored over the challenger's catalog."""
+    current = champion(kind)
+    score = version.metrics.get(PRIMARY_METRIC, 0.0)
+    if current is None:
+        version.decision = f"Promoted: no {kind} champion yet."
+        return
+    try:
+        incumbent = Reindexed(load_model(current), item_index)
+    except CorruptArtifact as error:
+        version.decision = f"Promoted: the champion could not be loaded ({error})."
+        return
+    version.champion_metrics = _json_metrics(evaluate(incumbent, test, item_popularity=popularity).metrics)
+    best = version.champion_metrics.get(PRIMARY_METRIC, 0.0)
+    margin = settings.RECSYS_PROMOTION_MARGIN
+    if score > best * (1 + margin) or (best == 0 and score > 0):
+        version.decision = f"Promoted: {PRIMARY_METRIC} {score:.4f} beats champion v{current.pk} ({best:.4f})."
+    else:
+        version.decision = (
+            f"Kept champion v{current.pk}: {PRIMARY_METRIC} {score:.4f} vs {best:.4f} "
+            f"(needs +{margin:.0%})."
+        )

@@ -1,0 +1,56 @@
+"""The training snapshot: behaviour events and product content, exported from the database for recsys.
+
+Each row's unit is the user when the event is linked to one (directly, or through a
+visitor id the user signed in with), the visitor otherwise, so anonymous history
+before sign-in trains the same sequence as what follows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from personalization.tracking.models import Event, VisitorLink
+from shop.models import Product
+
+# Which behaviour counts as an interaction, and under which recsys event type.
+INTERACTION_TYPES = {
+    Event.Type.PRODUCT_VIEW: "view",
+    Event.Type.LIST_CLICK: "view",
+    Event.Type.ADD_TO_CART: "add_to_cart",
+    Event.Type.PURCHASE: "purchase",
+}
+
+
+def interaction_rows(*, since=None) -> Iterator[tuple[str, int, float, str]]:
+    """(unit, product id, epoch seconds, event type), streamed in database order."""
+    links = dict(VisitorLink.objects.values_list("visitor_id", "user_id"))
+    events = Event.objects.filter(type__in=list(INTERACTION_TYPES), product__isnull=False)
+    if since is not None:
+        events = events.filter(timestamp__gte=since)
+    fields = ("user_id", "visitor_id", "product_id", "timestamp", "type")
+    for user_id, visitor_id, product_id, timestamp, event_type in events.values_list(*fields).order_by().iterator(
+        chunk_size=5000
+    ):
+        user_id = user_id or links.get(visitor_id)
+        unit = f"u:{user_id}" if user_id else f"v:{visitor_id}"
+        yield unit, product_id, timestamp.timestamp(), INTERACTION_TYPES[event_type]
+
+
+def order_rows() -> Iterator[tuple[str, int, float, str]]:
+    """Purchases from order lines: the basket is one 'session' for frequently-bought-together."""
+    from shop.models import OrderLine
+
+    lines = OrderLine.objects.filter(product__isnull=False).exclude(order__status__in=["cancelled"])
+    for order_id, product_id, created in lines.values_list("order_id", "product_id", "order__created_at").order_by(
+        "order_id", "pk"
+    ):
+        yield f"o:{order_id}", product_id, created.timestamp(), "purchase"
+
+
+def item_features() -> dict[int, dict]:
+    """Content of every active product, so products nobody interacted with still get a vector."""
+    rows = Product.objects.filter(is_active=True).values_list("pk", "category_id", "brand_id", "price", "name")
+    return {
+        pk: {"category": category_id, "brand": brand_id, "price": float(price), "title": name}
+        for pk, category_id, brand_id, price, name in rows
+    }

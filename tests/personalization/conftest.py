@@ -1,0 +1,45 @@
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from personalization.tracking.models import Event
+from tests.factories import make_brand, make_category, make_product
+
+
+def record_views(sequences: dict[str, list], *, start=None, event_type=Event.Type.PRODUCT_VIEW) -> None:
+    """Store product views: {visitor id: [product, ...]} in that order, one minute apart."""
+    start = start or timezone.now() - timedelta(days=3)
+    events = []
+    for n, (visitor_id, products) in enumerate(sequences.items()):
+        for position, product in enumerate(products):
+            moment = start + timedelta(hours=n, minutes=position)
+            events.append(
+                Event(uuid=uuid.uuid4(), type=event_type, timestamp=moment, recorded_at=moment,
+                      visitor_id=visitor_id, product=product, path=f"/p/{product.slug}/")
+            )
+    Event.objects.bulk_create(events)
+
+
+@pytest.fixture
+def catalog(db):
+    """Two categories of six products each, two brands."""
+    cameras, shoes = make_category(name="Cameras"), make_category(name="Shoes")
+    lumix, aurora = make_brand(name="Lumix"), make_brand(name="Aurora")
+    return {
+        "cameras": [make_product(name=f"Camera {i}", category=cameras, brand=lumix, price=300 + i) for i in range(6)],
+        "shoes": [make_product(name=f"Shoe {i}", category=shoes, brand=aurora, price=60 + i) for i in range(6)],
+    }
+
+
+@pytest.fixture
+def behaviour(catalog):
+    """Forty visitors: half browse cameras in order, half shoes; the next item is predictable."""
+    sequences = {}
+    for n in range(40):
+        products = catalog["cameras"] if n % 2 == 0 else catalog["shoes"]
+        offset = n % 3
+        sequences[f"visitor-{n}"] = products[offset:] + products[:offset]
+    record_views(sequences)
+    return sequences

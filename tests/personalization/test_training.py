@@ -1,0 +1,99 @@
+import pytest
+from django.core.cache import cache
+
+from personalization.models import ModelVersion
+from personalization.recsys.data import DataError
+from personalization.registry import (
+    CorruptArtifact,
+    champion,
+    champion_cache_key,
+    load_model,
+    model_version_promote,
+    model_version_rollback,
+)
+from personalization.tasks import train_recommender
+from personalization.training import model_version_train
+
+Status = ModelVersion.Status
+pytestmark = pytest.mark.django_db
+
+
+def test_too_little_behaviour_is_a_clear_failure_and_keeps_nothing_serving(catalog):
+    with pytest.raises(DataError, match="interactions recorded"):
+        model_version_train(kind="popularity")
+    version = ModelVersion.objects.get()
+    assert version.status == Status.FAILED
+    assert "interactions recorded" in version.error
+    assert champion("popularity") is None
+
+
+def test_first_version_is_registered_with_metrics_and_promoted(behaviour, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        version = model_version_train(kind="popularity")
+    assert version.status == Status.CHAMPION
+    assert version.checksum and version.artifact.name.endswith(".pt")
+    assert {"HR@10", "NDCG@10", "MRR", "Recall@20"} <= set(version.metrics)
+    assert version.snapshot["users"] == 40
+    assert version.decision.startswith("Promoted")
+    assert cache.get(champion_cache_key("popularity")) == version.pk
+
+
+def test_sasrec_learns_the_sequences_and_beats_popularity(behaviour):
+    popularity = model_version_train(kind="popularity")
+    sasrec = model_version_train(kind="sasrec", epochs=30)
+    assert sasrec.device == "cpu"
+    assert sasrec.progress["epoch"] >= 1
+    assert sasrec.metrics["HR@10"] > popularity.metrics["HR@10"]
+    assert sasrec.metrics["NDCG@10"] > 0.3, sasrec.metrics
+
+
+def test_a_challenger_that_is_not_better_stays_a_candidate(behaviour):
+    first = model_version_train(kind="popularity")
+    second = model_version_train(kind="popularity")
+    second.refresh_from_db()
+    assert second.status == Status.CANDIDATE
+    assert second.champion_metrics["NDCG@10"] == pytest.approx(first.metrics["NDCG@10"])
+    assert second.decision.startswith("Kept champion")
+    assert champion("popularity") == first
+
+
+def test_scheduled_refresh_always_promotes(behaviour):
+    first = model_version_train(kind="popularity")
+    second = model_version_train(kind="popularity", always_promote=True)
+    first.refresh_from_db()
+    assert (first.status, second.status) == (Status.RETIRED, Status.CHAMPION)
+
+
+def test_promote_and_roll_back(behaviour):
+    first = model_version_train(kind="covisit")
+    second = model_version_train(kind="covisit")
+    model_version_promote(version=second)
+    assert champion("covisit") == second
+    restored = model_version_rollback(kind="covisit")
+    assert restored == first
+    second.refresh_from_db()
+    assert second.status == Status.RETIRED
+    with pytest.raises(ValueError, match="cannot serve"):
+        model_version_promote(version=ModelVersion.objects.create(kind="covisit", status=Status.FAILED))
+
+
+def test_a_corrupted_artifact_is_refused(behaviour):
+    version = model_version_train(kind="popularity")
+    with open(version.artifact.path, "r+b") as fh:
+        fh.seek(40)
+        fh.write(b"corrupt!")
+    with pytest.raises(CorruptArtifact):
+        load_model(version)
+
+
+def test_the_task_runs_end_to_end_in_eager_mode(behaviour, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    from celery_app import app
+
+    app.conf.task_always_eager = True
+    try:
+        result = train_recommender.delay(kind="covisit").get()
+    finally:
+        app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+    assert result["status"] == Status.CHAMPION
+    assert ModelVersion.objects.get(pk=result["version"]).kind == "covisit"
