@@ -23,5 +23,16 @@ app.conf.beat_schedule = {
     "refresh-popularity-and-covisitation": {
         "task": "personalization.tasks.refresh_fast_models",
         "schedule": 300.0,
-    },}
+    },
+    # Drains the tracking buffer in Redis; `expires` keeps runs from piling up while no worker is there.
+    "tracking-flush-events": {
+        "task": "personalization.tracking.tasks.flush_events",
+        "schedule": 5.0,
+        "options": {"expires": 10},
+    },
+    "tracking-purge-expired-events": {
+        "task": "personalization.tracking.tasks.purge_expired_events",
+        "schedule": crontab(hour=3, minute=45),
+    },
+}
 app.autodiscover_tasks()

@@ -1,0 +1,83 @@
+"""Events seen while a request runs: collected on the request, written once after the response.
+
+The shop's signals (cart_changed, order_placed) carry no request, so the tracking
+middleware publishes the current request in a context variable for the receivers.
+Writing happens when the response is closed, after the body has gone out, so a
+slow database or Redis never delays the page.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import uuid
+from urllib.parse import urlsplit
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from personalization.tracking.identity import request_user_id
+from personalization.tracking.schema import TrackedEvent
+
+logger = logging.getLogger(__name__)
+
+current_request: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar(
+    "tracking_current_request", default=None
+)
+
+MAX_PATH = 500
+
+
+def clean_referrer(value: str) -> str:
+    """Scheme, host and path only: another site's query string may hold the shopper's personal data."""
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if not parts.scheme or not parts.netloc:
+        return ""
+    return f"{parts.scheme}://{parts.netloc}{parts.path}"[:MAX_PATH]
+
+
+def event_from_request(
+    request: HttpRequest,
+    *,
+    type: str,
+    product_id: int | None = None,
+    context: dict | None = None,
+    value=None,
+    event_uuid: str | None = None,
+) -> TrackedEvent:
+    now = timezone.now()
+    session = getattr(request, "session", None)
+    return TrackedEvent(
+        uuid=event_uuid or str(uuid.uuid4()),
+        type=type,
+        timestamp=now,
+        recorded_at=now,
+        visitor_id=getattr(request, "visitor_id", None) or "",
+        user_id=request_user_id(request),
+        session_key=(session.session_key or "") if session is not None else "",
+        product_id=product_id,
+        path=request.path[:MAX_PATH],
+        referrer=clean_referrer(request.META.get("HTTP_REFERER", "")),
+        context=context or {},
+        value=value,
+    )
+
+
+def recording_allowed(request: HttpRequest) -> bool:
+    decision = getattr(request, "tracking", None)
+    return bool(decision)
+
+
+def defer(request: HttpRequest, event: TrackedEvent) -> None:
+    request._tracking_pending.append(event)
+
+
+def write_pending(events: list[TrackedEvent]) -> None:
+    from personalization.tracking.services import events_record
+
+    try:
+        events_record(events=events)
+    except Exception:  # the page is already sent; losing its events must not raise into the server
+        logger.exception("Could not record %d tracking events.", len(events))

@@ -1,0 +1,135 @@
+"""Two middleware, after AuthenticationMiddleware:
+
+VisitorIdMiddleware gives every visitor a first-party id (request.visitor_id);
+TrackingMiddleware decides whether the request may be recorded (request.tracking)
+and records page views, product views, searches and checkout starts server-side,
+plus whatever the shop's signals report while the view runs.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from personalization.tracking.capture import current_request, event_from_request, write_pending
+from personalization.tracking.identity import (
+    VISITOR_COOKIE,
+    VISITOR_HEADER,
+    new_visitor_id,
+    set_visitor_cookie,
+    visitor_id_from_request,
+)
+from personalization.tracking.models import Event
+from personalization.tracking.policy import Decision, consent_missing, decide, too_many_page_views
+
+EXCLUDED = Decision(False, "excluded")
+PAGE_METHODS = {"GET", "HEAD"}
+MAX_QUERY = 200
+
+
+def _untracked_prefixes() -> tuple[str, ...]:
+    return (
+        "/" + settings.STATIC_URL.lstrip("/"),
+        "/" + settings.MEDIA_URL.lstrip("/"),
+        "/admin/",
+        "/healthz",
+        "/favicon.ico",
+        "/robots.txt",
+    )
+
+
+class VisitorIdMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.untracked = _untracked_prefixes()
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        visitor_id = visitor_id_from_request(request)
+        request.visitor_id = visitor_id
+        if request.path.startswith(self.untracked):
+            return self.get_response(request)
+        # No id without consent where consent is required; an app that sent a bad header gets none either.
+        issue = visitor_id is None and VISITOR_HEADER not in request.META and not consent_missing(request)
+        if issue:
+            visitor_id = request.visitor_id = new_visitor_id()
+        response = self.get_response(request)
+        if getattr(request, "_tracking_rotate_visitor", False):
+            # Signed out: the next person on this browser must not inherit the previous user's history.
+            set_visitor_cookie(response, new_visitor_id())
+        elif issue:
+            set_visitor_cookie(response, visitor_id)
+            from personalization.tracking.services import visitor_link_create
+
+            visitor_link_create(user=getattr(request, "user", None), visitor_id=visitor_id)
+        elif VISITOR_COOKIE in request.COOKIES and consent_missing(request):
+            response.delete_cookie(VISITOR_COOKIE, samesite="Lax")
+        return response
+
+
+class TrackingMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.untracked = _untracked_prefixes()
+        self.no_page_views = self.untracked + ("/api/",)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(self.untracked):
+            request.tracking = EXCLUDED
+            return self.get_response(request)
+        request.tracking = decide(request)
+        request._tracking_pending = []
+        token = current_request.set(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            current_request.reset(token)
+        is_page_view = request.tracking and self._is_page_view(request, response)
+        if is_page_view or request._tracking_pending:
+            # Django runs resource closers after the body has been sent, before request_finished.
+            response._resource_closers.append(lambda: self._record(request, is_page_view))
+        return response
+
+    def _is_page_view(self, request: HttpRequest, response: HttpResponse) -> bool:
+        return (
+            request.method in PAGE_METHODS
+            and response.status_code == 200
+            and request.resolver_match is not None
+            and not request.path.startswith(self.no_page_views)
+            and response.get("Content-Type", "").startswith("text/html")
+        )
+
+    def _record(self, request: HttpRequest, is_page_view: bool) -> None:
+        events = list(request._tracking_pending)
+        if is_page_view and not too_many_page_views(request, visitor_id=request.visitor_id):
+            events.insert(0, page_event(request))
+        if events:
+            write_pending(events)
+
+
+def page_event(request: HttpRequest):
+    """One event per page: a product view, a search, a checkout start, or a plain page view."""
+    match = request.resolver_match
+    route = match.view_name
+    if route == "shop:product":
+        product_id = tracked_product_id(request)
+        if product_id is not None:
+            return event_from_request(request, type=Event.Type.PRODUCT_VIEW, product_id=product_id)
+    if route == "shop:search":
+        query = (request.GET.get("q") or request.GET.get("query") or "")[:MAX_QUERY]
+        count = getattr(request, "search_result_count", None)
+        return event_from_request(request, type=Event.Type.SEARCH, context={"query": query, "result_count": count})
+    if route == "shop:checkout":
+        return event_from_request(request, type=Event.Type.CHECKOUT_START)
+    return event_from_request(request, type=Event.Type.PAGE_VIEW, context={"route": route})
+
+
+def tracked_product_id(request: HttpRequest) -> int | None:
+    """The product of a product page: set by the view, or looked up by slug once per request."""
+    if not hasattr(request, "tracked_product_id"):
+        from shop.models import Product
+
+        slug = (request.resolver_match.kwargs if request.resolver_match else {}).get("slug")
+        request.tracked_product_id = (
+            Product.objects.filter(slug=slug).values_list("pk", flat=True).first() if slug else None
+        )
+    return request.tracked_product_id

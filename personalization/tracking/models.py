@@ -1,0 +1,82 @@
+"""What shoppers did (Event), which visitor ids belong to which user (VisitorLink), and who opted out."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Event(models.Model):
+    class Type(models.TextChoices):
+        PAGE_VIEW = "page_view", "Page view"
+        PRODUCT_VIEW = "product_view", "Product view"
+        SEARCH = "search", "Search"
+        ADD_TO_CART = "add_to_cart", "Add to cart"
+        REMOVE_FROM_CART = "remove_from_cart", "Remove from cart"
+        CHECKOUT_START = "checkout_start", "Checkout start"
+        PURCHASE = "purchase", "Purchase"
+        LIST_IMPRESSION = "list_impression", "List impression"
+        LIST_CLICK = "list_click", "List click"
+        DWELL = "dwell", "Dwell"
+        SCROLL = "scroll", "Scroll"
+        AD_IMPRESSION = "ad_impression", "Ad impression"
+        AD_CLICK = "ad_click", "Ad click"
+        COUPON_SHOWN = "coupon_shown", "Coupon shown"
+        COUPON_APPLIED = "coupon_applied", "Coupon applied"
+        COUPON_REDEEMED = "coupon_redeemed", "Coupon redeemed"
+
+    # Sent by the client; a retried batch carries the same ids, so it is stored once.
+    uuid = models.UUIDField(unique=True)
+    type = models.CharField(max_length=32, choices=Type.choices)
+    timestamp = models.DateTimeField(help_text="When it happened, by the clock of whoever saw it.")
+    recorded_at = models.DateTimeField(help_text="When the server accepted it.")
+    visitor_id = models.CharField(max_length=64, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.CASCADE
+    )
+    session_key = models.CharField(max_length=40, blank=True)
+    product = models.ForeignKey("shop.Product", null=True, blank=True, related_name="+", on_delete=models.SET_NULL)
+    path = models.CharField(max_length=500, blank=True)
+    referrer = models.CharField(max_length=500, blank=True)
+    # Small and flat: list_id, position, variant, query, result_count, seconds, depth, order_number...
+    context = models.JSONField(default=dict, blank=True)
+    value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True, help_text="Money.")
+
+    class Meta:
+        ordering = ["-timestamp", "-pk"]
+        indexes = [
+            models.Index(fields=["visitor_id", "timestamp"], name="tracking_event_visitor_ts"),
+            models.Index(fields=["user", "timestamp"], name="tracking_event_user_ts"),
+            models.Index(fields=["type", "timestamp"], name="tracking_event_type_ts"),
+            # Retention deletes by age across all types.
+            models.Index(fields=["timestamp"], name="tracking_event_ts"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} by {self.user_id or self.visitor_id} at {self.timestamp:%Y-%m-%d %H:%M:%S}"
+
+
+class VisitorLink(models.Model):
+    """A visitor id seen signed in as a user: its anonymous history belongs to that user."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="visitor_links", on_delete=models.CASCADE)
+    visitor_id = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "visitor_id"], name="one_link_per_user_visitor")]
+
+    def __str__(self) -> str:
+        return f"{self.visitor_id} -> {self.user}"
+
+
+class PersonalizationPreference(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, related_name="personalization_preference", on_delete=models.CASCADE
+    )
+    enabled = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: personalization {'on' if self.enabled else 'off'}"

@@ -1,0 +1,92 @@
+"""Signal receivers: link visitors at login, rotate them at logout, record cart changes and purchases."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.core.signals import setting_changed
+from django.db import transaction
+from django.dispatch import receiver
+
+from personalization.tracking import buffer
+from personalization.tracking.capture import (
+    current_request,
+    defer,
+    event_from_request,
+    recording_allowed,
+    write_pending,
+)
+from personalization.tracking.models import Event
+from personalization.tracking.policy import user_enabled_personalization
+from personalization.tracking.schema import TrackedEvent
+from personalization.tracking.services import visitor_link_create
+from shop.signals import cart_changed, order_placed
+
+# Purchase event ids derive from the order line, so a repeated signal stores nothing twice.
+PURCHASE_NAMESPACE = uuid.UUID("6f1c2a4e-3d0b-4c55-9a7e-2b8f0d1e9c30")
+
+
+@receiver(user_logged_in, dispatch_uid="tracking_link_visitor_at_login")
+def link_visitor_at_login(sender, request, user, **kwargs):
+    visitor_id = getattr(request, "visitor_id", None) if request is not None else None
+    if visitor_id:
+        visitor_link_create(user=user, visitor_id=visitor_id)
+
+
+@receiver(user_logged_out, dispatch_uid="tracking_rotate_visitor_at_logout")
+def rotate_visitor_at_logout(sender, request, user, **kwargs):
+    if request is not None:
+        request._tracking_rotate_visitor = True
+
+
+@receiver(cart_changed, dispatch_uid="tracking_record_cart_change")
+def record_cart_change(sender, cart, product, quantity_delta, **kwargs):
+    request = current_request.get()
+    if request is None or not recording_allowed(request) or not quantity_delta:
+        return
+    event = event_from_request(
+        request,
+        type=Event.Type.ADD_TO_CART if quantity_delta > 0 else Event.Type.REMOVE_FROM_CART,
+        product_id=product.pk,
+        context={"quantity": abs(quantity_delta)},
+    )
+    transaction.on_commit(lambda: defer(request, event))
+
+
+@receiver(order_placed, dispatch_uid="tracking_record_purchase")
+def record_purchase(sender, order, **kwargs):
+    request = current_request.get()
+    if request is not None and not recording_allowed(request):
+        return
+    if request is None and order.user_id is not None and not user_enabled_personalization(order.user_id):
+        return
+    request_visitor = getattr(request, "visitor_id", None) if request is not None else None
+    session = getattr(request, "session", None) if request is not None else None
+    events = [
+        TrackedEvent(
+            uuid=str(uuid.uuid5(PURCHASE_NAMESPACE, f"{order.number}:{line.pk}")),
+            type=Event.Type.PURCHASE,
+            timestamp=order.created_at,
+            recorded_at=order.created_at,
+            visitor_id=order.visitor_id or request_visitor or "",
+            user_id=order.user_id,
+            session_key=(session.session_key or "") if session is not None else "",
+            product_id=line.product_id,
+            path=request.path[:500] if request is not None else "",
+            context={"order_number": order.number, "quantity": line.quantity, "currency": order.currency},
+            value=line.line_total,
+        )
+        for line in order.lines.all()
+    ]
+    if request is not None:
+        for event in events:
+            defer(request, event)
+    else:
+        write_pending(events)
+
+
+@receiver(setting_changed, dispatch_uid="tracking_reset_redis_clients")
+def reset_redis_clients(sender, setting, **kwargs):
+    if setting.startswith("TRACKING_REDIS"):
+        buffer.reset_clients()

@@ -1,0 +1,202 @@
+"""Every write of the tracking app: recording events, flushing the buffer, links, preferences, deletion."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from personalization.tracking import buffer
+from personalization.tracking.models import Event, PersonalizationPreference, VisitorLink
+from personalization.tracking.policy import preference_cache_key
+from personalization.tracking.schema import TrackedEvent
+from personalization.tracking.selectors import events_of_owner, visitor_ids_for_user
+
+logger = logging.getLogger(__name__)
+
+ROW_BATCH_SIZE = 1000
+PURGE_CHUNK = 10_000
+
+
+def events_record(*, events: Sequence[TrackedEvent]) -> None:
+    """Buffer the events in Redis when there is one; otherwise, or when it is down, store them now."""
+    if not events:
+        return
+    if buffer.is_configured():
+        try:
+            buffer.push(events)
+            return
+        except buffer.BufferUnavailable as exc:
+            logger.warning("Tracking buffer unavailable (%s); writing %d events to the database.", exc, len(events))
+    event_rows_write(events=events)
+
+
+def event_rows_write(*, events: Sequence[TrackedEvent]) -> int:
+    """Insert events once each (the UUID is unique), dropping references to rows deleted meanwhile."""
+    from django.contrib.auth import get_user_model
+
+    from shop.models import Product
+
+    product_ids = {e.product_id for e in events if e.product_id is not None}
+    user_ids = {e.user_id for e in events if e.user_id is not None}
+    live_products = (
+        set(Product.objects.filter(pk__in=product_ids).values_list("pk", flat=True)) if product_ids else set()
+    )
+    live_users = (
+        set(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", flat=True)) if user_ids else set()
+    )
+    rows = []
+    for event in events:
+        row = event.to_row()
+        if row.product_id is not None and row.product_id not in live_products:
+            row.product_id = None
+        if row.user_id is not None and row.user_id not in live_users:
+            continue  # the account was deleted, and its history with it
+        rows.append(row)
+    Event.objects.bulk_create(rows, batch_size=ROW_BATCH_SIZE, ignore_conflicts=True)
+    return len(rows)
+
+
+def events_flush(*, max_batches: int = 50, fail_after_move=None) -> int:
+    """Move batches from the Redis buffer into the database; returns how many events were read.
+
+    Each batch is moved aside first and deleted from Redis only after its rows are
+    committed: a crash leaves it in the processing list for the next run, and the
+    unique UUID makes that rerun harmless. `fail_after_move` is a test hook.
+    """
+    if not buffer.is_configured():
+        return 0
+    flushed = 0
+    try:
+        with buffer.flush_lock() as taken:
+            if not taken:
+                return 0
+            for _ in range(max_batches):
+                raw_batch = buffer.processing_batch()
+                if not raw_batch:
+                    break
+                if fail_after_move is not None:
+                    fail_after_move()
+                events = [TrackedEvent.from_json(raw) for raw in raw_batch]
+                with transaction.atomic():
+                    event_rows_write(events=events)
+                buffer.acknowledge_batch()
+                flushed += len(raw_batch)
+    except buffer.BufferUnavailable as exc:
+        logger.warning("Tracking flush skipped: Redis unavailable (%s).", exc)
+    return flushed
+
+
+def visitor_link_create(*, user, visitor_id: str) -> None:
+    """Remember that this visitor signed in as this user (idempotent, cached so it costs a query once)."""
+    if not visitor_id or user is None or not user.is_authenticated:
+        return
+    marker = f"tracking:linked:{user.pk}:{visitor_id}"
+    if cache.get(marker):
+        return
+    VisitorLink.objects.get_or_create(user=user, visitor_id=visitor_id)
+    cache.set(marker, True, 60 * 60 * 24)
+
+
+def personalization_set(*, user, enabled: bool) -> PersonalizationPreference:
+    preference, _ = PersonalizationPreference.objects.update_or_create(user=user, defaults={"enabled": enabled})
+    cache.delete(preference_cache_key(user.pk))
+    return preference
+
+
+def behaviour_data_export(*, user=None, visitor_id: str | None = None) -> dict:
+    """Everything recorded about this shopper, stored or still waiting in the buffer, as plain JSON data."""
+    visitor_ids = _owner_visitor_ids(user=user, visitor_id=visitor_id)
+    user_id = user.pk if user is not None else None
+    rows = [_row_as_dict(e) for e in events_of_owner(user=user, visitor_id=visitor_id).order_by("timestamp", "pk")]
+    stored = {row["uuid"] for row in rows}
+    if buffer.is_configured():
+        try:
+            waiting = buffer.pending_for(visitor_ids=visitor_ids, user_id=user_id)
+        except buffer.BufferUnavailable:
+            waiting = []
+        rows.extend(_tracked_as_dict(e) for e in waiting if e.uuid not in stored)
+    links = []
+    if user is not None:
+        links = [
+            {"visitor_id": link.visitor_id, "created_at": link.created_at.isoformat()}
+            for link in VisitorLink.objects.filter(user=user).order_by("created_at")
+        ]
+    return {"generated_at": timezone.now().isoformat(), "visitor_links": links, "events": rows}
+
+
+def behaviour_data_delete(*, user=None, visitor_id: str | None = None) -> int:
+    """Delete the shopper's events and links in the database and in the Redis buffers; returns events deleted.
+
+    The flush lock is held meanwhile, so a flush cannot write back a batch it had already read.
+    """
+    visitor_ids = _owner_visitor_ids(user=user, visitor_id=visitor_id)
+    user_id = user.pk if user is not None else None
+    if not buffer.is_configured():
+        return _delete_rows(user=user, visitor_id=visitor_id)
+    with buffer.flush_lock(wait_seconds=10) as taken:
+        if not taken:
+            raise buffer.BufferUnavailable("Could not take the flush lock to delete buffered events.")
+        removed = buffer.remove_for(visitor_ids=visitor_ids, user_id=user_id)
+        return _delete_rows(user=user, visitor_id=visitor_id) + removed
+
+
+def _delete_rows(*, user, visitor_id: str | None) -> int:
+    with transaction.atomic():
+        deleted, _ = events_of_owner(user=user, visitor_id=visitor_id).delete()
+        if user is not None:
+            VisitorLink.objects.filter(user=user).delete()
+    return deleted
+
+
+def events_purge_expired(*, days: int | None = None) -> int:
+    """Delete events older than the retention period, in chunks so no single statement locks for long."""
+    days = settings.TRACKING_RETENTION_DAYS if days is None else days
+    cutoff = timezone.now() - timedelta(days=days)
+    total = 0
+    while True:
+        ids = list(Event.objects.filter(timestamp__lt=cutoff).values_list("pk", flat=True)[:PURGE_CHUNK])
+        if not ids:
+            return total
+        deleted, _ = Event.objects.filter(pk__in=ids).delete()
+        total += deleted
+
+
+def _owner_visitor_ids(*, user, visitor_id: str | None) -> list[str]:
+    ids = visitor_ids_for_user(user=user) if user is not None else []
+    if visitor_id and visitor_id not in ids:
+        ids.append(visitor_id)
+    return ids
+
+
+def _row_as_dict(event: Event) -> dict:
+    return {
+        "uuid": str(event.uuid),
+        "type": event.type,
+        "timestamp": event.timestamp.isoformat(),
+        "visitor_id": event.visitor_id,
+        "product_id": event.product_id,
+        "path": event.path,
+        "referrer": event.referrer,
+        "context": event.context,
+        "value": None if event.value is None else str(event.value),
+    }
+
+
+def _tracked_as_dict(event: TrackedEvent) -> dict:
+    return {
+        "uuid": event.uuid,
+        "type": event.type,
+        "timestamp": event.timestamp.isoformat(),
+        "visitor_id": event.visitor_id,
+        "product_id": event.product_id,
+        "path": event.path,
+        "referrer": event.referrer,
+        "context": event.context,
+        "value": None if event.value is None else str(event.value),
+    }
