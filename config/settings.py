@@ -166,33 +166,44 @@ CELERY_TIMEZONE = TIME_ZONE
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token for the app; session for the site's own pages (DRF enforces CSRF for it).
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.api_errors.ErrorDocumentingAutoSchema",
     "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "shop.api.pagination.ShopPagination",
     "PAGE_SIZE": 24,
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
+        # Applies only to views that name a throttle_scope.
+        "rest_framework.throttling.ScopedRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_THROTTLE_ANON", "600/minute"),
         "user": os.environ.get("API_THROTTLE_USER", "2000/minute"),
         "events": os.environ.get("API_THROTTLE_EVENTS", "1200/minute"),
+        # Sign-in and registration, per client IP or user: slows down password guessing.
+        "auth": os.environ.get("API_THROTTLE_AUTH", "30/minute"),
     },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Store API",
-    "DESCRIPTION": "REST API v1 of the store, for the mobile app.",
+    "DESCRIPTION": "REST API v1 of the store, for the mobile app. Sign in with POST /api/v1/auth/token and send "
+    "`Authorization: Token <token>`. Every error has the body "
+    '`{"error": {"code": ..., "message": ..., "fields": {...}}}`; money is a decimal string.',
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The API speaks JSON; the schema documents only that.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    "RENDERER_WHITELIST": ["rest_framework.renderers.JSONRenderer"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", "")
 CORS_URLS_REGEX = r"^/api/.*$"
