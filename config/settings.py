@@ -239,3 +239,8 @@ RECSYS_EPOCHS = int(os.environ.get("RECSYS_EPOCHS", "60"))
 RECSYS_MAX_TRAIN_SECONDS = float(os.environ.get("RECSYS_MAX_TRAIN_SECONDS", "240"))
 # A challenger must beat the champion's NDCG@10 by this fraction on the same holdout to be promoted.
 RECSYS_PROMOTION_MARGIN = float(os.environ.get("RECSYS_PROMOTION_MARGIN", "0.01"))
+
+# Personalization: False turns every decision into the page's default order.
+PERSONALIZATION_ENABLED = env_bool("PERSONALIZATION_ENABLED", True)
+# Past this, ranking stops trying models and returns the default order.
+PERSONALIZATION_TIME_BUDGET_MS = float(os.environ.get("PERSONALIZATION_TIME_BUDGET_MS", "150"))

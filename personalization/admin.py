@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from personalization.models import ModelVersion
+from personalization.models import MerchandisingRule, ModelVersion
 from personalization.registry import model_version_promote, model_version_rollback
 
 
@@ -8,8 +8,18 @@ from personalization.registry import model_version_promote, model_version_rollba
 class ModelVersionAdmin(admin.ModelAdmin):
     """The list of training runs: progress while training, metrics and the promotion decision after."""
 
-    list_display = ["pk", "kind", "status", "progress_display", "ndcg", "hr", "device", "duration_seconds",
-                    "created_at", "promoted_at"]
+    list_display = [
+        "pk",
+        "kind",
+        "status",
+        "progress_display",
+        "ndcg",
+        "hr",
+        "device",
+        "duration_seconds",
+        "created_at",
+        "promoted_at",
+    ]
     list_filter = ["kind", "status", "device"]
     readonly_fields = [f.name for f in ModelVersion._meta.fields]
     actions = ["promote", "rollback"]
@@ -54,3 +64,23 @@ class ModelVersionAdmin(admin.ModelAdmin):
                 self.message_user(request, f"Rolled back: {restored} serves pages.", messages.SUCCESS)
             except ValueError as error:
                 self.message_user(request, str(error), messages.ERROR)
+
+
+@admin.register(MerchandisingRule)
+class MerchandisingRuleAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "action",
+        "product",
+        "brand",
+        "category",
+        "position",
+        "strength",
+        "max_per_brand",
+        "surfaces",
+        "is_active",
+    ]
+    list_filter = ["action", "is_active"]
+    list_editable = ["is_active"]
+    search_fields = ["name", "product__name", "brand__name", "category__name"]
+    raw_id_fields = ["product"]

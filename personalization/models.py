@@ -54,3 +54,52 @@ class ModelVersion(models.Model):
         if not self.metrics:
             return ""
         return f"NDCG@10 {self.metrics.get('ndcg@10', 0):.3f} · HR@10 {self.metrics.get('hr@10', 0):.3f}"
+
+
+class MerchandisingRule(models.Model):
+    """A shop owner's override of the learned order: pin, boost, bury, exclude, or limit one brand per row."""
+
+    class Action(models.TextChoices):
+        PIN = "pin", "Pin a product to a position"
+        BOOST = "boost", "Boost"
+        BURY = "bury", "Bury"
+        EXCLUDE = "exclude", "Exclude"
+        DIVERSITY = "diversity", "At most N of one brand in the first row"
+
+    name = models.CharField(max_length=120)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    product = models.ForeignKey("shop.Product", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    brand = models.ForeignKey("shop.Brand", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey("shop.Category", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField(null=True, blank=True, help_text="Pin: 1 is the first place.")
+    strength = models.FloatField(default=1.0, help_text="Boost or bury: how many ranks' worth, 1 = a strong nudge.")
+    max_per_brand = models.PositiveIntegerField(null=True, blank=True, help_text="Diversity: N.")
+    row_size = models.PositiveIntegerField(default=4, help_text="Diversity: products in the first row.")
+    surfaces = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Comma-separated pages or slots (home, category, search, for_you...); empty applies everywhere.",
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["action", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        targets = [t for t in (self.product, self.brand, self.category) if t is not None]
+        if self.action == self.Action.PIN and (self.product is None or not self.position):
+            raise ValidationError("A pin needs a product and a position (1 = first).")
+        if self.action in {self.Action.BOOST, self.Action.BURY, self.Action.EXCLUDE} and len(targets) != 1:
+            raise ValidationError("Choose exactly one of product, brand or category.")
+        if self.action == self.Action.DIVERSITY and not self.max_per_brand:
+            raise ValidationError("A diversity rule needs N (max per brand).")
+
+    def applies_to(self, surface: str) -> bool:
+        allowed = {s.strip() for s in self.surfaces.split(",") if s.strip()}
+        return not allowed or surface in allowed

@@ -17,8 +17,9 @@ from personalization.models import ModelVersion
     max_retries=2,
     queue="training",
 )
-def train_recommender(self, kind: str = "sasrec", epochs: int | None = None, device: str | None = None,
-                      always_promote: bool = False) -> dict:
+def train_recommender(
+    self, kind: str = "sasrec", epochs: int | None = None, device: str | None = None, always_promote: bool = False
+) -> dict:
     """Train one model kind on the `training` queue; its progress shows as task state and in the admin."""
     from personalization.training import model_version_train
 
@@ -40,8 +41,7 @@ def train_recommender(self, kind: str = "sasrec", epochs: int | None = None, dev
             status=ModelVersion.Status.FAILED, error="Stopped at the time limit."
         )
         raise
-    return {"version": version.pk, "status": version.status, "metrics": version.metrics,
-            "decision": version.decision}
+    return {"version": version.pk, "status": version.status, "metrics": version.metrics, "decision": version.decision}
 
 
 @shared_task(acks_late=True)

@@ -101,8 +101,9 @@ def model_version_train(
         result = evaluate(model, split.test, item_popularity=popularity)
         version.metrics = _json_metrics(result.metrics)
         version.snapshot = dataset.stats.as_dict()
-        _compare_with_champion(version, kind=kind, test=split.test, item_index=dataset.item_index,
-                               popularity=popularity)
+        _compare_with_champion(
+            version, kind=kind, test=split.test, item_index=dataset.item_index, popularity=popularity
+        )
         if not isinstance(model, TorchRecommender):
             model = model_class(model.config).fit(dataset)  # cheap models serve from all the data
         blob = model.to_bytes()
@@ -147,6 +148,5 @@ def _compare_with_champion(version: ModelVersion, *, kind, test, item_index, pop
         version.decision = f"Promoted: {PRIMARY_METRIC} {score:.4f} beats champion v{current.pk} ({best:.4f})."
     else:
         version.decision = (
-            f"Kept champion v{current.pk}: {PRIMARY_METRIC} {score:.4f} vs {best:.4f} "
-            f"(needs +{margin:.0%})."
+            f"Kept champion v{current.pk}: {PRIMARY_METRIC} {score:.4f} vs {best:.4f} (needs +{margin:.0%})."
         )

@@ -28,8 +28,8 @@ def interaction_rows(*, since=None) -> Iterator[tuple[str, int, float, str]]:
     if since is not None:
         events = events.filter(timestamp__gte=since)
     fields = ("user_id", "visitor_id", "product_id", "timestamp", "type")
-    for user_id, visitor_id, product_id, timestamp, event_type in events.values_list(*fields).order_by().iterator(
-        chunk_size=5000
+    for user_id, visitor_id, product_id, timestamp, event_type in (
+        events.values_list(*fields).order_by().iterator(chunk_size=5000)
     ):
         user_id = user_id or links.get(visitor_id)
         unit = f"u:{user_id}" if user_id else f"v:{visitor_id}"

@@ -1,0 +1,58 @@
+"""Fitted models, loaded once per process and reloaded when staff or training promote a new version.
+
+Each lookup costs one cache read (the champion's version id, set by the registry on promotion);
+the database and the artifact file are read only when that id moves.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from django.core.cache import cache
+
+from personalization.models import ModelVersion
+from personalization.recsys.models.base import Recommender
+from personalization.registry import CorruptArtifact, champion_cache_key, load_model
+
+logger = logging.getLogger(__name__)
+_loaded: dict[str, tuple[int, Recommender | None]] = {}
+_lock = threading.Lock()
+MISSING = 0
+
+
+def champion_model(kind: str) -> Recommender | None:
+    version_id = cache.get(champion_cache_key(kind))
+    if version_id is None:
+        current = ModelVersion.objects.filter(kind=kind, status=ModelVersion.Status.CHAMPION).only("pk").first()
+        version_id = current.pk if current else MISSING
+        cache.set(champion_cache_key(kind), version_id, None)
+    return model_version(version_id)
+
+
+def model_version(version_id: int) -> Recommender | None:
+    """A specific version (an experiment may pin one); None when missing, failed or corrupt."""
+    key = f"v{version_id}"
+    held = _loaded.get(key)
+    if held is not None:
+        return held[1]
+    if not version_id:
+        return None
+    with _lock:
+        held = _loaded.get(key)
+        if held is not None:
+            return held[1]
+        model = None
+        version = ModelVersion.objects.filter(pk=version_id).exclude(artifact="").first()
+        if version is not None:
+            try:
+                model = load_model(version)
+            except (CorruptArtifact, OSError, ValueError, KeyError) as error:
+                logger.error("Model version %s cannot serve: %s", version_id, error)
+        _loaded[key] = (version_id, model)
+        return model
+
+
+def forget_loaded_models() -> None:
+    """Drop every loaded model (tests, and a worker that wants its memory back)."""
+    _loaded.clear()

@@ -1,0 +1,107 @@
+"""The shopper context: who is asking, what they did just now, on which page; built once per request."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+# How much of the live history feeds the sequence model.
+HISTORY_LENGTH = 50
+SEQUENCE_EVENTS = {"product_view": "view", "list_click": "view", "add_to_cart": "add_to_cart", "purchase": "purchase"}
+MOBILE_HINTS = ("mobile", "android", "iphone", "ipad")
+
+
+@dataclass(frozen=True)
+class ShopperContext:
+    unit: str = ""  # "u:<user id>", "v:<visitor id>", or "" for nobody known
+    user_id: int | None = None
+    visitor_id: str = ""
+    # Oldest first, as the sequence model reads them; includes events still in the Redis buffer.
+    recent_product_ids: tuple[int, ...] = ()
+    recent_event_types: tuple[str, ...] = ()
+    recent_timestamps: tuple[float, ...] = ()
+    cart_product_ids: tuple[int, ...] = ()
+    page: str = ""
+    device: str = "desktop"
+    enabled: bool = True
+    ranker: str | None = None  # an experiment's choice: "popularity", "model", "model_version:<id>"
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def has_history(self) -> bool:
+        return bool(self.recent_product_ids)
+
+    @property
+    def history_key(self) -> str:
+        """Changes whenever the shopper does something new, so cached scores are never stale."""
+        digest = hashlib.blake2s(repr(self.recent_product_ids[-HISTORY_LENGTH:]).encode(), digest_size=8)
+        return f"{self.unit}:{digest.hexdigest()}"
+
+
+def _device(request) -> str:
+    agent = request.META.get("HTTP_USER_AGENT", "").lower()
+    return "mobile" if any(hint in agent for hint in MOBILE_HINTS) else "desktop"
+
+
+def context_for_request(request, *, page: str = "") -> ShopperContext:
+    """Build (once per request) the context serving needs; never raises."""
+    cached = getattr(request, "_shopper_context", None)
+    if cached is not None:
+        return cached
+    try:
+        context = _build(request, page=page)
+    except Exception:
+        logger.exception("Personalization context failed; serving default order")
+        context = ShopperContext(page=page, enabled=False)
+    request._shopper_context = context
+    return context
+
+
+def _build(request, *, page: str) -> ShopperContext:
+    from personalization.tracking.policy import personalization_enabled
+    from personalization.tracking.selectors import recent_events, unit_for_request
+
+    user = getattr(request, "user", None)
+    visitor_id = getattr(request, "visitor_id", None) or ""
+    signed_in = user is not None and user.is_authenticated
+    enabled = settings.PERSONALIZATION_ENABLED and personalization_enabled(request)
+    ranker = None
+    try:
+        from personalization.experiments.templatetags.experiment_tags import ranker_for_request  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        ranker = ranker_for_request(request)
+    unit = unit_for_request(request)
+    products, types, times = [], [], []
+    if enabled and unit is not None:
+        events = recent_events(
+            visitor_id=visitor_id or None, user=user if signed_in else None, limit=HISTORY_LENGTH * 2
+        )
+        for event in reversed(events):  # newest first -> oldest first
+            if event.product_id and event.type in SEQUENCE_EVENTS:
+                products.append(event.product_id)
+                types.append(SEQUENCE_EVENTS[event.type])
+                times.append(event.timestamp.timestamp())
+    cart_ids: tuple[int, ...] = ()
+    cart = getattr(request, "_shop_cart", None)
+    if cart is not None:
+        cart_ids = tuple(cart.lines.values_list("product_id", flat=True))
+    return ShopperContext(
+        unit=unit.key if unit else "",
+        user_id=user.pk if signed_in else None,
+        visitor_id=visitor_id,
+        recent_product_ids=tuple(products[-HISTORY_LENGTH:]),
+        recent_event_types=tuple(types[-HISTORY_LENGTH:]),
+        recent_timestamps=tuple(times[-HISTORY_LENGTH:]),
+        cart_product_ids=cart_ids,
+        page=page,
+        device=_device(request),
+        enabled=enabled,
+        ranker=ranker,
+    )

@@ -1,0 +1,169 @@
+"""Rank any candidate set for a shopper: the model, then co-visitation, then popularity, then default order."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.conf import settings
+from django.core.cache import cache
+
+from personalization.serving.champions import champion_model, model_version
+from personalization.serving.context import ShopperContext
+from personalization.serving.rules import apply_rules
+
+logger = logging.getLogger(__name__)
+SCORE_TTL = 30  # seconds; the history key changes with every new event anyway
+
+
+@dataclass(frozen=True)
+class RankedList:
+    products: tuple = ()
+    list_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
+    ranker: str = "default"
+    surface: str = ""
+    reasons: dict = field(default_factory=dict)  # product id -> short text
+
+    def __iter__(self):
+        return iter(self.products)
+
+    def __len__(self) -> int:
+        return len(self.products)
+
+    def __bool__(self) -> bool:
+        return bool(self.products)
+
+    def reason_for(self, product) -> str:
+        return self.reasons.get(product.pk, "")
+
+
+def available(products) -> list:
+    """Inactive and out-of-stock products are never shown by personalization."""
+    return [p for p in products if p.is_active and p.stock > 0]
+
+
+def ranker_chain(context: ShopperContext) -> list[str]:
+    """Which models to try, in order; an experiment's ranker choice narrows it."""
+    choice = context.ranker or "model"
+    if choice == "popularity":
+        return ["popularity"]
+    if choice.startswith("model_version:"):
+        return [choice, "covisit", "popularity"]
+    if context.has_history:
+        return ["sasrec", "covisit", "popularity"]
+    return ["popularity"]
+
+
+def _model_for(name: str):
+    if name.startswith("model_version:"):
+        try:
+            return model_version(int(name.split(":", 1)[1]))
+        except ValueError:
+            return None
+    return champion_model(name)
+
+
+def candidate_scores(
+    candidate_ids: list[int], *, context: ShopperContext, deadline: float
+) -> tuple[np.ndarray | None, str]:
+    """Scores [n_candidates] from the first model in the chain that knows any candidate; None if none does."""
+    for name in ranker_chain(context):
+        if time.perf_counter() > deadline:
+            logger.warning("Personalization time budget spent before %s; default order", name)
+            return None, "default"
+        model = _model_for(name)
+        if model is None:
+            continue
+        scores = _full_scores(model, name, context)
+        idx = model.item_index.indices_of(candidate_ids)
+        picked = scores[idx].astype(np.float32, copy=True)
+        picked[idx == 0] = -np.inf
+        if np.isfinite(picked).any():
+            return picked, name
+    return None, "default"
+
+
+def _full_scores(model, name: str, context: ShopperContext) -> np.ndarray:
+    """The model's scores over its whole catalog for this shopper's live history, cached briefly."""
+    key = f"serving:scores:{name}:{id(model)}:{context.history_key}"
+    cached = cache.get(key) if context.unit else None
+    if cached is not None:
+        return np.frombuffer(cached, dtype=np.float32)
+    history = model.history_from_ids(
+        list(context.recent_product_ids),
+        list(context.recent_event_types) or None,
+        list(context.recent_timestamps) or None,
+    )
+    scores = np.asarray(model.score([history])[0], dtype=np.float32)
+    if context.unit:
+        cache.set(key, scores.tobytes(), SCORE_TTL)
+    return scores
+
+
+def order_by_scores(products: list, scores: np.ndarray | None) -> list:
+    """Higher score first; products the model does not know keep their default order after the known ones."""
+    if scores is None:
+        return list(products)
+    finite = np.isfinite(scores)
+    keys = [(-int(finite[i]), -float(scores[i]) if finite[i] else 0.0, i) for i in range(len(products))]
+    return [products[i] for *_, i in sorted(keys)]
+
+
+def rank_products(products, *, context: ShopperContext, surface: str = "", limit: int | None = None) -> RankedList:
+    """Reorder `products` (already fetched) for this shopper; never raises."""
+    products = available(products)
+    if not context.enabled or not settings.PERSONALIZATION_ENABLED:
+        return RankedList(products=tuple(products[:limit] if limit else products), surface=surface)
+    ranker = "default"
+    try:
+        deadline = time.perf_counter() + settings.PERSONALIZATION_TIME_BUDGET_MS / 1000
+        scores, ranker = candidate_scores([p.pk for p in products], context=context, deadline=deadline)
+        ordered = apply_rules(order_by_scores(products, scores), surface=surface)
+    except Exception:
+        logger.exception("Ranking failed on %s; default order", surface)
+        ordered, ranker = products, "default"
+    if limit:
+        ordered = ordered[:limit]
+    return RankedList(
+        products=tuple(ordered),
+        ranker=ranker,
+        surface=surface,
+        reasons=reasons_for(ordered, context=context, ranker=ranker),
+    )
+
+
+def reasons_for(products: list, *, context: ShopperContext, ranker: str, recent_names: dict | None = None) -> dict:
+    """A short 'why' per product, from the shopper's own history when the model used it."""
+    if recent_names is None and (ranker in {"sasrec", "covisit"} or ranker.startswith("model_version:")):
+        recent_names = recent_products_by_category(context)
+    reasons = {}
+    for product in products:
+        viewed = (recent_names or {}).get(product.category_id)
+        if viewed and viewed[0] != product.pk:
+            reasons[product.pk] = f"Because you viewed {viewed[1]}"
+        elif ranker == "popularity":
+            reasons[product.pk] = f"Popular in {product.category.name}"
+        elif ranker != "default":
+            reasons[product.pk] = "Trending now"
+    return reasons
+
+
+def recent_products_by_category(context: ShopperContext) -> dict[int, tuple[int, str]]:
+    """category id -> (product id, name) of the most recent product the shopper looked at in it (one query)."""
+    from shop.models import Product
+
+    if not context.recent_product_ids:
+        return {}
+    recent = list(dict.fromkeys(reversed(context.recent_product_ids)))[:20]
+    rows = {
+        pk: (cat, name)
+        for pk, cat, name in Product.objects.filter(pk__in=recent).values_list("pk", "category_id", "name")
+    }
+    by_category: dict[int, tuple[int, str]] = {}
+    for pk in recent:  # newest first: the first product seen per category wins
+        if pk in rows:
+            by_category.setdefault(rows[pk][0], (pk, rows[pk][1]))
+    return by_category

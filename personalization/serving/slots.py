@@ -1,0 +1,196 @@
+"""Named recommendation slots: each picks its candidates, ranks them, and says why."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+import numpy as np
+from django.conf import settings
+from django.db.models import Count, Prefetch
+
+from personalization.serving.champions import champion_model
+from personalization.serving.context import ShopperContext
+from personalization.serving.ranking import RankedList, candidate_scores, order_by_scores, reasons_for
+from personalization.serving.rules import apply_rules
+from shop.models import OrderLine, Product, ProductImage
+
+logger = logging.getLogger(__name__)
+CANDIDATE_LIMIT = 5000
+
+
+def _products(ids) -> list[Product]:
+    """Products by id, in that order, ready for cards (three queries whatever the count)."""
+    ids = list(ids)
+    rows = (
+        Product.objects.filter(pk__in=ids, is_active=True, stock__gt=0)
+        .select_related("brand", "category")
+        .prefetch_related(Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk")))
+    )
+    by_id = {p.pk: p for p in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _neighbours(seed_ids, *, k: int, exclude: set[int]) -> list[int]:
+    """Items that co-occur with the seeds (co-visitation), best first."""
+    model = champion_model("covisit")
+    if model is None or not seed_ids:
+        return []
+    history = model.history_from_ids(list(seed_ids))
+    if not len(history.items):
+        return []
+    scores = np.asarray(model.score([history])[0], dtype=np.float32)
+    order = np.argsort(-scores, kind="stable")
+    found = []
+    for index in order:
+        if not np.isfinite(scores[index]) or scores[index] <= 0:
+            break
+        raw = model.item_index.raw_id(int(index))
+        if raw not in exclude:
+            found.append(raw)
+        if len(found) >= k:
+            break
+    return found
+
+
+def for_you(*, context: ShopperContext, k: int, **_) -> RankedList:
+    """The whole catalog ranked for this shopper, minus what is in the cart or was just viewed."""
+    exclude = set(context.cart_product_ids) | set(context.recent_product_ids[-3:])
+    ids = list(
+        Product.objects.filter(is_active=True, stock__gt=0)
+        .exclude(pk__in=exclude)
+        .order_by("-created_at")
+        .values_list("pk", flat=True)[:CANDIDATE_LIMIT]
+    )
+    deadline = time.perf_counter() + settings.PERSONALIZATION_TIME_BUDGET_MS / 1000
+    scores, ranker = candidate_scores(ids, context=context, deadline=deadline)
+    # Fetch a few spare products: rules may exclude some.
+    top = order_by_scores(ids, scores)[: k * 2]
+    products = apply_rules(_products(top), surface="for_you")[:k]
+    return RankedList(
+        products=tuple(products),
+        ranker=ranker,
+        surface="for_you",
+        reasons=reasons_for(products, context=context, ranker=ranker),
+    )
+
+
+def similar(*, context: ShopperContext, k: int, product: Product | None = None, **_) -> RankedList:
+    """Viewed together with this product; filled up with the same category's best sellers."""
+    if product is None:
+        return RankedList(surface="similar")
+    ids = _neighbours([product.pk], k=k, exclude={product.pk})
+    ranker = "covisit" if ids else "popularity"
+    if len(ids) < k:
+        ids += _popular_in_category(product.category_id, k=k - len(ids), exclude={product.pk, *ids})
+    products = _products(ids)[:k]
+    reasons = {
+        p.pk: f"Viewed with {product.name}"
+        if p.pk in ids[: len(ids)] and ranker == "covisit"
+        else f"Popular in {p.category.name}"
+        for p in products
+    }
+    return RankedList(products=tuple(products), ranker=ranker, surface="similar", reasons=reasons)
+
+
+def bought_together(*, context: ShopperContext, k: int, product: Product | None = None, **_) -> RankedList:
+    """Other products in the orders that contained this one (one aggregate query)."""
+    if product is None:
+        return RankedList(surface="bought_together")
+    orders = OrderLine.objects.filter(product=product).values("order_id")
+    rows = (
+        OrderLine.objects.filter(order_id__in=orders)
+        .exclude(product=product)
+        .exclude(product=None)
+        .values("product_id")
+        .annotate(n=Count("order_id", distinct=True))
+        .order_by("-n", "product_id")[: k * 2]
+    )
+    ids = [row["product_id"] for row in rows]
+    products = _products(ids)[:k]
+    return RankedList(
+        products=tuple(products),
+        ranker="bought_together",
+        surface="bought_together",
+        reasons={p.pk: f"Often bought with {product.name}" for p in products},
+    )
+
+
+def complete_your_order(*, context: ShopperContext, k: int, **_) -> RankedList:
+    cart = set(context.cart_product_ids)
+    if not cart:
+        return RankedList(surface="cart")
+    ids = _neighbours(sorted(cart), k=k, exclude=cart)
+    products = _products(ids)[:k]
+    return RankedList(
+        products=tuple(products),
+        ranker="covisit",
+        surface="cart",
+        reasons={p.pk: "Goes with your cart" for p in products},
+    )
+
+
+def recently_viewed(*, context: ShopperContext, k: int, product: Product | None = None, **_) -> RankedList:
+    current = product.pk if product is not None else None
+    ids = [pk for pk in dict.fromkeys(reversed(context.recent_product_ids)) if pk != current][:k]
+    products = _products(ids)
+    return RankedList(
+        products=tuple(products),
+        ranker="history",
+        surface="recently_viewed",
+        reasons={p.pk: "You looked at this" for p in products},
+    )
+
+
+def _popular_in_category(category_id, *, k: int, exclude: set[int]) -> list[int]:
+    model = champion_model("popularity")
+    ids = list(
+        Product.objects.filter(category_id=category_id, is_active=True, stock__gt=0)
+        .exclude(pk__in=exclude)
+        .order_by("-created_at")
+        .values_list("pk", flat=True)[:500]
+    )
+    if model is not None and ids:
+        scores = model.score_candidates([], ids)
+        ids = [ids[i] for i in np.argsort(-scores, kind="stable")]
+    return ids[:k]
+
+
+def trending(*, context: ShopperContext, k: int, category=None, **_) -> RankedList:
+    if category is None:
+        return RankedList(surface="trending")
+    ids = _popular_in_category(category.pk, k=k, exclude=set())
+    products = _products(ids)
+    return RankedList(
+        products=tuple(products),
+        ranker="popularity",
+        surface="trending",
+        reasons={p.pk: f"Trending in {category.name}" for p in products},
+    )
+
+
+SLOTS: dict[str, Callable[..., RankedList]] = {
+    "for_you": for_you,
+    "similar": similar,
+    "bought_together": bought_together,
+    "cart": complete_your_order,
+    "recently_viewed": recently_viewed,
+    "trending": trending,
+}
+
+
+def fill_slot(slot: str, *, k: int = 8, context: ShopperContext, **params) -> RankedList:
+    """k products for a named slot; unknown slots and errors give an empty list, never an exception."""
+    k = max(1, min(int(k), 48))
+    if slot not in SLOTS:
+        logger.error("Unknown recommendation slot %r", slot)
+        return RankedList(surface=slot)
+    if not context.enabled or not settings.PERSONALIZATION_ENABLED:
+        if slot == "recently_viewed":
+            return RankedList(surface=slot)
+    try:
+        return SLOTS[slot](context=context, k=k, **params)
+    except Exception:
+        logger.exception("Slot %s failed; rendering it empty", slot)
+        return RankedList(surface=slot)
