@@ -1,0 +1,185 @@
+"""Accounts: sign-up, sign-in with cart merge, order history and detail."""
+
+import pytest
+from django.urls import reverse
+
+from shop.models import Cart, CartLine
+from shop.services.cart import cart_add, cart_get_or_create
+from shop.services.orders import ShippingAddress, order_place
+from tests.factories import make_product
+
+pytestmark = pytest.mark.django_db
+
+ADDRESS = ShippingAddress(name="Alice", line1="1 Main Street", city="Springfield", postcode="12345")
+
+
+def place_order_for(user, product):
+    cart = cart_get_or_create(user=user, session_key=None)
+    cart_add(cart=cart, product_id=product.pk, quantity=1)
+    return order_place(
+        cart=cart,
+        user=user,
+        email=user.email,
+        address=ADDRESS,
+        shipping_method_code="standard",
+        payment_method="cod",
+        idempotency_key=f"key-{user.pk}-{product.pk}",
+    )
+
+
+def test_login_page_renders(client):
+    # when
+    response = client.get(reverse("shop:login"))
+    # then
+    assert response.status_code == 200
+    assert 'name="username"' in response.text
+
+
+def test_login_merges_the_anonymous_cart_into_the_users_cart(client, user, product, category):
+    # given
+    other = make_product(name="Strap", category=category)
+    client.post(reverse("shop:cart_add"), {"product_id": product.pk, "quantity": "1"})
+    users_cart = cart_get_or_create(user=user, session_key=None)
+    cart_add(cart=users_cart, product_id=other.pk, quantity=1)
+    # when
+    response = client.post(reverse("shop:login"), {"username": "alice", "password": "correct-horse-battery"})
+    # then
+    assert response.status_code == 302
+    lines = dict(CartLine.objects.filter(cart=users_cart).values_list("product_id", "quantity"))
+    assert lines == {product.pk: 1, other.pk: 1}
+    assert Cart.objects.count() == 1
+
+
+def test_login_with_wrong_password_shows_an_error(client, user):
+    # when
+    response = client.post(reverse("shop:login"), {"username": "alice", "password": "wrong"})
+    # then
+    assert response.status_code == 200
+    assert "alert--error" in response.text
+
+
+def test_signup_creates_the_user_and_signs_in(client):
+    # given
+    data = {"username": "carol", "email": "carol@example.com", "password1": "x7!long-pass", "password2": "x7!long-pass"}
+    # when
+    response = client.post(reverse("shop:signup"), data)
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == reverse("shop:account")
+    account = client.get(reverse("shop:account"))
+    assert account.status_code == 200
+    assert account.context["user"].username == "carol"
+    assert account.context["user"].email == "carol@example.com"
+
+
+def test_signup_redirects_to_a_safe_next(client):
+    # given
+    data = {"username": "carol", "email": "carol@example.com", "password1": "x7!long-pass", "password2": "x7!long-pass"}
+    # when
+    response = client.post(reverse("shop:signup") + "?next=/checkout/", data)
+    # then
+    assert response["Location"] == "/checkout/"
+
+
+def test_signup_keeps_the_anonymous_cart(client, product):
+    # given
+    client.post(reverse("shop:cart_add"), {"product_id": product.pk, "quantity": "2"})
+    data = {"username": "carol", "email": "carol@example.com", "password1": "x7!long-pass", "password2": "x7!long-pass"}
+    # when
+    client.post(reverse("shop:signup"), data)
+    # then
+    assert CartLine.objects.get(cart__user__username="carol").quantity == 2
+
+
+def test_signup_with_mismatched_passwords_shows_errors(client):
+    # given
+    data = {"username": "carol", "email": "carol@example.com", "password1": "x7!long-pass", "password2": "other"}
+    # when
+    response = client.post(reverse("shop:signup"), data)
+    # then
+    assert response.status_code == 200
+    assert "field--error" in response.text
+
+
+def test_account_requires_login(client):
+    # when
+    response = client.get(reverse("shop:account"))
+    # then
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("shop:login"))
+
+
+def test_account_lists_own_orders_only(client, user, other_user, product):
+    # given
+    own = place_order_for(user, product)
+    foreign = place_order_for(other_user, product)
+    client.force_login(user)
+    # when
+    response = client.get(reverse("shop:account"))
+    # then
+    assert own.number in response.text
+    assert foreign.number not in response.text
+
+
+def test_order_detail_shows_own_order(client, user, product):
+    # given
+    order = place_order_for(user, product)
+    client.force_login(user)
+    # when
+    response = client.get(reverse("shop:order_detail", kwargs={"number": order.number}))
+    # then
+    assert response.status_code == 200
+    assert product.name in response.text
+
+
+def test_order_detail_of_another_users_order_is_404(client, user, other_user, product):
+    # given
+    foreign = place_order_for(other_user, product)
+    client.force_login(user)
+    # when
+    response = client.get(reverse("shop:order_detail", kwargs={"number": foreign.number}))
+    # then
+    assert response.status_code == 404
+
+
+def test_confirmation_of_another_users_order_is_404(client, user, other_user, product):
+    # given
+    foreign = place_order_for(other_user, product)
+    client.force_login(user)
+    # when
+    response = client.get(reverse("shop:order_confirmation", kwargs={"number": foreign.number}))
+    # then
+    assert response.status_code == 404
+
+
+def test_logout_is_a_post_form_in_the_header(client, user):
+    # given
+    client.force_login(user)
+    # when
+    response = client.get(reverse("shop:home"))
+    # then
+    assert f'action="{reverse("shop:logout")}" method="post"' in response.text
+
+
+def test_password_reset_sends_a_link_to_the_shop_confirm_page(client, user, mailoutbox):
+    # when
+    response = client.post(reverse("shop:password_reset"), {"email": user.email})
+    # then
+    assert response["Location"] == reverse("shop:password_reset_done")
+    assert len(mailoutbox) == 1
+    assert "/account/reset/" in mailoutbox[0].body
+
+
+@pytest.mark.parametrize("name", ["shop:password_reset", "shop:password_reset_done", "shop:password_reset_complete"])
+def test_password_reset_pages_render(client, name):
+    # when
+    response = client.get(reverse(name))
+    # then
+    assert response.status_code == 200
+
+
+def test_password_reset_with_a_bad_link_says_so(client):
+    # when
+    response = client.get(reverse("shop:password_reset_confirm", kwargs={"uidb64": "xx", "token": "bad-token"}))
+    # then
+    assert "This link no longer works" in response.text

@@ -1,0 +1,81 @@
+"""Hot pages make a bounded number of queries, whatever the number of products."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from shop.models import ProductImage
+from tests.factories import make_product
+
+pytestmark = pytest.mark.django_db
+
+
+def stock_catalog(category, brand, count):
+    for _ in range(count):
+        item = make_product(category=category, brand=brand, compare_at_price="99.00")
+        ProductImage.objects.create(product=item, image="products/x.png", alt_text="x")
+
+
+def queries_for(client, url) -> int:
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def add_all_to_cart(client):
+    from shop.models import Product
+
+    for pk in Product.objects.values_list("pk", flat=True):
+        client.post(reverse("shop:cart_add"), {"product_id": pk, "quantity": "1"})
+
+
+@pytest.mark.parametrize(
+    ("url_name", "max_queries"),
+    [("home", 8), ("category", 14), ("search", 10)],
+)
+def test_listing_pages_query_count_does_not_grow_with_products(client, category, brand, url_name, max_queries):
+    # given
+    urls = {
+        "home": reverse("shop:home"),
+        "category": reverse("shop:category", kwargs={"slug": category.slug}),
+        "search": reverse("shop:search") + "?q=product",
+    }
+    stock_catalog(category, brand, 5)
+    few = queries_for(client, urls[url_name])
+    # when
+    stock_catalog(category, brand, 25)
+    many = queries_for(client, urls[url_name])
+    # then
+    assert many == few
+    assert many <= max_queries
+
+
+def test_product_page_query_count_is_bounded(client, category, brand, django_assert_max_num_queries):
+    # given
+    stock_catalog(category, brand, 30)
+    item = make_product(category=category, brand=brand)
+    ProductImage.objects.create(product=item, image="products/a.png")
+    ProductImage.objects.create(product=item, image="products/b.png")
+    cache.clear()
+    # when / then
+    with django_assert_max_num_queries(6):
+        response = client.get(item.get_absolute_url())
+    assert response.status_code == 200
+
+
+def test_cart_page_query_count_does_not_grow_with_lines(client, category, brand):
+    # given
+    stock_catalog(category, brand, 5)
+    add_all_to_cart(client)
+    few = queries_for(client, reverse("shop:cart"))
+    # when
+    stock_catalog(category, brand, 25)
+    add_all_to_cart(client)
+    many = queries_for(client, reverse("shop:cart"))
+    # then
+    assert many == few
+    assert many <= 10
