@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
-SEED ?= 7
+SEED ?= 42
 
 .PHONY: run test install migrate demo serve stack lint format bench browser-deps clean
 

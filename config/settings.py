@@ -7,6 +7,7 @@ PostgreSQL and Redis with real workers.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "shop",
     "personalization",
     "personalization.tracking",
+    "personalization.experiments",
 ]
 
 MIDDLEWARE = [
@@ -99,11 +101,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USING_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+def _redis_db(url: str, db: int) -> str:
+    parts = urlsplit(url)
+    if parts.path.strip("/") not in {"", "0"}:
+        return url
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
+# The cache lives in its own Redis database, so clearing it never drops queued tasks or buffered events.
+REDIS_CACHE_URL = os.environ.get("REDIS_CACHE_URL", _redis_db(REDIS_URL, 1) if REDIS_URL else "")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": REDIS_CACHE_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "store"),
         }
     }
@@ -244,3 +257,9 @@ RECSYS_PROMOTION_MARGIN = float(os.environ.get("RECSYS_PROMOTION_MARGIN", "0.01"
 PERSONALIZATION_ENABLED = env_bool("PERSONALIZATION_ENABLED", True)
 # Past this, ranking stops trying models and returns the default order.
 PERSONALIZATION_TIME_BUDGET_MS = float(os.environ.get("PERSONALIZATION_TIME_BUDGET_MS", "150"))
+
+# Experiments
+# Seconds the running experiments stay cached per process (assignment reads them on every page).
+EXPERIMENTS_RUNNING_CACHE_SECONDS = int(os.environ.get("EXPERIMENTS_RUNNING_CACHE_SECONDS", "30"))
+# Days of purchases before a unit's first exposure used as the CUPED covariate.
+EXPERIMENTS_PRE_PERIOD_DAYS = int(os.environ.get("EXPERIMENTS_PRE_PERIOD_DAYS", "30"))

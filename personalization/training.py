@@ -1,7 +1,9 @@
 """Train a recommender from the shop's own behaviour, register it, and promote it only if it wins.
 
 A run that fails or is killed leaves its version marked failed (or still training, for a
-killed worker) and never touches the champion that serves pages.
+killed worker) and never touches the champion that serves pages. The artifact that serves
+is the one evaluated (fitted without each shopper's last two interactions), so when a
+challenger meets the champion on a holdout, neither has seen it.
 """
 
 from __future__ import annotations
@@ -104,8 +106,6 @@ def model_version_train(
         _compare_with_champion(
             version, kind=kind, test=split.test, item_index=dataset.item_index, popularity=popularity
         )
-        if not isinstance(model, TorchRecommender):
-            model = model_class(model.config).fit(dataset)  # cheap models serve from all the data
         blob = model.to_bytes()
         version.checksum = artifact_checksum(blob)
         version.artifact.save(f"{kind}-v{version.pk}.pt", ContentFile(blob), save=False)

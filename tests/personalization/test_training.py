@@ -43,8 +43,8 @@ def test_sasrec_learns_the_sequences_and_beats_popularity(behaviour):
     sasrec = model_version_train(kind="sasrec", epochs=30)
     assert sasrec.device == "cpu"
     assert sasrec.progress["epoch"] >= 1
-    assert sasrec.metrics["HR@10"] > popularity.metrics["HR@10"]
-    assert sasrec.metrics["NDCG@10"] > 0.3, sasrec.metrics
+    assert sasrec.metrics["MRR"] > popularity.metrics["MRR"] + 0.2, (sasrec.metrics, popularity.metrics)
+    assert sasrec.metrics["NDCG@10"] > 0.6, sasrec.metrics
 
 
 def test_a_challenger_that_is_not_better_stays_a_candidate(behaviour):
