@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("shop.api.urls")),
     path("", include("personalization.tracking.urls")),
     path("", include("personalization.api.urls")),
+    path("", include("personalization.experiments.api_urls")),
 ]
