@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from shop.emails import send_order_confirmation
 from shop.models import Order
 from tests.shop.conftest import checkout_data, messages_of
 
@@ -210,3 +211,16 @@ def test_checkout_after_order_was_placed_elsewhere_redirects_to_cart(cart_client
     response = cart_client.get(reverse("shop:checkout"))
     # then
     assert response["Location"] == reverse("shop:cart")
+
+
+def test_confirmation_email_lists_lines_total_and_payment_instructions(cart_client, mailoutbox):
+    # given
+    cart_client.post(reverse("shop:checkout"), checkout_data(cart_client, payment_method="bank_transfer"))
+    order = Order.objects.get()
+    # when
+    send_order_confirmation(order_pk=order.pk)
+    # then
+    body = mailoutbox[-1].body
+    assert "2 x Lumix G9 camera" in body
+    assert f"Total: ${order.total:,}" in body
+    assert f"use {order.number} as the payment reference" in body
