@@ -33,25 +33,20 @@ def _products(ids) -> list[Product]:
 
 
 def _neighbours(seed_ids, *, k: int, exclude: set[int]) -> list[int]:
-    """Items that co-occur with the seeds (co-visitation), best first."""
+    """Items that co-occur with the seeds in shoppers' sessions (co-visitation), strongest first."""
     model = champion_model("covisit")
     if model is None or not seed_ids:
         return []
-    history = model.history_from_ids(list(seed_ids))
-    if not len(history.items):
-        return []
-    scores = np.asarray(model.score([history])[0], dtype=np.float32)
-    order = np.argsort(-scores, kind="stable")
-    found = []
-    for index in order:
-        if not np.isfinite(scores[index]) or scores[index] <= 0:
-            break
-        raw = model.item_index.raw_id(int(index))
-        if raw not in exclude:
-            found.append(raw)
-        if len(found) >= k:
-            break
-    return found
+    totals: dict[int, float] = {}
+    for index in model.item_index.indices_of(list(seed_ids)):
+        if index == 0:
+            continue
+        items, weights = model.neighbours(int(index))
+        for item, weight in zip(items.tolist(), weights.tolist(), strict=True):
+            totals[item] = totals.get(item, 0.0) + weight
+    ranked = sorted(totals, key=lambda item: (-totals[item], item))
+    raw = [model.item_index.raw_id(item) for item in ranked]
+    return [pk for pk in raw if pk not in exclude][:k]
 
 
 def for_you(*, context: ShopperContext, k: int, **_) -> RankedList:

@@ -22,11 +22,10 @@ def record_views(sequences: dict[str, list], *, start=None, event_type=Event.Typ
     Event.objects.bulk_create(events)
 
 
-@pytest.fixture
-def catalog(db):
+def build_catalog() -> dict:
     """Two categories of six products each, two brands."""
     cameras, shoes = make_category(name="Cameras"), make_category(name="Shoes")
-    lumix, aurora = make_brand(name="Lumix"), make_brand(name="Aurora")
+    lumix, aurora = make_brand(), make_brand()
     return {
         "cameras": [make_product(name=f"Camera {i}", category=cameras, brand=lumix, price=300 + i) for i in range(6)],
         "shoes": [make_product(name=f"Shoe {i}", category=shoes, brand=aurora, price=60 + i) for i in range(6)],
@@ -34,7 +33,11 @@ def catalog(db):
 
 
 @pytest.fixture
-def behaviour(catalog):
+def catalog(db):
+    return build_catalog()
+
+
+def build_behaviour(catalog) -> dict:
     """Forty visitors: half browse cameras in order, half shoes; the next item is predictable."""
     sequences = {}
     for n in range(40):
@@ -43,3 +46,8 @@ def behaviour(catalog):
         sequences[f"visitor-{n}"] = products[offset:] + products[:offset]
     record_views(sequences)
     return sequences
+
+
+@pytest.fixture
+def behaviour(catalog):
+    return build_behaviour(catalog)
