@@ -116,7 +116,9 @@ class EventBatchView(APIView):
     )
     def post(self, request):
         serializer = EventBatchInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            body = error_body("invalid", "The batch was refused; nothing of it was stored.", batch_errors(serializer))
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
         items = serializer.validated_data["events"]
         django_request = request._request
         decision = self._decision(request)
@@ -157,6 +159,24 @@ class EventBatchView(APIView):
         if decision and request.user.is_authenticated and not user_enabled_personalization(request.user.pk):
             return Decision(False, "opted_out")
         return decision
+
+
+def batch_errors(serializer: EventBatchInputSerializer) -> dict:
+    """{"events": [per-event {field: [messages]}, {} for valid ones]}, or {"events": [messages]} for the batch."""
+    detail = serializer.errors.get("events") or serializer.errors.get("non_field_errors") or ["Invalid batch."]
+    if isinstance(detail, dict) and all(isinstance(key, int) for key in detail):  # errors keyed by item index
+        detail = [detail.get(i, {}) for i in range(len(serializer.initial_data.get("events", [])))]
+    if detail and all(isinstance(item, dict) for item in detail):
+        return {"events": [{field: _messages(errors) for field, errors in item.items()} for item in detail]}
+    return {"events": _messages(detail)}
+
+
+def _messages(errors) -> list[str]:
+    if isinstance(errors, dict):
+        return [f"{key}: {message}" for key, value in errors.items() for message in _messages(value)]
+    if isinstance(errors, list):
+        return [message for item in errors for message in _messages(item)]
+    return [str(errors)]
 
 
 class MyPersonalizationView(APIView):

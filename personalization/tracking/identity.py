@@ -25,9 +25,14 @@ def new_visitor_id() -> str:
     return uuid.uuid4().hex
 
 
+def _signer() -> signing.Signer:
+    # One signer for the cookie and the header, so an app may send back what a browser holds.
+    return signing.Signer(salt=SIGNING_SALT)
+
+
 def _unsign(value: str) -> str | None:
     try:
-        visitor_id = signing.get_cookie_signer(salt=VISITOR_COOKIE + SIGNING_SALT).unsign(value)
+        visitor_id = _signer().unsign(value)
     except signing.BadSignature:
         return None
     return visitor_id if 0 < len(visitor_id) <= 64 else None
@@ -35,7 +40,7 @@ def _unsign(value: str) -> str | None:
 
 def sign_visitor_id(visitor_id: str) -> str:
     """The value a client stores and sends back (cookie or header)."""
-    return signing.get_cookie_signer(salt=VISITOR_COOKIE + SIGNING_SALT).sign(visitor_id)
+    return _signer().sign(visitor_id)
 
 
 def visitor_id_from_header(value: str) -> str | None:
@@ -60,10 +65,9 @@ def visitor_id_from_request(request: HttpRequest) -> str | None:
 
 
 def set_visitor_cookie(response: HttpResponse, visitor_id: str) -> None:
-    response.set_signed_cookie(
+    response.set_cookie(
         VISITOR_COOKIE,
-        visitor_id,
-        salt=SIGNING_SALT,
+        sign_visitor_id(visitor_id),
         max_age=settings.TRACKING_VISITOR_COOKIE_AGE,
         httponly=True,
         samesite="Lax",

@@ -48,10 +48,18 @@ class VisitorIdMiddleware:
         request.visitor_id = visitor_id
         if request.path.startswith(self.untracked):
             return self.get_response(request)
-        # No id without consent where consent is required; an app that sent a bad header gets none either.
-        issue = visitor_id is None and VISITOR_HEADER not in request.META and not consent_missing(request)
+        # No id without consent where consent is required. Apps identify by header or token: a bad
+        # header, or a token without a header, gets no cookie (it could not keep one anyway).
+        issue = (
+            visitor_id is None
+            and VISITOR_HEADER not in request.META
+            and "HTTP_AUTHORIZATION" not in request.META
+            and not consent_missing(request)
+        )
         if issue:
             visitor_id = request.visitor_id = new_visitor_id()
+        # The session's user, read before an API view replaces request.user with its own.
+        session_user = getattr(request, "user", None)
         response = self.get_response(request)
         if getattr(request, "_tracking_rotate_visitor", False):
             # Signed out: the next person on this browser must not inherit the previous user's history.
@@ -60,7 +68,7 @@ class VisitorIdMiddleware:
             set_visitor_cookie(response, visitor_id)
             from personalization.tracking.services import visitor_link_create
 
-            visitor_link_create(user=getattr(request, "user", None), visitor_id=visitor_id)
+            visitor_link_create(user=session_user, visitor_id=visitor_id)
         elif VISITOR_COOKIE in request.COOKIES and consent_missing(request):
             response.delete_cookie(VISITOR_COOKIE, samesite="Lax")
         return response

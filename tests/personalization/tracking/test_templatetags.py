@@ -1,0 +1,57 @@
+import json
+
+import pytest
+from django.template import Context, Template
+from django.test import RequestFactory
+
+from personalization.tracking.policy import ALLOWED, Decision
+
+pytestmark = pytest.mark.django_db
+
+
+def render(source: str, request) -> str:
+    return Template("{% load tracking_tags %}" + source).render(Context({"request": request, "csrf_token": "t"}))
+
+
+def page_request(path="/", *, tracking=ALLOWED, **headers):
+    request = RequestFactory().get(path, **headers)
+    request.tracking = tracking
+    request.resolver_match = None
+    from django.contrib.auth.models import AnonymousUser
+
+    request.user = AnonymousUser()
+    return request
+
+
+def test_tracking_script_emits_the_script_and_its_config():
+    html = render("{% tracking_script %}", page_request())
+
+    assert 'src="/static/js/tracking.js"' in html
+    config = json.loads(html.split('type="application/json">')[1].split("</script>")[0])
+    assert config["endpoint"] == "/api/v1/events" and config["maxBatch"] == 100
+
+
+def test_product_pages_tell_the_script_their_product(product):
+    from django.urls import resolve
+
+    request = page_request(product.get_absolute_url())
+    request.resolver_match = resolve(product.get_absolute_url())
+    assert f'"productId": {product.pk}' in render("{% tracking_script %}", request)
+
+
+def test_no_script_when_the_request_may_not_be_recorded():
+    assert render("{% tracking_script %}", page_request(tracking=Decision(False, "dnt"))).strip() == ""
+
+
+def test_consent_banner_only_where_consent_is_required_and_not_given(settings):
+    assert "Accept" not in render("{% consent_banner %}", page_request())
+    settings.PERSONALIZATION_REQUIRE_CONSENT = True
+    assert "Accept" in render("{% consent_banner %}", page_request())
+    answered = page_request(HTTP_COOKIE="tracking_consent=denied")
+    assert "Accept" not in render("{% consent_banner %}", answered)
+
+
+def test_privacy_controls_offer_switch_download_and_delete():
+    html = render("{% privacy_controls %}", page_request())
+    assert "Switch personalization off" in html
+    assert "/api/v1/tracking/data" in html and "/api/v1/tracking/data/delete" in html
