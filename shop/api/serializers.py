@@ -6,7 +6,6 @@ Money is a decimal string ("499.00") in the shop's currency, never a float.
 from __future__ import annotations
 
 from django.conf import settings
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -55,7 +54,7 @@ class ProductSummarySerializer(CurrencyMixin):
     in_stock = serializers.BooleanField()
     image = serializers.SerializerMethodField(help_text="Absolute URL of the main image.")
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_image(self, product) -> str | None:
         image = product.primary_image()
         return _absolute(self.context.get("request"), image.image.url) if image else None

@@ -12,6 +12,12 @@ ADDRESS = {"name": "Alice Example", "line1": "1 Main Street", "city": "Springfie
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The production hasher takes most of a second per user on purpose; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_throttles():
     # Throttle counters live in the cache; a test must never be throttled by another test's requests.
     cache.clear()
