@@ -77,13 +77,35 @@ def candidate_scores(
         model = _model_for(name)
         if model is None:
             continue
-        scores = _full_scores(model, name, context)
-        idx = model.item_index.indices_of(candidate_ids)
-        picked = scores[idx].astype(np.float32, copy=True)
-        picked[idx == 0] = -np.inf
+        picked = score_with_model(model, name, candidate_ids, context=context)
         if np.isfinite(picked).any():
             return picked, name
     return None, "default"
+
+
+def score_with_model(model, name: str, candidate_ids: list[int], *, context: ShopperContext) -> np.ndarray:
+    """[n_candidates] scores of one model for this shopper; -inf for products it never saw."""
+    idx = candidate_indices(model, candidate_ids)
+    picked = _full_scores(model, name, context)[idx]
+    picked[idx == 0] = -np.inf
+    return picked
+
+
+_lookups: dict[int, np.ndarray] = {}
+
+
+def candidate_indices(model, candidate_ids: list[int]) -> np.ndarray:
+    """Model indices [n] of product ids (0 = unknown), through a lookup array built once per loaded model."""
+    lookup = _lookups.get(id(model))
+    if lookup is None:
+        raw = np.asarray([int(r) for r in model.item_index.raw_ids], dtype=np.int64)
+        lookup = np.zeros(int(raw.max(initial=0)) + 1, dtype=np.int64)
+        lookup[raw] = np.arange(1, len(raw) + 1)
+        _lookups.clear() if len(_lookups) > 16 else None
+        _lookups[id(model)] = lookup
+    ids = np.asarray(candidate_ids, dtype=np.int64)
+    inside = (ids >= 0) & (ids < len(lookup))
+    return np.where(inside, lookup[np.where(inside, ids, 0)], 0)
 
 
 def _full_scores(model, name: str, context: ShopperContext) -> np.ndarray:
@@ -103,13 +125,14 @@ def _full_scores(model, name: str, context: ShopperContext) -> np.ndarray:
     return scores
 
 
-def order_by_scores(products: list, scores: np.ndarray | None) -> list:
-    """Higher score first; products the model does not know keep their default order after the known ones."""
+def order_by_scores(items: list, scores: np.ndarray | None) -> list:
+    """Higher score first; items the model does not know keep their default order after the known ones."""
     if scores is None:
-        return list(products)
-    finite = np.isfinite(scores)
-    keys = [(-int(finite[i]), -float(scores[i]) if finite[i] else 0.0, i) for i in range(len(products))]
-    return [products[i] for *_, i in sorted(keys)]
+        return list(items)
+    scores = np.asarray(scores, dtype=np.float32)
+    # A stable sort keeps the default order among equal keys; unknown items (-inf) sink together.
+    order = np.argsort(-np.where(np.isfinite(scores), scores, -np.inf), kind="stable")
+    return [items[i] for i in order.tolist()]
 
 
 def rank_products(products, *, context: ShopperContext, surface: str = "", limit: int | None = None) -> RankedList:
