@@ -200,7 +200,11 @@ def build_dataset(
     sequences = tuple(
         UserSequence(user_ids[int(u[0])], i, t, e)
         for u, i, t, e in zip(
-            np.split(u_arr, bounds), np.split(i_arr, bounds), np.split(t_arr, bounds), np.split(e_arr, bounds)
+            np.split(u_arr, bounds),
+            np.split(i_arr, bounds),
+            np.split(t_arr, bounds),
+            np.split(e_arr, bounds),
+            strict=True,
         )
         if len(u)
     )

@@ -35,7 +35,9 @@ def mrr(ranks: np.ndarray) -> float:
 def recall_at_k(top_items: np.ndarray, relevant: Sequence[Collection[int]], k: int) -> float:
     """Mean over users of ``|top k ∩ relevant| / |relevant|``; users without relevant items are skipped."""
     scores = [
-        len(set(row[:k].tolist()) & set(rel)) / len(rel) for row, rel in zip(top_items, relevant) if len(rel)
+        len(set(row[:k].tolist()) & set(rel)) / len(rel)
+        for row, rel in zip(top_items, relevant, strict=True)
+        if len(rel)
     ]
     return float(np.mean(scores)) if scores else 0.0
 

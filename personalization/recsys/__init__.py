@@ -1,0 +1,1 @@
+"""Recommender systems (placeholder docstring)."""

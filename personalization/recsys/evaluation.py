@@ -1,0 +1,153 @@
+"""Chronological leave-last-out evaluation with full ranking.
+
+For each user with at least three interactions the last one is the test target, the
+second-last the validation target, and the rest is training data. Users with shorter
+histories only train. Every target is ranked against the WHOLE catalog (no sampled
+negatives); items already in the user's history are excluded from the ranking, except the
+target itself when it is a repeat. Ties are broken by item index (lower first), so a
+constant scorer gets a well-defined, reproducible rank.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from personalization.recsys import metrics as m
+from personalization.recsys.data import InteractionDataset, UserSequence
+from personalization.recsys.models.base import History, Recommender
+
+
+@dataclass(frozen=True)
+class HeldOut:
+    """Held-out targets, one per user, with the history available when each was chosen."""
+
+    user_ids: tuple[Any, ...]
+    histories: tuple[History, ...]
+    targets: np.ndarray  # [n_users] int64 item indices
+    target_times: np.ndarray  # [n_users] float64
+    first_seen: np.ndarray  # [n_users] float64, the user's first interaction
+
+    def __len__(self) -> int:
+        return len(self.targets)
+
+
+@dataclass(frozen=True)
+class LeaveLastOutSplit:
+    train: InteractionDataset
+    validation: HeldOut
+    test: HeldOut
+
+
+@dataclass(frozen=True)
+class EvaluationResult:
+    metrics: dict[str, float]
+    segments: dict[str, dict[str, float]]
+    ranks: np.ndarray = field(repr=False)  # [n_users] 0-based rank of each target
+    top_items: np.ndarray = field(repr=False)  # [n_users, max_k]
+
+
+def leave_last_out(dataset: InteractionDataset, *, min_length: int = 3) -> LeaveLastOutSplit:
+    train: list[UserSequence] = []
+    validation: list[tuple[UserSequence, int]] = []
+    test: list[tuple[UserSequence, int]] = []
+    for seq in dataset.sequences:
+        if len(seq) < min_length:
+            train.append(seq)
+            continue
+        train.append(seq.head(-2))
+        validation.append((seq, len(seq) - 2))
+        test.append((seq, len(seq) - 1))
+    return LeaveLastOutSplit(dataset.with_sequences(train), _held_out(validation), _held_out(test))
+
+
+def _held_out(cases: list[tuple[UserSequence, int]]) -> HeldOut:
+    return HeldOut(
+        user_ids=tuple(seq.user_id for seq, _ in cases),
+        histories=tuple(History(seq.items[:t], seq.events[:t], seq.timestamps[:t]) for seq, t in cases),
+        targets=np.asarray([seq.items[t] for seq, t in cases], dtype=np.int64),
+        target_times=np.asarray([seq.timestamps[t] for seq, t in cases], dtype=np.float64),
+        first_seen=np.asarray([seq.timestamps[0] for seq, _ in cases], dtype=np.float64),
+    )
+
+
+def rank_targets(
+    scores: np.ndarray, histories: Sequence[History], targets: np.ndarray, *, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Ranks ``[batch]`` of ``targets`` and top-``k`` items ``[batch, k]`` from full scores.
+
+    ``scores`` is ``[batch, n_items + 1]``; it is modified in place (history masked).
+    """
+    rows = np.arange(len(targets))
+    target_scores = scores[rows, targets].copy()
+    for row, history in enumerate(histories):
+        scores[row, history.items] = -np.inf
+    scores[:, 0] = -np.inf
+    scores[rows, targets] = target_scores
+    t = target_scores[:, None]
+    index = np.arange(scores.shape[1])[None, :]
+    ranks = np.count_nonzero(scores > t, axis=1) + np.count_nonzero(
+        (scores == t) & (index < targets[:, None]), axis=1
+    )
+    return ranks.astype(np.int64), top_k(scores, k)
+
+
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """``[batch, k]`` indices of the highest scores, equal scores in index order.
+
+    Same result as a stable argsort of ``-scores`` but without sorting the whole catalog.
+    """
+    k = min(k, scores.shape[1])
+    kth = -np.partition(-scores, k - 1, axis=1)[:, k - 1]
+    top = np.empty((len(scores), k), dtype=np.int64)
+    for row, (values, threshold) in enumerate(zip(scores, kth, strict=True)):
+        above = np.flatnonzero(values > threshold)
+        tied = np.flatnonzero(values == threshold)[: k - len(above)]
+        chosen = np.concatenate([above, tied])
+        top[row] = chosen[np.lexsort((chosen, -values[chosen]))]
+    return top
+
+
+def evaluate(
+    model: Recommender,
+    held_out: HeldOut,
+    *,
+    item_popularity: np.ndarray | None = None,
+    batch_size: int = 256,
+    few_interactions: int = 10,
+    new_user_seconds: float = 7 * 86400.0,
+) -> EvaluationResult:
+    """HR@10, NDCG@10, Recall@20, MRR, coverage and popularity bias, overall and per segment."""
+    ranks_parts, top_parts = [], []
+    for start in range(0, len(held_out), batch_size):
+        stop = start + batch_size
+        histories = held_out.histories[start:stop]
+        scores = np.array(model.score(histories), dtype=np.float32)
+        ranks, top = rank_targets(scores, histories, held_out.targets[start:stop], k=20)
+        ranks_parts.append(ranks)
+        top_parts.append(top)
+    ranks = np.concatenate(ranks_parts) if ranks_parts else np.zeros(0, dtype=np.int64)
+    top = np.concatenate(top_parts) if top_parts else np.zeros((0, 20), dtype=np.int64)
+    popularity = item_popularity if item_popularity is not None else np.zeros(model.n_items + 1)
+    relevant = [[int(t)] for t in held_out.targets]
+    fns: dict[str, m.MetricFn] = {
+        "HR@10": lambda r, _: m.hit_rate_at_k(r, 10),
+        "NDCG@10": lambda r, _: m.ndcg_at_k(r, 10),
+        "MRR": lambda r, _: m.mrr(r),
+    }
+    metrics = {name: fn(ranks, top) for name, fn in fns.items()}
+    metrics["Recall@20"] = m.recall_at_k(top, relevant, 20)
+    metrics["coverage@10"] = m.catalog_coverage(top[:, :10], model.n_items)
+    metrics["avg_popularity@10"] = m.average_popularity(top[:, :10], popularity)
+    metrics["users"] = float(len(ranks))
+    segments = m.user_segments(
+        np.asarray([len(h.items) for h in held_out.histories]),
+        held_out.first_seen,
+        held_out.target_times,
+        few_interactions=few_interactions,
+        new_user_seconds=new_user_seconds,
+    )
+    return EvaluationResult(metrics, m.segment_metrics(ranks, top, segments, fns), ranks, top)

@@ -1,0 +1,20 @@
+"""Recommenders sharing the :class:`~personalization.recsys.models.base.Recommender` contract.
+
+Importing this package registers every model under its ``name`` so that
+``Recommender.from_bytes`` can rebuild any artifact.
+"""
+
+from personalization.recsys.models.base import History, Recommender, TorchRecommender
+from personalization.recsys.models.covisitation import CoVisitation, FrequentlyBoughtTogether
+from personalization.recsys.models.popularity import Popularity
+from personalization.recsys.models.sasrec import SASRec
+
+__all__ = [
+    "CoVisitation",
+    "FrequentlyBoughtTogether",
+    "History",
+    "Popularity",
+    "Recommender",
+    "SASRec",
+    "TorchRecommender",
+]

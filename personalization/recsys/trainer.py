@@ -1,0 +1,167 @@
+"""Training loop for torch recommenders, kept apart from the models it trains.
+
+AdamW, seeded (Python, NumPy, torch), early stopping on validation NDCG@10 with the best
+weights restored at the end, automatic device choice (bf16 autocast on CUDA) and a
+progress callback ``(epoch, loss, val_metrics)`` for the task that shows progress.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+
+from personalization.recsys.models.base import TorchRecommender
+
+ProgressCallback = Callable[[int, float, dict[str, float]], None]
+EARLY_STOPPING_METRIC = "NDCG@10"
+
+
+@dataclass
+class TrainerConfig:
+    epochs: int = 200
+    batch_size: int = 128
+    learning_rate: float = 1e-3
+    weight_decay: float = 0.01
+    patience: int = 10  # evaluations without improvement before stopping
+    eval_every: int = 1
+    seed: int = 0
+    device: str = "auto"  # "auto" | "cpu" | "cuda" (or "cuda:N")
+    grad_clip: float | None = 5.0
+    num_threads: int | None = None  # CPU threads for torch; None keeps torch's default
+    checkpoint_path: str | None = None  # the best model artifact is written here when set
+    max_seconds: float | None = None  # stop after the epoch that crosses this wall-clock budget
+
+
+@dataclass
+class TrainingReport:
+    device: str
+    epochs: int = 0
+    best_epoch: int = 0
+    best_metrics: dict[str, float] = field(default_factory=dict)
+    losses: list[float] = field(default_factory=list)
+    train_seconds: float = 0.0
+    stopped_early: bool = False
+
+    @property
+    def seconds_per_epoch(self) -> float:
+        return self.train_seconds / self.epochs if self.epochs else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "device": self.device,
+            "epochs": self.epochs,
+            "best_epoch": self.best_epoch,
+            "best_metrics": dict(self.best_metrics),
+            "train_seconds": self.train_seconds,
+            "seconds_per_epoch": self.seconds_per_epoch,
+            "stopped_early": self.stopped_early,
+        }
+
+
+def resolve_device(device: str = "auto") -> torch.device:
+    """``auto`` picks CUDA when available; asking for CUDA without one is an error."""
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    resolved = torch.device(device)
+    if resolved.type == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError("device 'cuda' was requested but CUDA is not available")
+    return resolved
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    if torch.cuda.is_available():
+        torch.cuda.manual_seed_all(seed)
+
+
+class Trainer:
+    def __init__(self, config: TrainerConfig | None = None) -> None:
+        self.config = config or TrainerConfig()
+
+    def train(
+        self,
+        model: TorchRecommender,
+        *,
+        validation: Any = None,
+        progress: ProgressCallback | None = None,
+    ) -> TrainingReport:
+        """Train ``model`` in place; ``validation`` is a ``HeldOut`` (or None: keep the last epoch)."""
+        from personalization.recsys.evaluation import evaluate
+
+        cfg = self.config
+        if cfg.num_threads:
+            torch.set_num_threads(cfg.num_threads)
+        device = resolve_device(cfg.device)
+        model.to(device)
+        rng = np.random.default_rng(cfg.seed)
+        optimizer = torch.optim.AdamW(
+            model.network.parameters(), lr=cfg.learning_rate, weight_decay=cfg.weight_decay
+        )
+        report = TrainingReport(device=str(device))
+        best_score = -np.inf
+        best_state: dict[str, torch.Tensor] | None = None
+        evaluations_since_best = 0
+        started = time.perf_counter()
+        for epoch in range(1, cfg.epochs + 1):
+            model.network.train()
+            total, batches = 0.0, 0
+            for batch in model.training_batches(rng, cfg.batch_size):
+                optimizer.zero_grad(set_to_none=True)
+                with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
+                    loss = model.training_loss(batch)
+                loss.backward()
+                if cfg.grad_clip:
+                    torch.nn.utils.clip_grad_norm_(model.network.parameters(), cfg.grad_clip)
+                optimizer.step()
+                total += float(loss.detach())
+                batches += 1
+            model.invalidate_cache()
+            mean_loss = total / max(batches, 1)
+            report.losses.append(mean_loss)
+            report.epochs = epoch
+            metrics: dict[str, float] = {}
+            if validation is not None and len(validation) and epoch % cfg.eval_every == 0:
+                metrics = evaluate(model, validation).metrics
+                if metrics[EARLY_STOPPING_METRIC] > best_score:
+                    best_score = metrics[EARLY_STOPPING_METRIC]
+                    best_state = copy.deepcopy(model.network.state_dict())
+                    report.best_epoch, report.best_metrics = epoch, metrics
+                    evaluations_since_best = 0
+                    if cfg.checkpoint_path:
+                        _write_atomically(cfg.checkpoint_path, model.to_bytes())
+                else:
+                    evaluations_since_best += 1
+            if progress is not None:
+                progress(epoch, mean_loss, metrics)
+            if evaluations_since_best >= cfg.patience:
+                report.stopped_early = True
+                break
+            if cfg.max_seconds is not None and time.perf_counter() - started > cfg.max_seconds:
+                break
+        if best_state is not None:
+            model.network.load_state_dict(best_state)
+        else:
+            report.best_epoch = report.epochs
+            if cfg.checkpoint_path:
+                _write_atomically(cfg.checkpoint_path, model.to_bytes())
+        model.network.eval()
+        model.invalidate_cache()
+        report.train_seconds = time.perf_counter() - started
+        return report
+
+
+def _write_atomically(path: str, blob: bytes) -> None:
+    tmp = f"{path}.tmp"
+    with open(tmp, "wb") as fh:
+        fh.write(blob)
+    os.replace(tmp, path)

@@ -1,0 +1,115 @@
+import numpy as np
+import pytest
+
+from personalization.recsys.data import build_dataset
+from personalization.recsys.evaluation import HeldOut, evaluate, leave_last_out, rank_targets, top_k
+from personalization.recsys.models.base import History, Recommender
+
+
+class FixedScores(Recommender):
+    """Scores every history with the same row: higher index, higher score unless told otherwise."""
+
+    name = "fixed-scores-for-tests"
+    Config = dict
+
+    def __init__(self, scores: np.ndarray) -> None:
+        super().__init__({})
+        self.scores = np.asarray(scores, dtype=np.float32)
+        self.item_index = type(self.item_index)(list(range(1, len(scores))))
+
+    def fit(self, dataset, **kwargs):
+        return self
+
+    def score(self, histories):
+        return np.tile(self.scores, (len(histories), 1))
+
+    def _state(self):
+        return {}
+
+    def _load_state(self, state, *, device):
+        pass
+
+
+def held_out(histories, targets) -> HeldOut:
+    n = len(targets)
+    return HeldOut(
+        user_ids=tuple(range(n)),
+        histories=tuple(History(np.asarray(h, dtype=np.int64)) for h in histories),
+        targets=np.asarray(targets, dtype=np.int64),
+        target_times=np.zeros(n),
+        first_seen=np.zeros(n),
+    )
+
+
+def test_leave_last_out_holds_out_the_last_two_interactions():
+    rows = [("long", i, i) for i in range(5)] + [("short", 10, 1), ("short", 11, 2)]
+    dataset = build_dataset(rows)
+    split = leave_last_out(dataset)
+    index = dataset.item_index.index_of
+    train = {s.user_id: s.items.tolist() for s in split.train.sequences}
+    assert train == {"long": [index(0), index(1), index(2)], "short": [index(10), index(11)]}
+    assert split.validation.user_ids == ("long",)
+    assert split.validation.targets.tolist() == [index(3)]
+    assert split.validation.histories[0].items.tolist() == [index(0), index(1), index(2)]
+    assert split.test.targets.tolist() == [index(4)]
+    assert split.test.histories[0].items.tolist() == [index(0), index(1), index(2), index(3)]
+    assert split.train.n_items == dataset.n_items  # the catalog is never shrunk to the training items
+
+
+def test_history_items_are_excluded_from_the_ranking():
+    scores = np.arange(6, dtype=np.float32)  # item 5 best, then 4, ...
+    ranks, top = rank_targets(
+        scores[None].repeat(2, 0), [History(np.array([5, 4])), History(np.array([]))], np.array([3, 3]), k=3
+    )
+    assert ranks.tolist() == [0, 2]
+    assert top[0].tolist() == [3, 2, 1]
+    assert top[1].tolist() == [5, 4, 3]
+
+
+def test_a_repeated_target_is_not_masked():
+    scores = np.arange(6, dtype=np.float32)[None]
+    ranks, _ = rank_targets(scores, [History(np.array([5, 4]))], np.array([4]), k=3)
+    assert ranks.tolist() == [0]
+
+
+def test_padding_is_never_ranked_even_with_a_high_score():
+    scores = np.array([[100.0, 1.0, 2.0]], dtype=np.float32)
+    ranks, top = rank_targets(scores, [History(np.array([], dtype=np.int64))], np.array([1]), k=2)
+    assert ranks.tolist() == [1]
+    assert top[0].tolist() == [2, 1]
+
+
+def test_ties_are_broken_by_item_index():
+    scores = np.zeros((1, 8), dtype=np.float32)
+    ranks, top = rank_targets(scores, [History(np.array([2]))], np.array([5]), k=4)
+    assert ranks.tolist() == [3]  # items 1, 3 and 4 come first; 2 is in the history
+    assert top[0].tolist() == [1, 3, 4, 5]
+
+
+def test_top_k_matches_a_stable_full_sort():
+    rng = np.random.default_rng(1)
+    scores = rng.integers(0, 4, size=(50, 300)).astype(np.float32)
+    scores[:, :5] = -np.inf
+    assert (top_k(scores, 20) == np.argsort(-scores, axis=1, kind="stable")[:, :20]).all()
+
+
+def test_evaluation_ranks_against_the_full_catalog_not_a_sample():
+    n_items = 1000
+    scores = np.arange(n_items + 1, dtype=np.float32)  # item 1000 ranks first
+    model = FixedScores(scores)
+    result = evaluate(model, held_out([[]], [200]))
+    assert result.ranks.tolist() == [800]  # 800 items score higher: the full catalog counts
+    assert result.metrics["MRR"] == pytest.approx(1 / 801)
+    assert result.metrics["HR@10"] == 0.0
+
+
+def test_evaluation_reports_all_metrics_and_segments():
+    model = FixedScores(np.arange(11, dtype=np.float32))
+    result = evaluate(model, held_out([[10], [10, 9]], [9, 8]), item_popularity=np.arange(11))
+    assert result.ranks.tolist() == [0, 0]
+    assert result.metrics["HR@10"] == 1.0 and result.metrics["NDCG@10"] == 1.0
+    assert result.metrics["Recall@20"] == 1.0 and result.metrics["MRR"] == 1.0
+    assert set(result.metrics) >= {"coverage@10", "avg_popularity@10", "users"}
+    assert all(isinstance(v, float) for v in result.metrics.values())
+    assert set(result.segments) == {"new", "returning", "few", "many"}
+    assert result.segments["few"]["users"] == 2
