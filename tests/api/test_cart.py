@@ -1,6 +1,7 @@
 import pytest
 
 from shop.models import Cart, CartLine
+from shop.services.cart import cart_add
 from tests.factories import make_product
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +163,18 @@ def test_session_user_needs_csrf_for_writes(user, product):
     assert response.status_code == 403
     assert "CSRF" in response.json()["error"]["message"]
     assert client.get("/api/v1/cart").status_code == 200
+
+
+def test_cart_query_count_does_not_grow_with_lines(
+    api_client, cart_with_item, category, brand, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(20) as few:
+        api_client.get("/api/v1/cart")
+    baseline = len(few.captured_queries)
+    for _ in range(5):
+        cart_add(cart=cart_with_item, product_id=make_product(category=category, brand=brand).pk)
+
+    with django_assert_max_num_queries(baseline):
+        response = api_client.get("/api/v1/cart")
+
+    assert len(response.json()["lines"]) == 6

@@ -191,3 +191,20 @@ def test_catalog_write_methods_are_405(anon_client, catalog):
 
     assert response.status_code == 405
     assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_product_list_query_count_does_not_grow_with_the_page(
+    anon_client, category, brand, django_assert_max_num_queries
+):
+    for _ in range(3):
+        make_product(category=category, brand=brand)
+    with django_assert_max_num_queries(12) as few:
+        anon_client.get("/api/v1/products")
+    baseline = len(few.captured_queries)
+    for _ in range(10):
+        make_product(category=category, brand=brand)
+
+    with django_assert_max_num_queries(baseline):
+        response = anon_client.get("/api/v1/products")
+
+    assert response.json()["count"] == 13

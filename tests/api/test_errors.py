@@ -1,4 +1,7 @@
+import json
+
 import pytest
+from django.http import Http404
 from rest_framework.throttling import SimpleRateThrottle
 
 from config.api_errors import flatten_fields
@@ -79,3 +82,23 @@ def test_cors_allows_configured_origins_only(anon_client, settings):
 
     assert allowed["Access-Control-Allow-Origin"] == "https://app.example.com"
     assert "Access-Control-Allow-Origin" not in other
+
+
+def test_unmatched_api_urls_can_get_the_json_shape(rf):
+    from config.api_errors import json_not_found, json_server_error
+
+    not_found = json_not_found(rf.get("/api/v1/nothing-here"))
+    server_error = json_server_error(rf.get("/api/v1/products"))
+
+    assert not_found.status_code == 404
+    assert json.loads(not_found.content) == {"error": {"code": "not_found", "message": "Not found."}}
+    assert server_error.status_code == 500
+    assert json.loads(server_error.content)["error"]["code"] == "server_error"
+
+
+def test_site_pages_keep_djangos_error_pages(rf):
+    from config.api_errors import json_not_found
+
+    response = json_not_found(rf.get("/p/nothing-here/"), Http404())
+
+    assert response["Content-Type"].startswith("text/html")

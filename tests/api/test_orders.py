@@ -171,3 +171,21 @@ def test_paid_order_cannot_be_cancelled_by_the_customer(api_client, cart_with_it
 
     assert response.status_code == 409
     assert Order.objects.get(number=number).status == "paid"
+
+
+def test_order_list_query_count_does_not_grow_with_orders(api_client, user, product, django_assert_max_num_queries):
+    from shop.services.cart import cart_add, cart_get_or_create
+
+    def buy(key):
+        cart_add(cart=cart_get_or_create(user=user, session_key=None), product_id=product.pk)
+        assert place_order(api_client, key=key).status_code == 201
+
+    buy("first")
+    with django_assert_max_num_queries(20) as few:
+        api_client.get("/api/v1/orders")
+    baseline = len(few.captured_queries)
+    for n in range(3):
+        buy(f"more-{n}")
+
+    with django_assert_max_num_queries(baseline):
+        assert api_client.get("/api/v1/orders").json()["count"] == 4

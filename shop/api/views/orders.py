@@ -82,7 +82,7 @@ class OrderPlaceSerializer(serializers.Serializer):
     address = AddressSerializer()
     shipping_method = serializers.CharField(max_length=40, help_text="A code from checkout/options.")
     payment_method = serializers.CharField(max_length=40, help_text="A code from checkout/options.")
-    email = serializers.EmailField(required=False, help_text="Defaults to the account's e-mail.")
+    email = serializers.EmailField(max_length=254, required=False, help_text="Defaults to the account's e-mail.")
     card_number = serializers.CharField(
         max_length=32, required=False, allow_blank=True, default="", help_text="Only for methods that need a card."
     )
