@@ -10,13 +10,16 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from shop.models import Brand, Cart, Category, Order, Product, ProductImage
 
+# "recommended" is this shopper's personalized order (ranked by the personalization app before
+# pagination); the database ordering here is its fallback when personalization is off.
 SORTS = {
+    "recommended": ("-created_at", "pk"),
     "newest": ("-created_at", "pk"),
     "price_asc": ("price", "pk"),
     "price_desc": ("-price", "pk"),
     "name": ("name", "pk"),
 }
-DEFAULT_SORT = "newest"
+DEFAULT_SORT = "recommended"
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ class ProductFilters:
             price_min = price_max = None
         sort = params.get("sort") or DEFAULT_SORT
         if sort not in SORTS:
-            errors.append("Unknown sort order; showing newest first.")
+            errors.append("Unknown sort order; showing our recommendations.")
             sort = DEFAULT_SORT
         brands = tuple(sorted({b for b in params.getlist("brand") if b})) if hasattr(params, "getlist") else ()
         return cls(
@@ -108,6 +111,7 @@ def product_search(*, query: str, filters: ProductFilters | None = None) -> Quer
         search_query = SearchQuery(query, search_type="websearch", config="english")
         ranked = base.annotate(rank=SearchRank(vector, search_query)).filter(rank__gt=0)
         if filters is None or filters.sort == DEFAULT_SORT:
+            # Relevance first; personalization then reorders within the matches.
             ranked = ranked.order_by("-rank", "pk")
         return ranked
     condition = Q()
@@ -119,6 +123,12 @@ def product_search(*, query: str, filters: ProductFilters | None = None) -> Quer
             | Q(category__name__icontains=term)
         )
     return base.filter(condition)
+
+
+def products_in_order(*, ids: list[int]) -> list[Product]:
+    """Listing-ready products for the given ids, in that order (ids of inactive products are skipped)."""
+    by_id = {p.pk: p for p in _with_listing_relations(Product.objects.filter(pk__in=ids, is_active=True))}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def product_detail(*, slug: str) -> Product:
@@ -142,9 +152,7 @@ def category_tree() -> list[Category]:
 def cart_lines(*, cart: Cart | None) -> list:
     if cart is None:
         return []
-    return list(
-        cart.lines.select_related("product__brand", "product__category").prefetch_related("product__images")
-    )
+    return list(cart.lines.select_related("product__brand", "product__category").prefetch_related("product__images"))
 
 
 def orders_for_user(*, user) -> QuerySet[Order]:

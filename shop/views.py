@@ -41,7 +41,11 @@ HOME_GRID_SIZE = 8
 PLACED_ORDERS_SESSION_KEY = "placed_orders"
 PLACED_ORDERS_KEPT = 20
 OFFLINE_PAYMENT_METHODS = {"cod", "bank_transfer"}
+# A listing longer than this is ranked on its first part, the rest keeps the default order.
+LISTING_CANDIDATES = 2000
+SEARCH_RERANK_TOP = 48
 SORT_LABELS = {
+    "recommended": "Recommended for you",
     "newest": "Newest",
     "price_asc": "Price: low to high",
     "price_desc": "Price: high to low",
@@ -63,16 +67,49 @@ def _paginate(request: HttpRequest, products) -> Page:
     return Paginator(products, settings.SHOP_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _listing_context(request: HttpRequest, *, products, unbranded_products, filters) -> dict:
-    page = _paginate(request, products)
+def _listing_context(
+    request: HttpRequest, *, products, unbranded_products, filters, surface: str, rerank_top: int | None = None
+) -> dict:
+    list_id = surface
+    if filters.sort == selectors.DEFAULT_SORT:
+        ranked = _personalized_ids(request, products, surface=surface, rerank_top=rerank_top)
+        page = _paginate(request, list(ranked.products))
+        page.object_list = selectors.products_in_order(ids=list(page.object_list))
+        list_id = ranked.list_id
+        _log_listing_impression(request, ranked, page)
+    else:
+        page = _paginate(request, products)
     return {
         "page_obj": page,
         "products": page.object_list,
         "result_count": page.paginator.count,
         "filters": filters,
+        "list_id": list_id,
         "brands": selectors.brands_for_listing(products=unbranded_products),
         "sorts": [(key, SORT_LABELS.get(key, key.replace("_", " ").capitalize())) for key in selectors.SORTS],
     }
+
+
+def _personalized_ids(request: HttpRequest, products, *, surface: str, rerank_top: int | None):
+    """The whole filtered listing in this shopper's order (ids only; one query)."""
+    from personalization.serving import ListingRow, context_for_request, rank_listing
+
+    rows = [
+        ListingRow(*values)
+        for values in products.values_list("pk", "brand_id", "category_id", "stock")[:LISTING_CANDIDATES]
+    ]
+    head, tail = (rows, []) if rerank_top is None else (rows[:rerank_top], rows[rerank_top:])
+    ranked = rank_listing(head, context=context_for_request(request, page=surface), surface=surface)
+    if tail:
+        ranked = dataclasses.replace(ranked, products=ranked.products + tuple(row.pk for row in tail))
+    return ranked
+
+
+def _log_listing_impression(request: HttpRequest, ranked, page: Page) -> None:
+    from personalization.templatetags.personalization_tags import log_impression
+
+    shown = dataclasses.replace(ranked, products=tuple(page.object_list))
+    log_impression(request, shown, slot=ranked.surface, offset=page.start_index() - 1)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -90,7 +127,9 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     filters = selectors.ProductFilters.from_query(request.GET)
     products = selectors.product_list(category=current, filters=filters)
     unbranded = selectors.product_list(category=current, filters=dataclasses.replace(filters, brands=()))
-    context = _listing_context(request, products=products, unbranded_products=unbranded, filters=filters)
+    context = _listing_context(
+        request, products=products, unbranded_products=unbranded, filters=filters, surface="category"
+    )
     context.update(
         category=current,
         breadcrumbs=_ancestors(current),
@@ -132,7 +171,15 @@ def search(request: HttpRequest) -> HttpResponse:
     filters = selectors.ProductFilters.from_query(request.GET)
     products = selectors.product_search(query=query, filters=filters)
     unbranded = selectors.product_search(query=query, filters=dataclasses.replace(filters, brands=()))
-    context = _listing_context(request, products=products, unbranded_products=unbranded, filters=filters)
+    # Relevance decides the matches; personalization reorders only the best of them.
+    context = _listing_context(
+        request,
+        products=products,
+        unbranded_products=unbranded,
+        filters=filters,
+        surface="search",
+        rerank_top=SEARCH_RERANK_TOP,
+    )
     context["query"] = query
     return render(request, "shop/search.html", context)
 

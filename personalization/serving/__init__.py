@@ -10,7 +10,16 @@ default order and is logged.
 """
 
 from personalization.serving.context import ShopperContext, context_for_request
-from personalization.serving.ranking import RankedList, rank_products
+from personalization.serving.ranking import ListingRow, RankedList, rank_listing, rank_products
 from personalization.serving.slots import SLOTS, fill_slot
 
-__all__ = ["SLOTS", "RankedList", "ShopperContext", "context_for_request", "fill_slot", "rank_products"]
+__all__ = [
+    "SLOTS",
+    "ListingRow",
+    "RankedList",
+    "rank_listing",
+    "ShopperContext",
+    "context_for_request",
+    "fill_slot",
+    "rank_products",
+]

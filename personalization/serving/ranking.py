@@ -190,3 +190,35 @@ def recent_products_by_category(context: ShopperContext) -> dict[int, tuple[int,
         if pk in rows:
             by_category.setdefault(rows[pk][0], (pk, rows[pk][1]))
     return by_category
+
+
+@dataclass(frozen=True)
+class ListingRow:
+    """What ranking and rules need of a product in a long listing, without loading the product."""
+
+    pk: int
+    brand_id: int
+    category_id: int
+    stock: int
+    is_active: bool = True
+
+
+def rank_listing(rows: list[ListingRow], *, context: ShopperContext, surface: str) -> RankedList:
+    """Order a whole listing (before pagination) for this shopper; products stay ids until a page is shown.
+
+    A listing is the catalog the shopper browses, so out-of-stock products stay in it, after
+    the ones that can be bought; recommendation slots drop them altogether.
+    """
+    in_stock = [row for row in rows if row.stock > 0]
+    sold_out = [row for row in rows if row.stock <= 0]
+    if not context.enabled or not settings.PERSONALIZATION_ENABLED or not in_stock:
+        return RankedList(products=tuple(row.pk for row in in_stock + sold_out), surface=surface)
+    ranker = "default"
+    try:
+        deadline = time.perf_counter() + settings.PERSONALIZATION_TIME_BUDGET_MS / 1000
+        scores, ranker = candidate_scores([row.pk for row in in_stock], context=context, deadline=deadline)
+        ordered = apply_rules(order_by_scores(in_stock, scores), surface=surface)
+    except Exception:
+        logger.exception("Ranking the %s listing failed; default order", surface)
+        ordered, ranker = in_stock, "default"
+    return RankedList(products=tuple(row.pk for row in ordered + sold_out), ranker=ranker, surface=surface)

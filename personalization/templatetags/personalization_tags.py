@@ -12,8 +12,11 @@ register = template.Library()
 logger = logging.getLogger(__name__)
 
 
-def _log_impression(request, ranked: RankedList, *, slot: str) -> None:
-    """One list_impression per rendered list, with the product at each position, for click attribution."""
+def log_impression(request, ranked: RankedList, *, slot: str, offset: int = 0) -> None:
+    """One list_impression per rendered list, with the product at each position, for click attribution.
+
+    `offset` is the number of products before this page, so positions count across pages.
+    """
     if request is None or not ranked:
         return
     try:
@@ -31,6 +34,7 @@ def _log_impression(request, ranked: RankedList, *, slot: str) -> None:
                     "slot": slot,
                     "ranker": ranked.ranker,
                     "product_ids": [p.pk for p in ranked.products][:48],
+                    "offset": offset,
                 },
             ),
         )
@@ -50,7 +54,7 @@ def personalized_products(context, products, surface: str = "listing"):
     except Exception:
         logger.exception("personalized_products failed; default order")
         return RankedList(products=tuple(products or ()), surface=surface)
-    _log_impression(request, ranked, slot=surface)
+    log_impression(request, ranked, slot=surface)
     return ranked
 
 
@@ -66,7 +70,7 @@ def recommendations(context, slot: str, k: int = 8, product=None, category=None)
     except Exception:
         logger.exception("recommendations %s failed", slot)
         return RankedList(surface=slot)
-    _log_impression(request, ranked, slot=slot)
+    log_impression(request, ranked, slot=slot)
     return ranked
 
 
