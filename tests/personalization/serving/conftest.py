@@ -21,8 +21,10 @@ def store(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         catalog = build_catalog()
         build_behaviour(catalog)
-        versions = {kind: model_version_train(kind=kind, epochs=15 if kind == "sasrec" else None, always_promote=True)
-                    for kind in ("popularity", "covisit", "sasrec")}
+        versions = {
+            kind: model_version_train(kind=kind, epochs=15 if kind == "sasrec" else None, always_promote=True)
+            for kind in ("popularity", "covisit", "sasrec")
+        }
         from personalization.serving.champions import model_version
 
         for version in versions.values():

@@ -10,13 +10,21 @@ pytestmark = pytest.mark.django_db
 
 
 def listing(category_products):
-    return list(Product.objects.filter(pk__in=[p.pk for p in category_products]).select_related("category", "brand")
-                .order_by("pk"))
+    return list(
+        Product.objects.filter(pk__in=[p.pk for p in category_products])
+        .select_related("category", "brand")
+        .order_by("pk")
+    )
 
 
 def shopper(*recent, unit="v:someone", ranker=None):
-    return ShopperContext(unit=unit, visitor_id=unit[2:], recent_product_ids=tuple(p.pk for p in recent),
-                          recent_event_types=tuple("view" for _ in recent), ranker=ranker)
+    return ShopperContext(
+        unit=unit,
+        visitor_id=unit[2:],
+        recent_product_ids=tuple(p.pk for p in recent),
+        recent_event_types=tuple("view" for _ in recent),
+        ranker=ranker,
+    )
 
 
 def test_two_shoppers_with_different_histories_see_different_orders(store):
@@ -144,8 +152,9 @@ def test_personalization_switched_off_gives_the_default_order(store, settings):
 
 
 def test_an_experiment_can_force_popularity(store):
-    ranked = rank_products(listing(store["cameras"]), context=shopper(store["cameras"][0], ranker="popularity"),
-                           surface="category")
+    ranked = rank_products(
+        listing(store["cameras"]), context=shopper(store["cameras"][0], ranker="popularity"), surface="category"
+    )
     assert ranked.ranker == "popularity"
 
 
