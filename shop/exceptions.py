@@ -60,3 +60,8 @@ class IllegalTransition(ShopError):
 class IdempotencyConflict(ShopError):
     code = "idempotency_conflict"
     default_message = "This checkout was already submitted by another customer."
+
+
+class InvalidIdempotencyKey(ShopError):
+    code = "invalid_idempotency_key"
+    default_message = "An idempotency key of 1 to 64 characters is required."

@@ -395,3 +395,8 @@ def signup(request: HttpRequest) -> HttpResponse:
 class ShopLoginView(LoginView):
     template_name = "shop/account/login.html"
     redirect_authenticated_user = True
+
+    def get_success_url(self):
+        # A `next` pointing back at the login page would loop for a signed-in user; go to the account.
+        url = super().get_success_url()
+        return reverse("shop:account") if url.split("?")[0] == self.request.path else url

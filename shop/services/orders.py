@@ -19,6 +19,7 @@ from shop.exceptions import (
     EmptyCart,
     IdempotencyConflict,
     IllegalTransition,
+    InvalidIdempotencyKey,
     InsufficientStock,
     InvalidShippingMethod,
     PaymentFailed,
@@ -76,7 +77,7 @@ def order_place(
     (a price changed, a line went out of stock) the order is refused as stale.
     """
     if not idempotency_key or len(idempotency_key) > 64:
-        raise ValueError("An idempotency key of 1 to 64 characters is required.")
+        raise InvalidIdempotencyKey()
     existing = Order.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return _same_customer_or_conflict(existing, user)

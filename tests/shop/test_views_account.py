@@ -183,3 +183,10 @@ def test_password_reset_with_a_bad_link_says_so(client):
     response = client.get(reverse("shop:password_reset_confirm", kwargs={"uidb64": "xx", "token": "bad-token"}))
     # then
     assert "This link no longer works" in response.text
+
+
+def test_signed_in_user_with_next_pointing_at_login_goes_to_the_account(client, user):
+    client.force_login(user)
+    response = client.get(reverse("shop:login") + "?next=" + reverse("shop:login"))
+    assert response.status_code == 302
+    assert response.url == reverse("shop:account")
