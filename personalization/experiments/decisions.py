@@ -123,14 +123,14 @@ def _spec_for(name: str) -> ExperimentSpec | None:
 
 
 def exposure_log(request: HttpRequest, assignment: Assignment) -> bool:
-    """Record that this unit was shown its variant; true the first time. Never raises."""
+    """Record that this unit was shown its variant; true when it had no exposure before. Never raises."""
     try:
         state = _state(request)
         spec = _spec_for(assignment.experiment_key)
         if spec is None or not assignment.counts_as_exposure or not state.recordable or spec.id in state.exposed:
             return False
         state.exposed.add(spec.id)
-        _, created = exposure_record(
+        exposure_record(
             experiment=spec,
             variant_key=assignment.variant,
             unit=state.unit,
@@ -138,7 +138,7 @@ def exposure_log(request: HttpRequest, assignment: Assignment) -> bool:
             visitor_id=state.visitor_id,
             carried_from=state.visitor_unit if assignment.reason == reasons.CARRIED_OVER else "",
         )
-        return created
+        return True
     except Exception:
         logger.exception("Could not log the exposure to %s", assignment.experiment_key)
         return False

@@ -168,7 +168,10 @@ class Exposure(models.Model):
     class Meta:
         ordering = ["exposed_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["experiment", "unit_id"], name="one_exposure_per_unit")]
-        indexes = [models.Index(fields=["experiment", "variant"], name="experiments_exposure_variant")]
+        indexes = [
+            models.Index(fields=["experiment", "variant"], name="experiments_exposure_variant"),
+            models.Index(fields=["experiment", "exposed_at"], name="experiments_exposure_time"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit_id} saw {self.variant} at {self.exposed_at:%Y-%m-%d %H:%M}"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from personalization.experiments import stats
 from personalization.experiments.models import METRICS, Experiment, Variant
-from personalization.experiments.selectors import DailyPoint, VariantTotals, daily_conversion, variant_totals
+from personalization.experiments.selectors import DailyPoint, VariantTotals, experiment_aggregates
 
 ALPHA = 0.05
 # Below this relative lift an effect is too small to chase; the sample-size hint uses at least this.
@@ -162,8 +162,8 @@ def _needed_units(control: VariantTotals, treatments: list[VariantTotals], metri
 
 def experiment_results(*, experiment: Experiment) -> Results:
     variants = list(experiment.variants.all())
-    totals = variant_totals(experiment=experiment)
-    daily = daily_conversion(experiment=experiment)
+    aggregates = experiment_aggregates(experiment=experiment)
+    totals, daily = aggregates.totals, aggregates.daily
     control = next((v for v in variants if v.is_control), variants[0] if variants else None)
     control_totals = totals.get(control.pk) if control else None
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db import connection, transaction
+from django.db.models import Count, Min, QuerySet
 from django.db.models.functions import TruncDate
 
 from personalization.experiments.assignment import ExperimentSpec, Targeting, VariantSpec
@@ -87,54 +87,45 @@ def _day_sql(column: str) -> str:
     return f"date({column})"
 
 
-def _purchases_per_unit_sql() -> str:
-    """Per exposed unit that bought anything in the window: revenue before/after exposure, purchases after.
+def _purchase_sums_sql() -> str:
+    """Per variant and day of first purchase after exposure: converters and the sums of VariantTotals.
 
-    Two joins on indexed columns (user id, visitor id) glued with UNION ALL rather than one join
-    on `OR`, which PostgreSQL could only run as a nested loop. Units without any purchase are
-    not in this set: they add to the unit count and nothing to the sums.
+    The purchases of the window are read once (a range of the type/timestamp index) and each
+    is keyed by the units it belongs to, "u:<user id>" and "v:<visitor id>", so the join to the
+    exposures is one equality on the (experiment, unit) unique index rather than an `OR` across
+    two columns. Units without any purchase in the window never enter the join: they add to the
+    unit count only. Params: start of the purchase window, experiment id.
     """
-    since = _minus_days_sql("e.exposed_at", settings.EXPERIMENTS_PRE_PERIOD_DAYS)
-    select = f"""
-        SELECT e.id AS exposure_id, e.variant_id, e.exposed_at,
-            SUM(CASE WHEN ev.timestamp >= e.exposed_at THEN COALESCE(ev.value, 0) ELSE 0 END) AS y,
-            SUM(CASE WHEN ev.timestamp < e.exposed_at THEN COALESCE(ev.value, 0) ELSE 0 END) AS x,
-            SUM(CASE WHEN ev.timestamp >= e.exposed_at THEN 1 ELSE 0 END) AS purchases,
-            MIN(CASE WHEN ev.timestamp >= e.exposed_at THEN ev.timestamp END) AS first_purchase_at
-        FROM experiments_exposure e
-        JOIN tracking_event ev ON ev.{{column}} = e.{{column}}
-        WHERE e.experiment_id = %s AND e.carried_from = '' AND e.unit_type = '{{unit_type}}'
-            AND ev.type = 'purchase' AND ev.timestamp >= {since}
-        GROUP BY e.id, e.variant_id, e.exposed_at
-    """
-    users = select.format(column="user_id", unit_type=Exposure.UnitType.USER.value)
-    visitors = select.format(column="visitor_id", unit_type=Exposure.UnitType.VISITOR.value)
-    return f"{users} UNION ALL {visitors}"
-
-
-def variant_totals(*, experiment: Experiment) -> dict[int, VariantTotals]:
-    """Sufficient statistics per variant id, computed in two queries whatever the number of exposures."""
-    units = dict(
-        Exposure.objects.filter(experiment=experiment, carried_from="")
-        .values("variant_id")
-        .annotate(units=Count("pk"))
-        .values_list("variant_id", "units")
-    )
-    sql = f"""
-        SELECT variant_id,
+    days = settings.EXPERIMENTS_PRE_PERIOD_DAYS
+    day = _day_sql("first_purchase_at")
+    return f"""
+        WITH purchase AS (
+            SELECT user_id, visitor_id, timestamp, COALESCE(value, 0) AS value
+            FROM tracking_event
+            WHERE type = 'purchase' AND timestamp >= %s
+        ),
+        unit_purchase AS (
+            SELECT 'u:' || user_id AS unit_id, timestamp, value FROM purchase WHERE user_id IS NOT NULL
+            UNION ALL
+            SELECT 'v:' || visitor_id, timestamp, value FROM purchase WHERE visitor_id <> ''
+        ),
+        per_unit AS (
+            SELECT e.variant_id,
+                SUM(CASE WHEN p.timestamp >= e.exposed_at THEN p.value ELSE 0 END) AS y,
+                SUM(CASE WHEN p.timestamp < e.exposed_at THEN p.value ELSE 0 END) AS x,
+                SUM(CASE WHEN p.timestamp >= e.exposed_at THEN 1 ELSE 0 END) AS purchases,
+                MIN(CASE WHEN p.timestamp >= e.exposed_at THEN p.timestamp END) AS first_purchase_at
+            FROM unit_purchase p
+            JOIN experiments_exposure e ON e.experiment_id = %s AND e.unit_id = p.unit_id
+            WHERE e.carried_from = '' AND p.timestamp >= {_minus_days_sql("e.exposed_at", days)}
+            GROUP BY e.id, e.variant_id
+        )
+        SELECT variant_id, {day},
             SUM(CASE WHEN purchases > 0 THEN 1 ELSE 0 END),
             SUM(y), SUM(y * y), SUM(x), SUM(x * x), SUM(x * y), SUM(purchases), SUM(purchases * purchases)
-        FROM ({_purchases_per_unit_sql()}) per_unit
-        GROUP BY variant_id
+        FROM per_unit
+        GROUP BY variant_id, {day}
     """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [experiment.pk, experiment.pk])
-        sums = {row[0]: [float(value or 0) for value in row[1:]] for row in cursor.fetchall()}
-    totals = {}
-    for variant in experiment.variants.all():
-        converters, *rest = sums.get(variant.pk, [0.0] * 9)
-        totals[variant.pk] = VariantTotals(variant.pk, units.get(variant.pk, 0), int(converters), *rest)
-    return totals
 
 
 @dataclass(frozen=True)
@@ -144,9 +135,29 @@ class DailyPoint:
     converters: int  # cumulative units whose first purchase after exposure happened by then
 
 
-def daily_conversion(*, experiment: Experiment) -> dict[int, list[DailyPoint]]:
-    """Cumulative conversion per variant per day, for the results chart."""
-    exposed = defaultdict(dict)
+@dataclass(frozen=True)
+class Aggregates:
+    totals: dict[int, VariantTotals]  # by variant id
+    daily: dict[int, list[DailyPoint]]  # by variant id, one point per day with any exposure or conversion
+
+
+def _run_purchase_sums(experiment: Experiment) -> list[tuple]:
+    # A constant (not a subquery) lets the planner see how many purchases the window holds.
+    first_exposure = Exposure.objects.filter(experiment=experiment).aggregate(first=Min("exposed_at"))["first"]
+    if first_exposure is None:
+        return []
+    window_start = first_exposure - dt.timedelta(days=settings.EXPERIMENTS_PRE_PERIOD_DAYS)
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The planner's cost estimate turns on JIT compilation, which takes seconds here and saves nothing.
+            cursor.execute("SET LOCAL jit = off")
+        cursor.execute(_purchase_sums_sql(), [window_start, experiment.pk])
+        return cursor.fetchall()
+
+
+def experiment_aggregates(*, experiment: Experiment) -> Aggregates:
+    """Everything the results need from the database, in two queries whatever the number of exposures."""
+    exposed: dict[int, dict[dt.date, int]] = defaultdict(dict)
     rows = (
         Exposure.objects.filter(experiment=experiment, carried_from="")
         .annotate(day=TruncDate("exposed_at"))
@@ -156,28 +167,37 @@ def daily_conversion(*, experiment: Experiment) -> dict[int, list[DailyPoint]]:
     )
     for variant_id, day, count in rows:
         exposed[variant_id][_as_date(day)] = count
-    converted = defaultdict(dict)
-    sql = f"""
-        SELECT variant_id, {_day_sql("first_purchase_at")} AS day, COUNT(*)
-        FROM ({_purchases_per_unit_sql()}) per_unit
-        WHERE purchases > 0
-        GROUP BY variant_id, {_day_sql("first_purchase_at")}
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [experiment.pk, experiment.pk])
-        for variant_id, day, count in cursor.fetchall():
-            converted[variant_id][_as_date(day)] = count
+    converted: dict[int, dict[dt.date, int]] = defaultdict(dict)
+    sums: dict[int, list[float]] = defaultdict(lambda: [0.0] * 8)
+    for variant_id, day, *values in _run_purchase_sums(experiment):
+        values = [float(value or 0) for value in values]
+        if day is not None:
+            converted[variant_id][_as_date(day)] = int(values[0])
+        sums[variant_id] = [a + b for a, b in zip(sums[variant_id], values, strict=True)]
+
     days = sorted({day for series in (*exposed.values(), *converted.values()) for day in series})
-    series: dict[int, list[DailyPoint]] = {}
+    totals, daily = {}, {}
     for variant in experiment.variants.all():
-        units = converters = 0
+        converters, *rest = sums[variant.pk]
+        units = sum(exposed[variant.pk].values())
+        totals[variant.pk] = VariantTotals(variant.pk, units, int(converters), *rest)
+        cumulative_units = cumulative_converters = 0
         points = []
         for day in days:
-            units += exposed[variant.pk].get(day, 0)
-            converters += converted[variant.pk].get(day, 0)
-            points.append(DailyPoint(day, units, converters))
-        series[variant.pk] = points
-    return series
+            cumulative_units += exposed[variant.pk].get(day, 0)
+            cumulative_converters += converted[variant.pk].get(day, 0)
+            points.append(DailyPoint(day, cumulative_units, cumulative_converters))
+        daily[variant.pk] = points
+    return Aggregates(totals, daily)
+
+
+def variant_totals(*, experiment: Experiment) -> dict[int, VariantTotals]:
+    return experiment_aggregates(experiment=experiment).totals
+
+
+def daily_conversion(*, experiment: Experiment) -> dict[int, list[DailyPoint]]:
+    """Cumulative conversion per variant per day, for the results chart."""
+    return experiment_aggregates(experiment=experiment).daily
 
 
 def _as_date(value) -> dt.date:

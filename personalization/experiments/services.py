@@ -151,22 +151,28 @@ def exposure_record(
     user_id: int | None,
     visitor_id: str | None,
     carried_from: str = "",
-) -> tuple[Exposure, bool]:
-    """The unit's first exposure to the experiment; a later call returns the stored one unchanged."""
+) -> None:
+    """The unit's first exposure to the experiment; if one is stored already, nothing changes.
+
+    One INSERT that skips a conflict on (experiment, unit): cheap enough for a page render,
+    and safe when two tabs render at once.
+    """
     variant = experiment.variant(variant_key)
     if variant is None or unit.unit_id is None:
         raise ValidationError(f"Experiment {experiment.key!r} has no variant {variant_key!r}.")
     is_user = unit.unit_id.startswith("u:")
-    defaults = {
-        "variant_id": variant.id,
-        "unit_type": Exposure.UnitType.USER if is_user else Exposure.UnitType.VISITOR,
-        "user_id": user_id if is_user else None,
-        "visitor_id": "" if is_user else (visitor_id or ""),
-        "device": unit.device,
-        "exposed_at": timezone.now(),
-        "carried_from": carried_from,
-    }
-    return Exposure.objects.get_or_create(experiment_id=experiment.id, unit_id=unit.unit_id, defaults=defaults)
+    exposure = Exposure(
+        experiment_id=experiment.id,
+        variant_id=variant.id,
+        unit_id=unit.unit_id,
+        unit_type=Exposure.UnitType.USER if is_user else Exposure.UnitType.VISITOR,
+        user_id=user_id if is_user else None,
+        visitor_id="" if is_user else (visitor_id or ""),
+        device=unit.device,
+        exposed_at=timezone.now(),
+        carried_from=carried_from,
+    )
+    Exposure.objects.bulk_create([exposure], ignore_conflicts=True)
 
 
 def exposures_carry_over(*, user_id: int, visitor_id: str) -> int:

@@ -30,6 +30,12 @@ def make_experiment(
     return experiment
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # These tests create many users; the real hasher costs most of a second each on a CI core.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def home_experiment(db):
     return make_experiment()
