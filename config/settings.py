@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "shop",
+    "shop.vouchers",
     "personalization",
     "personalization.tracking",
     "personalization.experiments",

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class VouchersConfig(AppConfig):
+    name = "shop.vouchers"
+    label = "vouchers"
+    verbose_name = "Vouchers"
