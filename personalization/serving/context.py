@@ -70,13 +70,10 @@ def _build(request, *, page: str) -> ShopperContext:
     visitor_id = getattr(request, "visitor_id", None) or ""
     signed_in = user is not None and user.is_authenticated
     enabled = settings.PERSONALIZATION_ENABLED and personalization_enabled(request)
-    ranker = None
-    try:
-        from personalization.experiments.templatetags.experiment_tags import ranker_for_request  # noqa: F401
-    except ImportError:
-        pass
-    else:
-        ranker = ranker_for_request(request)
+    from personalization.experiments.decisions import ranker_for_request
+
+    # A running ranker experiment chooses the model for this shopper (and logs the exposure).
+    ranker = ranker_for_request(request) if enabled else None
     unit = unit_for_request(request)
     products, types, times = [], [], []
     if enabled and unit is not None:
