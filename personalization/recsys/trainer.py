@@ -8,6 +8,7 @@ progress callback ``(epoch, loss, val_metrics)`` for the task that shows progres
 from __future__ import annotations
 
 import copy
+import math
 import os
 import random
 import time
@@ -22,12 +23,14 @@ from personalization.recsys.models.base import TorchRecommender
 
 ProgressCallback = Callable[[int, float, dict[str, float]], None]
 EARLY_STOPPING_METRIC = "NDCG@10"
+# A small data set still gets several optimiser steps per epoch, or it would barely train.
+MIN_BATCHES_PER_EPOCH = 4
 
 
 @dataclass
 class TrainerConfig:
     epochs: int = 200
-    batch_size: int = 128
+    batch_size: int = 128  # at most; small data sets are cut into MIN_BATCHES_PER_EPOCH batches
     learning_rate: float = 1e-3
     weight_decay: float = 0.01
     patience: int = 10  # evaluations without improvement before stopping
@@ -107,6 +110,7 @@ class Trainer:
         optimizer = torch.optim.AdamW(
             model.network.parameters(), lr=cfg.learning_rate, weight_decay=cfg.weight_decay
         )
+        batch_size = max(1, min(cfg.batch_size, math.ceil(model.training_examples() / MIN_BATCHES_PER_EPOCH)))
         report = TrainingReport(device=str(device))
         best_score = -np.inf
         best_state: dict[str, torch.Tensor] | None = None
@@ -115,7 +119,7 @@ class Trainer:
         for epoch in range(1, cfg.epochs + 1):
             model.network.train()
             total, batches = 0.0, 0
-            for batch in model.training_batches(rng, cfg.batch_size):
+            for batch in model.training_batches(rng, batch_size):
                 optimizer.zero_grad(set_to_none=True)
                 with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
                     loss = model.training_loss(batch)

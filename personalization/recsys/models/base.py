@@ -186,6 +186,10 @@ class TorchRecommender(Recommender):
     device: torch.device
 
     @abc.abstractmethod
+    def training_examples(self) -> int:
+        """Number of training examples (sequences or windows) prepared by ``fit``."""
+
+    @abc.abstractmethod
     def training_batches(
         self, rng: np.random.Generator, batch_size: int
     ) -> Iterator[dict[str, torch.Tensor]]:

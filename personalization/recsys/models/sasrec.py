@@ -257,6 +257,9 @@ class SASRec(TorchRecommender):
         out["lengths"] = np.asarray([len(p[0]) for p in rows], dtype=np.int64)
         return out
 
+    def training_examples(self) -> int:
+        return len(self._windows.get("lengths", ()))
+
     def training_batches(
         self, rng: np.random.Generator, batch_size: int
     ) -> Iterator[dict[str, torch.Tensor]]:

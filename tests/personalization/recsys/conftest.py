@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import torch
 
 from personalization.recsys.data import build_dataset
 
@@ -49,3 +50,13 @@ def tiny_rows() -> list[tuple]:
         ("u3", "c", 120, "view"),
         ("u3", "a", 180, "view"),
     ]
+
+
+@pytest.fixture(autouse=True, scope="package")
+def _one_torch_thread():
+    # Tiny models gain nothing from intra-op threads, and on a busy 2-core machine they spin and
+    # wait for each other; restore the setting so other test packages keep theirs.
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)
