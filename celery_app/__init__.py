@@ -20,6 +20,10 @@ app.conf.beat_schedule = {
         "kwargs": {"kind": "sasrec"},
         "options": {"queue": "training"},
     },
+    "reallocate-bandit-experiments": {
+        "task": "experiments.reallocate_bandits",
+        "schedule": crontab(minute=5),
+    },
     "refresh-popularity-and-covisitation": {
         "task": "personalization.tasks.refresh_fast_models",
         "schedule": 300.0,
@@ -30,9 +34,24 @@ app.conf.beat_schedule = {
         "schedule": 5.0,
         "options": {"expires": 10},
     },
+    "offers-train-uplift-model": {
+        "task": "personalization.offers.tasks.train_uplift_model",
+        "schedule": crontab(hour=4, minute=30),
+        "options": {"queue": "training"},
+    },
     "tracking-purge-expired-events": {
         "task": "personalization.tracking.tasks.purge_expired_events",
         "schedule": crontab(hour=3, minute=45),
+    },
+    "ads-refresh-quality": {
+        "task": "personalization.ads.tasks.refresh_ad_quality",
+        "schedule": 600.0,
+        "options": {"expires": 300},
+    },
+    "ads-end-finished-campaigns": {
+        "task": "personalization.ads.tasks.end_finished_campaigns",
+        "schedule": 300.0,
+        "options": {"expires": 120},
     },
 }
 app.autodiscover_tasks()
