@@ -19,8 +19,8 @@ from shop.exceptions import (
     EmptyCart,
     IdempotencyConflict,
     IllegalTransition,
-    InvalidIdempotencyKey,
     InsufficientStock,
+    InvalidIdempotencyKey,
     InvalidShippingMethod,
     PaymentFailed,
     ProductUnavailable,
@@ -30,6 +30,12 @@ from shop.models import Cart, Order, OrderLine, OrderStatusChange, Payment, Prod
 from shop.payments import get_provider
 from shop.pricing import compute_totals
 from shop.signals import order_placed, order_status_changed
+from shop.vouchers.selectors import voucher_terms
+from shop.vouchers.services import (
+    voucher_redemptions_create,
+    voucher_redemptions_release,
+    vouchers_lock_for_order,
+)
 
 S = Order.Status
 ALLOWED_TRANSITIONS: dict[str, set[str]] = {
@@ -135,7 +141,12 @@ def _place_locked(*, cart, user, email, address, shipping, provider, idempotency
             detail = "is out of stock" if left == 0 else f"has only {left} left"
             raise InsufficientStock(f"{line.product.name} {detail}.")
 
-    totals = compute_totals(lines, shipping_method=shipping)
+    # Locked after the products: every checkout takes its locks in the same order.
+    vouchers = vouchers_lock_for_order(cart=cart, user=user, email=email)
+    totals = compute_totals(lines, shipping_method=shipping, vouchers=[voucher_terms(v) for v in vouchers])
+    for outcome in totals.vouchers:
+        if outcome.error is not None:
+            raise outcome.error
     if expected_total is not None and totals.total != expected_total:
         raise StaleCart()
 
@@ -162,7 +173,7 @@ def _place_locked(*, cart, user, email, address, shipping, provider, idempotency
         currency=settings.SHOP_CURRENCY,
         payment_method=provider.code,
     )
-    OrderLine.objects.bulk_create(
+    order_lines = OrderLine.objects.bulk_create(
         OrderLine(
             order=order,
             product=priced.product,
@@ -174,6 +185,9 @@ def _place_locked(*, cart, user, email, address, shipping, provider, idempotency
         )
         for priced in totals.lines
     )
+    if vouchers:
+        line_ids = {line.product_id: line.pk for line in order_lines}
+        voucher_redemptions_create(order=order, cart=cart, vouchers=vouchers, totals=totals, line_ids=line_ids)
     for line in lines:
         # The F() update plus the PositiveIntegerField check constraint make negative stock impossible.
         Product.objects.filter(pk=line.product_id).update(stock=F("stock") - line.quantity)
@@ -205,13 +219,21 @@ def _record_transition(order: Order, to_status: str, *, by, note: str) -> None:
     )
 
 
-def order_transition(*, order: Order, to_status: str, by=None, note: str = "") -> Order:
-    """Move an order to a new status; cancel and refund put the stock back."""
+def order_transition(
+    *, order: Order, to_status: str, by=None, note: str = "", only_from: set[str] | None = None
+) -> Order:
+    """Move an order to a new status; cancel and refund put the stock back.
+
+    `only_from` narrows the allowed starting statuses (a customer may cancel only a pending
+    order); it is checked under the row lock, so a concurrent payment cannot slip between.
+    """
     if to_status not in S.values:
         raise IllegalTransition(f"Unknown status {to_status!r}.")
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
         from_status = order.status
+        if only_from is not None and from_status not in only_from:
+            raise IllegalTransition(f"This order is {order.get_status_display().lower()} and can no longer change here.")
         if to_status not in ALLOWED_TRANSITIONS[from_status]:
             raise IllegalTransition(
                 f"An order that is {order.get_status_display().lower()} cannot become {S(to_status).label.lower()}."
@@ -221,6 +243,7 @@ def order_transition(*, order: Order, to_status: str, by=None, note: str = "") -
             list(Product.objects.select_for_update().filter(pk__in=[ln.product_id for ln in lines]).order_by("pk"))
             for line in lines:
                 Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
+            voucher_redemptions_release(order=order)
         if to_status == S.PAID:
             order.payments.filter(status=Payment.Status.PENDING).update(status=Payment.Status.CAPTURED)
         if to_status == S.REFUNDED:

@@ -232,6 +232,10 @@ class OrderCancelView(APIView):
         if order.status not in CUSTOMER_CANCELLABLE:
             raise IllegalTransition("Only orders not yet paid can be cancelled; contact us about this one.")
         order_transition(
-            order=order, to_status=Order.Status.CANCELLED, by=request.user, note="Cancelled by the customer"
+            order=order,
+            to_status=Order.Status.CANCELLED,
+            by=request.user,
+            note="Cancelled by the customer",
+            only_from=CUSTOMER_CANCELLABLE,
         )
         return Response(OrderDetailSerializer(own_order(user=request.user, number=number)).data)
