@@ -7,4 +7,6 @@ urlpatterns = [
     path("", include("personalization.tracking.urls")),
     path("", include("personalization.api.urls")),
     path("", include("personalization.experiments.api_urls")),
+    path("", include("personalization.offers.urls")),
+    path("", include("personalization.ads.api_urls")),
 ]

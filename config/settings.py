@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "personalization",
     "personalization.tracking",
     "personalization.experiments",
+    "personalization.ads",
 ]
 
 MIDDLEWARE = [
@@ -264,3 +265,24 @@ PERSONALIZATION_TIME_BUDGET_MS = float(os.environ.get("PERSONALIZATION_TIME_BUDG
 EXPERIMENTS_RUNNING_CACHE_SECONDS = int(os.environ.get("EXPERIMENTS_RUNNING_CACHE_SECONDS", "30"))
 # Days of purchases before a unit's first exposure used as the CUPED covariate.
 EXPERIMENTS_PRE_PERIOD_DAYS = int(os.environ.get("EXPERIMENTS_PRE_PERIOD_DAYS", "30"))
+
+# Ads
+ADS_ENABLED = env_bool("ADS_ENABLED", True)
+# No click is ever charged less than this (the price of a bidder alone in an auction).
+ADS_RESERVE_CPC = os.environ.get("ADS_RESERVE_CPC", "0.05")  # a decimal string, in the shop's currency
+# At most one ad per this many organic products of a listing, and never more than ADS_MAX_PER_SLOT.
+ADS_MAX_SHARE = os.environ.get("ADS_MAX_SHARE", "1/6")  # a fraction: ads per organic product
+ADS_MAX_PER_SLOT = int(os.environ.get("ADS_MAX_PER_SLOT", "2"))
+# Impressions of one campaign per visitor per day.
+ADS_FREQUENCY_CAP = int(os.environ.get("ADS_FREQUENCY_CAP", "6"))
+# Fraction of the daily budget a campaign may spend ahead of an even spread over the day.
+ADS_PACING_SLACK = float(os.environ.get("ADS_PACING_SLACK", "0.05"))
+# Predicted CTR of an ad without history: the slot's average CTR, worth this many impressions.
+ADS_DEFAULT_CTR = float(os.environ.get("ADS_DEFAULT_CTR", "0.02"))
+ADS_PRIOR_IMPRESSIONS = float(os.environ.get("ADS_PRIOR_IMPRESSIONS", "50"))
+ADS_QUALITY_WINDOW_DAYS = int(os.environ.get("ADS_QUALITY_WINDOW_DAYS", "30"))
+# Orders of the advertised product by the clicking visitor within this many days count for the ad.
+ADS_ATTRIBUTION_DAYS = int(os.environ.get("ADS_ATTRIBUTION_DAYS", "7"))
+ADS_CLICK_MAX_AGE = int(os.environ.get("ADS_CLICK_MAX_AGE", str(60 * 60 * 24)))  # seconds a click link is paid for
+# Seconds the index of live campaigns stays cached; edits in the admin clear it at once.
+ADS_INDEX_CACHE_SECONDS = int(os.environ.get("ADS_INDEX_CACHE_SECONDS", "60"))
