@@ -1,0 +1,69 @@
+"""Recommendations in a real browser: the home page follows what the shopper just looked at."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.steps import card_ids
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+FOR_YOU = '[data-slot="for_you"]'
+VIEWED = 3
+
+
+@pytest.fixture
+def trained_store(transactional_db, shipping_methods):
+    """Twelve products, forty visitors' behaviour, and popularity, co-visitation and SASRec champions.
+
+    The live server flushes the database after each test, so the store is built per test; it is kept
+    small enough to train in a few seconds on one CPU core.
+    """
+    import torch
+
+    from personalization.serving.champions import forget_loaded_models
+    from personalization.training import model_version_train
+    from tests.personalization.conftest import build_behaviour, build_catalog
+
+    # Torch's default of one thread per core thrashes when the server, the browser and the tests share
+    # two cores; one thread trains this tiny model several times faster.
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    catalog = build_catalog()
+    build_behaviour(catalog)
+    for kind in ("popularity", "covisit", "sasrec"):
+        model_version_train(kind=kind, epochs=10 if kind == "sasrec" else None, always_promote=True)
+    forget_loaded_models()
+    yield catalog
+    forget_loaded_models()
+    torch.set_num_threads(threads)
+
+
+def test_home_recommendations_follow_the_category_the_shopper_browses(page, trained_store):
+    shoes = {product.pk: product for product in trained_store["shoes"]}
+
+    # given: a new visitor's home page, ranked by popularity
+    page.goto("/")
+    expect(page.locator(FOR_YOU)).to_have_attribute("data-ranker", "popularity")
+    before = card_ids(page, FOR_YOU)
+    assert before, "the home page shows no recommendations"
+
+    # when: the shopper opens the shoes and looks at three of them
+    page.locator(".category-tiles").get_by_role("link", name="Shoes").click()
+    viewed = []
+    for position in range(1, VIEWED + 1):
+        card = page.locator(f'.listing__results article.product-card[data-position="{position}"]')
+        viewed.append(int(card.get_attribute("data-product-id")))
+        card.click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(shoes[viewed[-1]].name)
+        page.go_back()
+    page.locator(".brand-mark").click()
+
+    # then: the sequence model now picks for them, and puts shoes they have not seen yet first
+    expect(page.locator(FOR_YOU)).to_have_attribute("data-ranker", "sasrec")
+    after = card_ids(page, FOR_YOU)
+    assert after != before
+    unseen_shoes = set(shoes) - set(viewed)
+    top = after[: len(unseen_shoes)]
+    assert set(top) <= set(shoes), f"the top picks {top} are not all shoes ({sorted(shoes)})"
+    expect(page.locator(FOR_YOU).locator(".rec-reason").first).to_contain_text("Because you viewed")
+    assert set(viewed) <= set(card_ids(page, '[data-slot="recently_viewed"]'))
