@@ -31,11 +31,14 @@ class Event(models.Model):
     timestamp = models.DateTimeField(help_text="When it happened, by the clock of whoever saw it.")
     recorded_at = models.DateTimeField(help_text="When the server accepted it.")
     visitor_id = models.CharField(max_length=64, blank=True)
+    # No single-column FK indexes: (user, timestamp) serves user lookups, and every index slows the flush.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.CASCADE
+        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.CASCADE, db_index=False
     )
     session_key = models.CharField(max_length=40, blank=True)
-    product = models.ForeignKey("shop.Product", null=True, blank=True, related_name="+", on_delete=models.SET_NULL)
+    product = models.ForeignKey(
+        "shop.Product", null=True, blank=True, related_name="+", on_delete=models.SET_NULL, db_index=False
+    )
     path = models.CharField(max_length=500, blank=True)
     referrer = models.CharField(max_length=500, blank=True)
     # Small and flat: list_id, position, variant, query, result_count, seconds, depth, order_number...
@@ -47,9 +50,8 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["visitor_id", "timestamp"], name="tracking_event_visitor_ts"),
             models.Index(fields=["user", "timestamp"], name="tracking_event_user_ts"),
+            # Also serves retention, which deletes by age one type at a time.
             models.Index(fields=["type", "timestamp"], name="tracking_event_type_ts"),
-            # Retention deletes by age across all types.
-            models.Index(fields=["timestamp"], name="tracking_event_ts"),
         ]
 
     def __str__(self) -> str:

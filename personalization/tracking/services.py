@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from personalization.tracking import buffer
+from personalization.tracking import buffer, storage
 from personalization.tracking.models import Event, PersonalizationPreference, VisitorLink
 from personalization.tracking.policy import preference_cache_key
 from personalization.tracking.schema import TrackedEvent
@@ -19,7 +19,6 @@ from personalization.tracking.selectors import events_of_owner, visitor_ids_for_
 
 logger = logging.getLogger(__name__)
 
-ROW_BATCH_SIZE = 1000
 PURGE_CHUNK = 10_000
 
 
@@ -36,30 +35,9 @@ def events_record(*, events: Sequence[TrackedEvent]) -> None:
     event_rows_write(events=events)
 
 
-def event_rows_write(*, events: Sequence[TrackedEvent]) -> int:
+def event_rows_write(*, events: Sequence[TrackedEvent]) -> None:
     """Insert events once each (the UUID is unique), dropping references to rows deleted meanwhile."""
-    from django.contrib.auth import get_user_model
-
-    from shop.models import Product
-
-    product_ids = {e.product_id for e in events if e.product_id is not None}
-    user_ids = {e.user_id for e in events if e.user_id is not None}
-    live_products = (
-        set(Product.objects.filter(pk__in=product_ids).values_list("pk", flat=True)) if product_ids else set()
-    )
-    live_users = (
-        set(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", flat=True)) if user_ids else set()
-    )
-    rows = []
-    for event in events:
-        row = event.to_row()
-        if row.product_id is not None and row.product_id not in live_products:
-            row.product_id = None
-        if row.user_id is not None and row.user_id not in live_users:
-            continue  # the account was deleted, and its history with it
-        rows.append(row)
-    Event.objects.bulk_create(rows, batch_size=ROW_BATCH_SIZE, ignore_conflicts=True)
-    return len(rows)
+    storage.store_events(events)
 
 
 def events_flush(*, max_batches: int = 50, fail_after_move=None) -> int:
@@ -82,9 +60,8 @@ def events_flush(*, max_batches: int = 50, fail_after_move=None) -> int:
                     break
                 if fail_after_move is not None:
                     fail_after_move()
-                events = [TrackedEvent.from_json(raw) for raw in raw_batch]
                 with transaction.atomic():
-                    event_rows_write(events=events)
+                    storage.store_raw(raw_batch)
                 buffer.acknowledge_batch()
                 flushed += len(raw_batch)
     except buffer.BufferUnavailable as exc:
@@ -155,16 +132,17 @@ def _delete_rows(*, user, visitor_id: str | None) -> int:
 
 
 def events_purge_expired(*, days: int | None = None) -> int:
-    """Delete events older than the retention period, in chunks so no single statement locks for long."""
+    """Delete events older than the retention period, type by type (the (type, timestamp) index) and in chunks,
+    so no single statement holds locks for long."""
     days = settings.TRACKING_RETENTION_DAYS if days is None else days
     cutoff = timezone.now() - timedelta(days=days)
     total = 0
-    while True:
-        ids = list(Event.objects.filter(timestamp__lt=cutoff).values_list("pk", flat=True)[:PURGE_CHUNK])
-        if not ids:
-            return total
-        deleted, _ = Event.objects.filter(pk__in=ids).delete()
-        total += deleted
+    for event_type in Event.Type.values:
+        expired = Event.objects.filter(type=event_type, timestamp__lt=cutoff)
+        while ids := list(expired.values_list("pk", flat=True)[:PURGE_CHUNK]):
+            deleted, _ = Event.objects.filter(pk__in=ids).delete()
+            total += deleted
+    return total
 
 
 def _owner_visitor_ids(*, user, visitor_id: str | None) -> list[str]:

@@ -39,7 +39,7 @@ def test_returning_visitor_keeps_its_id_and_gets_no_new_cookie(browser):
     response = browser.get(reverse("shop:home"))
 
     assert VISITOR_COOKIE not in response.cookies
-    assert Event.objects.filter(visitor_id=first).count() == 2
+    assert Event.objects.filter(visitor_id=first, type="page_view").count() == 2
 
 
 def test_a_forged_cookie_is_replaced(browser):

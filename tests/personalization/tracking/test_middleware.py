@@ -21,7 +21,7 @@ def types() -> list[str]:
 def test_product_page_records_a_product_view_with_its_product(browser, product):
     browser.get(product.get_absolute_url(), HTTP_REFERER="https://example.org/blog/post?utm=me@example.org")
 
-    event = Event.objects.get()
+    event = Event.objects.get(type="product_view")
     assert (event.type, event.product_id, event.path) == ("product_view", product.pk, product.get_absolute_url())
     assert event.referrer == "https://example.org/blog/post"  # no query string: it may hold personal data
     assert event.visitor_id and event.timestamp.tzinfo is not None
@@ -30,8 +30,7 @@ def test_product_page_records_a_product_view_with_its_product(browser, product):
 def test_search_page_records_query_and_result_count_when_the_view_sets_it(browser, product):
     browser.get(reverse("shop:search"), {"q": "lumix"})
 
-    event = Event.objects.get()
-    assert event.type == "search"
+    event = Event.objects.get(type="search")
     assert event.context["query"] == "lumix"
     assert "result_count" in event.context
 
@@ -45,7 +44,7 @@ def test_checkout_page_records_checkout_start(browser, product):
 
 def test_other_pages_record_a_page_view_with_their_route(browser):
     browser.get(reverse("shop:home"))
-    assert Event.objects.get().context == {"route": "shop:home"}
+    assert Event.objects.get(type="page_view").context == {"route": "shop:home"}
 
 
 @pytest.mark.parametrize(
@@ -83,7 +82,7 @@ def test_more_page_views_a_minute_than_a_person_makes_is_a_bot(browser, settings
     settings.TRACKING_BOT_PAGE_VIEWS_PER_MINUTE = 3
     for _ in range(6):
         browser.get(reverse("shop:home"))
-    assert len(types()) == 3
+    assert types().count("page_view") == 3
 
 
 def test_anonymous_opt_out_cookie_stops_recording(browser):
@@ -117,7 +116,7 @@ def test_consent_accepted_through_the_banner_form_starts_recording(browser, sett
     browser.get(reverse("shop:home"))
 
     assert response.status_code == 302 and browser.cookies[CONSENT_COOKIE].value == "granted"
-    assert types() == ["page_view"]
+    assert "page_view" in types()
 
 
 def test_consent_declined_records_nothing(browser, settings):

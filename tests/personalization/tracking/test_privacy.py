@@ -97,10 +97,11 @@ def test_anonymous_visitor_downloads_and_deletes_its_own_history(browser):
     browser.get(reverse("shop:home"))
 
     download = browser.get(reverse("tracking:data-download"))
-    assert len(download.json()["events"]) == 2
+    assert [e["type"] for e in download.json()["events"]].count("page_view") == 2
 
+    stored = Event.objects.count()
     unconfirmed = browser.post(reverse("tracking:data-delete"), {"next": "/"})
-    assert unconfirmed.status_code == 302 and Event.objects.count() == 2
+    assert unconfirmed.status_code == 302 and Event.objects.count() == stored
     browser.post(reverse("tracking:data-delete"), {"confirm": "yes", "next": "/"})
     assert Event.objects.count() == 0
 
@@ -125,5 +126,5 @@ def test_the_beat_tasks_exist():
 
 def test_no_raw_ip_address_is_stored(browser):
     browser.get(reverse("shop:home"), REMOTE_ADDR="203.0.113.9")
-    row = Event.objects.values().get()
-    assert "203.0.113.9" not in repr(row)
+    rows = list(Event.objects.values())
+    assert rows and "203.0.113.9" not in repr(rows)
