@@ -53,15 +53,5 @@ app.conf.beat_schedule = {
         "schedule": 300.0,
         "options": {"expires": 120},
     },
-    "ads-refresh-quality": {
-        "task": "personalization.ads.tasks.refresh_ad_quality",
-        "schedule": 600.0,
-        "options": {"expires": 300},
-    },
-    "ads-end-finished-campaigns": {
-        "task": "personalization.ads.tasks.end_finished_campaigns",
-        "schedule": 300.0,
-        "options": {"expires": 120},
-    },
 }
 app.autodiscover_tasks()

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "personalization",
     "personalization.tracking",
     "personalization.experiments",
+    "personalization.offers",
     "personalization.ads",
 ]
 
@@ -286,3 +287,7 @@ ADS_ATTRIBUTION_DAYS = int(os.environ.get("ADS_ATTRIBUTION_DAYS", "7"))
 ADS_CLICK_MAX_AGE = int(os.environ.get("ADS_CLICK_MAX_AGE", str(60 * 60 * 24)))  # seconds a click link is paid for
 # Seconds the index of live campaigns stays cached; edits in the admin clear it at once.
 ADS_INDEX_CACHE_SECONDS = int(os.environ.get("ADS_INDEX_CACHE_SECONDS", "60"))
+
+# Offers
+# Days after a shopper is decided in which an order counts as the offer's outcome (uplift training).
+OFFERS_OUTCOME_DAYS = int(os.environ.get("OFFERS_OUTCOME_DAYS", "14"))

@@ -6,6 +6,7 @@ themselves and raise ShopError with messages written for shoppers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from django import forms
@@ -77,9 +78,12 @@ class CheckoutForm(forms.Form):
         shipping_methods: list[ShippingMethod],
         providers: list[PaymentProvider],
         subtotal: Decimal,
+        total_for: Callable[[ShippingMethod], Decimal] | None = None,
         **kwargs,
     ):
+        """`total_for(method)` is the order total with that method (vouchers included); default subtotal + price."""
         super().__init__(*args, **kwargs)
+        self.total_for = total_for
         self.shipping_methods = shipping_methods
         self.providers = {provider.code: provider for provider in providers}
         self.subtotal = subtotal
@@ -114,9 +118,8 @@ class CheckoutForm(forms.Form):
         options = []
         for method in self.shipping_methods:
             price = money(method.price_for(self.subtotal))
-            options.append(
-                {"method": method, "price": price, "total": money(self.subtotal + price), "checked": method == selected}
-            )
+            total = self.total_for(method) if self.total_for else money(self.subtotal + price)
+            options.append({"method": method, "price": price, "total": total, "checked": method == selected})
         return options
 
     def payment_options(self) -> list[dict]:

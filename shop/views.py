@@ -35,6 +35,10 @@ from shop.services.cart import cart_add as cart_add_service
 from shop.services.cart import cart_remove as cart_remove_service
 from shop.services.cart import cart_set_quantity
 from shop.services.orders import order_place
+from shop.vouchers.exceptions import VoucherError
+from shop.vouchers.selectors import cart_voucher_terms
+from shop.vouchers.services import voucher_apply as voucher_apply_service
+from shop.vouchers.services import voucher_remove as voucher_remove_service
 
 HOME_GRID_SIZE = 8
 # Guests see their confirmation page through this session list; signed-in users through ownership.
@@ -185,8 +189,33 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 def cart(request: HttpRequest) -> HttpResponse:
-    lines = selectors.cart_lines(cart=request_cart(request))
-    return render(request, "shop/cart.html", {"totals": compute_totals(lines)})
+    shopper_cart = request_cart(request)
+    lines = selectors.cart_lines(cart=shopper_cart)
+    totals = compute_totals(lines, vouchers=cart_voucher_terms(cart=shopper_cart))
+    return render(request, "shop/cart.html", {"totals": totals})
+
+
+@require_POST
+def voucher_apply(request: HttpRequest) -> HttpResponse:
+    code = request.POST.get("code", "")
+    try:
+        voucher = voucher_apply_service(cart=request_cart(request, create=True), code=code, user=request.user)
+    except ShopError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Voucher {voucher.code} applied: {voucher.label}.")
+    return HttpResponseRedirect(_safe_next(request) or reverse("shop:cart"))
+
+
+@require_POST
+def voucher_remove(request: HttpRequest) -> HttpResponse:
+    try:
+        voucher_remove_service(cart=request_cart(request, create=True), code=request.POST.get("code", ""))
+    except ShopError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Voucher removed.")
+    return HttpResponseRedirect(_safe_next(request) or reverse("shop:cart"))
 
 
 def _product_url_or_cart(product_id) -> str:
@@ -237,7 +266,7 @@ def cart_remove(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(_safe_next(request) or reverse("shop:cart"))
 
 
-def _checkout_form(request: HttpRequest, *, lines, data=None) -> CheckoutForm:
+def _checkout_form(request: HttpRequest, *, lines, vouchers=(), data=None) -> CheckoutForm:
     shipping_methods = list(ShippingMethod.objects.filter(is_active=True))
     subtotal = compute_totals(lines).subtotal
     initial = {
@@ -262,12 +291,19 @@ def _checkout_form(request: HttpRequest, *, lines, data=None) -> CheckoutForm:
                 phone=last.shipping_phone,
             )
     return CheckoutForm(
-        data, initial=initial, shipping_methods=shipping_methods, providers=providers, subtotal=subtotal
+        data,
+        initial=initial,
+        shipping_methods=shipping_methods,
+        providers=providers,
+        subtotal=subtotal,
+        total_for=lambda method: compute_totals(lines, shipping_method=method, vouchers=vouchers).total,
     )
 
 
-def _render_checkout(request: HttpRequest, form: CheckoutForm, lines, *, status: int = 200) -> HttpResponse:
-    totals = compute_totals(lines, shipping_method=form.selected_shipping_method())
+def _render_checkout(
+    request: HttpRequest, form: CheckoutForm, lines, *, vouchers=(), status: int = 200
+) -> HttpResponse:
+    totals = compute_totals(lines, shipping_method=form.selected_shipping_method(), vouchers=vouchers)
     if form.is_bound:
         # The hidden total must always be the one on the page, so a confirmed re-submit is not stale again;
         # a card number is never echoed back into the page.
@@ -282,15 +318,18 @@ def _render_checkout(request: HttpRequest, form: CheckoutForm, lines, *, status:
 def checkout(request: HttpRequest) -> HttpResponse:
     shopper_cart = request_cart(request, create=request.method == "POST")
     lines = selectors.cart_lines(cart=shopper_cart)
+    vouchers = cart_voucher_terms(cart=shopper_cart)
     if request.method != "POST":
         if not lines:
             messages.info(request, "Your cart is empty. Add something before checking out.")
             return redirect("shop:cart")
-        return _render_checkout(request, _checkout_form(request, lines=lines), lines)
+        return _render_checkout(
+            request, _checkout_form(request, lines=lines, vouchers=vouchers), lines, vouchers=vouchers
+        )
 
-    form = _checkout_form(request, lines=lines, data=request.POST)
+    form = _checkout_form(request, lines=lines, vouchers=vouchers, data=request.POST)
     if not form.is_valid():
-        return _render_checkout(request, form, lines, status=400)
+        return _render_checkout(request, form, lines, vouchers=vouchers, status=400)
     data = form.cleaned_data
     try:
         order = order_place(
@@ -313,25 +352,29 @@ def checkout(request: HttpRequest) -> HttpResponse:
             form.data = form.data.copy()
             form.data[form.add_prefix("idempotency_key")] = new_idempotency_key()
         field = {InvalidShippingMethod: "shipping_method", InvalidPaymentMethod: "payment_method"}.get(type(error))
-        if isinstance(error, StaleCart) and _total_of_other_method(form, lines, data["expected_total"]):
+        if isinstance(error, StaleCart) and _total_of_other_method(form, lines, data["expected_total"], vouchers):
             # Without JavaScript the hidden total is the one of the pre-selected delivery option.
             messages.error(request, "The total changed with the delivery option you chose. Please confirm it.")
         elif field is None:
             messages.error(request, error.message)
         else:
             form.add_error(field, error.message)
-        status = 409 if isinstance(error, StaleCart | IdempotencyConflict) else 400
-        return _render_checkout(request, form, selectors.cart_lines(cart=shopper_cart), status=status)
+        # A voucher that stopped holding (used up, expired) is a change of state, like a stale cart.
+        status = 409 if isinstance(error, StaleCart | IdempotencyConflict | VoucherError) else 400
+        vouchers = cart_voucher_terms(cart=shopper_cart)
+        return _render_checkout(
+            request, form, selectors.cart_lines(cart=shopper_cart), vouchers=vouchers, status=status
+        )
 
     placed = [n for n in request.session.get(PLACED_ORDERS_SESSION_KEY, []) if n != order.number]
     request.session[PLACED_ORDERS_SESSION_KEY] = [*placed, order.number][-PLACED_ORDERS_KEPT:]
     return redirect("shop:order_confirmation", number=order.number)
 
 
-def _total_of_other_method(form: CheckoutForm, lines, expected_total) -> bool:
+def _total_of_other_method(form: CheckoutForm, lines, expected_total, vouchers=()) -> bool:
     chosen = form.selected_shipping_method()
     return any(
-        compute_totals(lines, shipping_method=method).total == expected_total
+        compute_totals(lines, shipping_method=method, vouchers=vouchers).total == expected_total
         for method in form.shipping_methods
         if method != chosen
     )

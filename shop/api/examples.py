@@ -36,11 +36,20 @@ CART = {
             "line_total": "998.00",
             "available": True,
             "problem": "",
+            "discount": "0.00",
         }
     ],
     **TOTALS,
     "currency": "USD",
     "has_problems": False,
+    "vouchers": [],
+}
+CART_WITH_VOUCHER = {
+    **CART,
+    "lines": [{**CART["lines"][0], "discount": "99.80"}],
+    "discount": "99.80",
+    "total": "898.20",
+    "vouchers": [{"code": "SPRING10", "label": "10% off", "kind": "percent", "amount": "99.80", "problem": ""}],
 }
 ORDER_SUMMARY = {
     "number": "9F3A2C1B",

@@ -101,6 +101,15 @@ class CartLineSerializer(serializers.Serializer):
     line_total = money_field()
     available = serializers.BooleanField()
     problem = serializers.CharField(help_text='Why the line cannot be bought as is ("Out of stock"); empty if it can.')
+    discount = money_field(help_text="What the cart's vouchers take off this line.")
+
+
+class CartVoucherSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField(source="terms.label", help_text='What it gives, e.g. "10% off".')
+    kind = serializers.ChoiceField(choices=["percent", "fixed", "free_shipping"], source="terms.kind")
+    amount = money_field(help_text="Money it takes off now (free shipping: 0 until a shipping method is chosen).")
+    problem = serializers.CharField(help_text="Why it takes nothing off now (the cart changed); empty if it applies.")
 
 
 class CartSerializer(TotalsSerializer):
@@ -108,6 +117,7 @@ class CartSerializer(TotalsSerializer):
 
     lines = CartLineSerializer(many=True)
     has_problems = serializers.BooleanField()
+    vouchers = CartVoucherSerializer(many=True, help_text="Voucher codes entered, in the order they apply.")
 
 
 class OrderSummarySerializer(serializers.Serializer):

@@ -87,6 +87,10 @@ class Voucher(models.Model):
     def __str__(self) -> str:
         return self.code
 
+    def save(self, *args, **kwargs):
+        self.code = normalize_code(self.code)
+        super().save(*args, **kwargs)
+
     def clean(self):
         self.code = normalize_code(self.code)
         if self.kind == self.Kind.PERCENT and not (0 < self.value <= 100):
@@ -95,10 +99,6 @@ class Voucher(models.Model):
             raise ValidationError({"value": "An amount above zero."})
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": "The end must come after the start."})
-
-    def save(self, *args, **kwargs):
-        self.code = normalize_code(self.code)
-        super().save(*args, **kwargs)
 
     @property
     def label(self) -> str:

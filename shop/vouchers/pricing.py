@@ -126,7 +126,8 @@ def _blocking_error(terms: VoucherTerms, earlier: Sequence[VoucherTerms], lines,
         return VoucherCannotCombine(f"{terms.code} cannot be combined with {earlier[0].code}.")
     if subtotal < terms.min_spend:
         return VoucherMinimumSpend(
-            f"Spend at least {terms.min_spend} to use {terms.code} (you are {terms.min_spend - subtotal} short)."
+            f"Spend at least {_money(terms.min_spend)} to use {terms.code} "
+            f"(you are {_money(terms.min_spend - subtotal)} short)."
         )
     if terms.kind != FREE_SHIPPING and not any(line.available and terms.matches(line.product) for line in lines):
         return VoucherNotApplicable(f"{terms.code} does not apply to anything in your cart.")

@@ -18,13 +18,16 @@ from shop.models import Cart, CartLine
 from shop.pricing import compute_totals
 from shop.selectors import cart_lines
 from shop.services.cart import MAX_LINE_QUANTITY, cart_add, cart_get_or_create, cart_remove, cart_set_quantity
+from shop.vouchers.exceptions import VoucherNotFound, VoucherUsedUp
+from shop.vouchers.selectors import cart_voucher_terms
+from shop.vouchers.services import voucher_apply, voucher_remove, vouchers_clear
 
 MAX_ID = 2**63 - 1
 PRODUCT_ID = OpenApiParameter("product_id", int, OpenApiParameter.PATH, description="The product of the line.")
 
 
 def cart_response(*, cart: Cart | None, request, status_code: int = status.HTTP_200_OK) -> Response:
-    totals = compute_totals(cart_lines(cart=cart))
+    totals = compute_totals(cart_lines(cart=cart), vouchers=cart_voucher_terms(cart=cart))
     return Response(CartSerializer(totals, context={"request": request}).data, status=status_code)
 
 
@@ -122,4 +125,75 @@ class CartLineView(APIView):
         cart = Cart.objects.filter(user=request.user).first()
         product_pk = cart_line_product_id(cart=cart, product_id=product_id)
         cart_remove(cart=cart, product_id=product_pk)
+        return cart_response(cart=cart, request=request)
+
+
+class VoucherApplySerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=40, help_text="Any case; spaces are ignored.")
+
+
+VOUCHER_CODE = OpenApiParameter("code", str, OpenApiParameter.PATH, description="A code entered in the cart.")
+
+
+@extend_schema(
+    tags=["cart"],
+    summary="Enter a voucher code",
+    description="The server checks the code against the cart and prices it line by line. Errors (the cart is "
+    "unchanged): `voucher_not_found`, `voucher_not_yet_valid`, `voucher_expired`, `voucher_minimum_spend`, "
+    "`voucher_already_used`, `voucher_not_yours`, `voucher_used_up`, `voucher_not_applicable`, "
+    "`voucher_cannot_combine`. Placing the order checks the code again; if it stopped holding, the order is "
+    "refused with the same codes.",
+    request=VoucherApplySerializer,
+    responses={201: CartSerializer},
+    examples=[
+        examples.request("A code", {"code": "spring10"}),
+        examples.response("The cart after", examples.CART_WITH_VOUCHER, status_code=201),
+        examples.error("Used up", "voucher_used_up", VoucherUsedUp.default_message, status_code=400),
+    ],
+)
+class CartVoucherView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request):
+        data = VoucherApplySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        cart = cart_get_or_create(user=request.user, session_key=None)
+        voucher_apply(cart=cart, code=data.validated_data["code"], user=request.user)
+        return cart_response(cart=cart, request=request, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        tags=["cart"],
+        summary="Remove every voucher",
+        request=None,
+        responses={200: CartSerializer},
+        examples=[examples.response("The cart after", examples.CART)],
+    )
+    def delete(self, request):
+        cart = Cart.objects.filter(user=request.user).first()
+        if cart is not None:
+            vouchers_clear(cart=cart)
+        return cart_response(cart=cart, request=request)
+
+
+@extend_schema(
+    tags=["cart"],
+    summary="Remove a voucher",
+    parameters=[VOUCHER_CODE],
+    responses={200: CartSerializer},
+    examples=[
+        examples.response("The cart after", examples.CART),
+        examples.error("Not in the cart", "voucher_not_found", "This voucher is not in your cart.", status_code=404),
+    ],
+)
+class CartVoucherDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def delete(self, request, code: str):
+        cart = Cart.objects.filter(user=request.user).first()
+        if cart is None:
+            raise NotFound("This voucher is not in your cart.")
+        try:
+            voucher_remove(cart=cart, code=code)
+        except VoucherNotFound as error:
+            raise NotFound(error.message) from None
         return cart_response(cart=cart, request=request)

@@ -15,6 +15,7 @@ from shop.models import Cart, ShippingMethod
 from shop.payments import available_providers
 from shop.pricing import compute_totals
 from shop.selectors import cart_lines
+from shop.vouchers.selectors import cart_voucher_terms
 
 
 class ShippingOptionSerializer(serializers.Serializer):
@@ -129,6 +130,7 @@ class CheckoutQuoteView(APIView):
         method = ShippingMethod.objects.filter(code=data.validated_data["shipping_method"], is_active=True).first()
         if method is None:
             raise InvalidShippingMethod()
-        totals = compute_totals(cart_lines(cart=Cart.objects.filter(user=request.user).first()), shipping_method=method)
+        cart = Cart.objects.filter(user=request.user).first()
+        totals = compute_totals(cart_lines(cart=cart), shipping_method=method, vouchers=cart_voucher_terms(cart=cart))
         result = {**vars(totals), "shipping_method": method.code, "has_problems": totals.has_problems}
         return Response(QuoteResultSerializer(result).data)
