@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from personalization.api.views import RecommendationsView
+
+urlpatterns = [
+    path("recommendations/<str:slot>", RecommendationsView.as_view(), name="api-recommendations"),
+]

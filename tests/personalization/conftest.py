@@ -4,7 +4,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from personalization.serving.champions import forget_loaded_models
 from personalization.tracking.models import Event
+from personalization.training import model_version_train
 from tests.factories import make_brand, make_category, make_product
 
 
@@ -16,8 +18,15 @@ def record_views(sequences: dict[str, list], *, start=None, event_type=Event.Typ
         for position, product in enumerate(products):
             moment = start + timedelta(hours=n, minutes=position)
             events.append(
-                Event(uuid=uuid.uuid4(), type=event_type, timestamp=moment, recorded_at=moment,
-                      visitor_id=visitor_id, product=product, path=f"/p/{product.slug}/")
+                Event(
+                    uuid=uuid.uuid4(),
+                    type=event_type,
+                    timestamp=moment,
+                    recorded_at=moment,
+                    visitor_id=visitor_id,
+                    product=product,
+                    path=f"/p/{product.slug}/",
+                )
             )
     Event.objects.bulk_create(events)
 
@@ -51,3 +60,38 @@ def build_behaviour(catalog) -> dict:
 @pytest.fixture
 def behaviour(catalog):
     return build_behaviour(catalog)
+
+
+@pytest.fixture(scope="module")
+def store(django_db_setup, django_db_blocker):
+    """A catalog, forty shoppers' behaviour and three champion models, built once for the module.
+
+    Training the sequential model per test would dominate the suite; the rows stay committed
+    for the module's tests (each still runs in its own rolled-back transaction) and are removed after.
+    """
+    from django.core.cache import cache
+
+    from personalization.models import ModelVersion
+    from personalization.serving.champions import model_version
+    from personalization.tracking.models import Event
+    from shop.models import Brand, Category, Product
+
+    with django_db_blocker.unblock():
+        catalog = build_catalog()
+        build_behaviour(catalog)
+        versions = {
+            kind: model_version_train(kind=kind, epochs=15 if kind == "sasrec" else None, always_promote=True)
+            for kind in ("popularity", "covisit", "sasrec")
+        }
+        for version in versions.values():
+            model_version(version.pk)  # loaded while the artifact files are where training wrote them
+        yield catalog
+        forget_loaded_models()
+        for version in versions.values():
+            version.artifact.delete(save=False)
+        ModelVersion.objects.all().delete()
+        Event.objects.all().delete()
+        Product.objects.all().delete()
+        Brand.objects.all().delete()
+        Category.objects.all().delete()
+        cache.clear()
