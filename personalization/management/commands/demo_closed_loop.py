@@ -1,0 +1,39 @@
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from personalization.simulator.closed_loop import EXPERIMENT_KEY
+
+
+class Command(BaseCommand):
+    help = (
+        "The closed loop: simulated warm-up traffic, models trained on it, then an experiment (ranker: popularity "
+        "vs trained model) that the simulated shoppers go through; prints the lift with its interval and p-value."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--visitors", type=int, default=1200)
+        parser.add_argument("--warm-up-days", type=float, default=14)
+        parser.add_argument("--experiment-days", type=float, default=14)
+        parser.add_argument("--seed", type=int, default=42)
+        parser.add_argument("--epochs", type=int, default=20, help="SASRec epochs (default %(default)s).")
+        parser.add_argument("--experiment", default=EXPERIMENT_KEY, help="Experiment key (default %(default)s).")
+        parser.add_argument("--no-progress", action="store_false", dest="progress")
+
+    def handle(self, *args, **options) -> None:
+        from personalization.recsys.data import DataError
+        from personalization.simulator.closed_loop import closed_loop_run
+
+        try:
+            closed_loop_run(
+                visitors=options["visitors"],
+                warm_up_days=options["warm_up_days"],
+                experiment_days=options["experiment_days"],
+                seed=options["seed"],
+                epochs=options["epochs"],
+                experiment_key=options["experiment"],
+                progress=options["progress"],
+                say=self.stdout.write,
+            )
+        except (ValueError, ValidationError, DataError) as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(f"Staff results: /staff/experiments/{options['experiment']}/")

@@ -1,0 +1,79 @@
+"""The choice model: how much a shopper likes a product, which card they click, whether they buy.
+
+Pure functions of the hidden taste, the position and a random stream, so they can be
+tested with two fake rankings and no database. A card is examined top-down (a cascade):
+the chance of clicking position p is `position_bias(p) x attraction(utility)`, so a list
+that puts what the shopper likes on top earns more clicks, and clicks on liked products
+turn into purchases more often.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from personalization.simulator.shoppers import CatalogItem, Taste
+
+CATEGORY_WEIGHT = 1.2
+NEED_WEIGHT = 1.2
+BRAND_WEIGHT = 0.6
+PRICE_WEIGHT = 1.2
+CLICK_THRESHOLD = 2.0
+CLICK_STEEPNESS = 3.0
+BUY_THRESHOLD = 2.6
+BUY_STEEPNESS = 3.0
+
+
+@dataclass(frozen=True)
+class Card:
+    """A product as shown in a list: which list, at which 1-based position, and where its link goes."""
+
+    list_id: str
+    product_id: int
+    position: int
+    href: str
+
+
+def position_bias(position: int) -> float:
+    """The chance a card is looked at closely, by its 1-based position (the DCG discount)."""
+    return 1.0 / math.log2(position + 1)
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def _taste_noise(seed: int, product_id: int) -> float:
+    """A fixed personal quirk per (shopper, product) in [-0.25, 0.25]: the same every visit."""
+    mixed = (seed * 0x9E3779B1 + product_id * 0x85EBCA77) & 0xFFFFFFFF
+    mixed ^= mixed >> 15
+    return ((mixed * 0x2C1B3C6D) & 0xFFFF) / 0xFFFF * 0.5 - 0.25
+
+
+def utility(taste: Taste, item: CatalogItem, *, seed: int = 0) -> float:
+    """How much the shopper wants this product now: about -1.2 (nothing for them) to 3.2 (exactly it)."""
+    return (
+        CATEGORY_WEIGHT * taste.categories.get(item.category, 0.0)
+        + NEED_WEIGHT * taste.needs.get(item.category, 0.0)
+        + BRAND_WEIGHT * taste.brands.get(item.brand, 0.0)
+        - PRICE_WEIGHT * abs(item.price_level - taste.price_level)
+        + _taste_noise(seed, item.pk)
+    )
+
+
+def click_probability(position: int, value: float) -> float:
+    return position_bias(position) * _sigmoid(CLICK_STEEPNESS * (value - CLICK_THRESHOLD))
+
+
+def buy_probability(value: float, *, eagerness: float) -> float:
+    return eagerness * _sigmoid(BUY_STEEPNESS * (value - BUY_THRESHOLD))
+
+
+def click_choice(rng: random.Random, cards: Sequence[Card], utilities: Sequence[float], *, depth: int) -> Card | None:
+    """Examine the first `depth` cards in order; the first one that attracts a click is the choice."""
+    for card, value in zip(cards[:depth], utilities[:depth], strict=False):
+        if rng.random() < click_probability(card.position, value):
+            return card
+    return None

@@ -1,0 +1,180 @@
+"""Play many simulated visits over simulated days, in time order, against the configured database.
+
+Each visit runs under the simulated clock (see `clock.py`), so the events, orders,
+sessions and exposures it leaves carry the visit's own time. The site is used as is;
+the only changes are to this process's bookkeeping: DEBUG query logging is off, order
+e-mails to the invented addresses go nowhere (the dummy e-mail backend), and on SQLite
+each commit skips the fsync (`PRAGMA synchronous=OFF`), which only matters if the
+machine loses power mid-run.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db import connection
+from django.db.backends.signals import connection_created
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from personalization.simulator.clock import SimulatedClock, simulated_time
+from personalization.simulator.session import Browser, VisitResult, visit_play
+from personalization.simulator.shoppers import Catalog, Shopper, catalog_load, shoppers_draw
+from personalization.simulator.summary import SimulationSummary, Tally
+
+
+@dataclass(frozen=True)
+class Visit:
+    at: datetime
+    shopper: int
+
+
+def _fast_sqlite(sender, connection, **kwargs) -> None:
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous=OFF")
+
+
+@contextmanager
+def site_tuned_for_simulation() -> Iterator[None]:
+    """No DEBUG query log, no e-mails, no fsync per SQLite commit (this connection and any opened meanwhile)."""
+    connection_created.connect(_fast_sqlite, dispatch_uid="simulator_fast_sqlite")
+    try:
+        if connection.connection is not None and not connection.in_atomic_block:
+            _fast_sqlite(None, connection)
+        with override_settings(DEBUG=False, EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            yield
+    finally:
+        connection_created.disconnect(dispatch_uid="simulator_fast_sqlite")
+
+
+def events_flush_all() -> int:
+    """Move every buffered event into the database (Redis buffer only; a no-op otherwise)."""
+    from personalization.tracking.services import events_flush
+
+    total = 0
+    while flushed := events_flush():
+        total += flushed
+    return total
+
+
+class Simulation:
+    """A population of shoppers and their visits, played in time order, in as many steps as wanted."""
+
+    def __init__(
+        self,
+        *,
+        visitors: int,
+        days: float,
+        seed: int = 42,
+        start: datetime | None = None,
+        catalog: Catalog | None = None,
+    ) -> None:
+        self.catalog = catalog or catalog_load()
+        if not self.catalog.items:
+            raise ValueError("The shop has no active products; load the demo store first (load_demo_store).")
+        self.start = start or (timezone.now() - timedelta(days=days)).replace(microsecond=0)
+        self.end = self.start + timedelta(days=days)
+        self.seed = seed
+        self.shoppers: list[Shopper] = shoppers_draw(
+            count=visitors, seed=seed, catalog=self.catalog, start=self.start, days=days
+        )
+        self.queue = sorted(
+            (Visit(at, shopper.index) for shopper in self.shoppers for at in shopper.visits),
+            key=lambda visit: (visit.at, visit.shopper),
+        )
+        self.played = 0
+        self.clock = SimulatedClock(self.start)
+        self.browsers: dict[int, Browser] = {}
+        self.results: dict[int, list[tuple[datetime, VisitResult]]] = {}
+        self.seconds = 0.0
+
+    @property
+    def pending(self) -> int:
+        return len(self.queue) - self.played
+
+    def play(self, *, until: datetime | None = None, progress: bool = True, label: str = "shoppers") -> int:
+        """Play the visits that start before `until` (all of them by default); returns how many."""
+        from tqdm import tqdm
+
+        upcoming = [v for v in self.queue[self.played :] if until is None or v.at < until]
+        started = time.perf_counter()
+        with site_tuned_for_simulation(), simulated_time(self.clock):
+            for visit in tqdm(upcoming, desc=label, unit="session", disable=not progress, mininterval=1):
+                browser = self.browsers.get(visit.shopper)
+                if browser is None:
+                    shopper = self.shoppers[visit.shopper]
+                    browser = self.browsers[visit.shopper] = Browser(shopper, catalog=self.catalog, clock=self.clock)
+                self.clock.set(visit.at)
+                self.results.setdefault(visit.shopper, []).append((visit.at, visit_play(browser)))
+                self.played += 1
+        events_flush_all()
+        self.seconds += time.perf_counter() - started
+        return len(upcoming)
+
+    def summary(self, *, experiment=None, since: datetime | None = None) -> SimulationSummary:
+        """Totals of the visits since `since` (all by default), and per variant of `experiment` for its units."""
+        from shop.models import Order
+
+        played = {
+            index: [result for at, result in visits if since is None or at >= since]
+            for index, visits in self.results.items()
+        }
+        played = {index: results for index, results in played.items() if results}
+        numbers = [n for results in played.values() for r in results for n in r.orders]
+        totals = dict(Order.objects.filter(number__in=numbers).values_list("number", "total")) if numbers else {}
+        variant_of = self._variants(experiment) if experiment is not None else {}
+        total, variants = Tally(), {}
+        for index, results in played.items():
+            tallies = [total]
+            if index in variant_of:
+                tallies.append(variants.setdefault(variant_of[index], Tally()))
+            for tally in tallies:
+                _add(tally, results, totals)
+        return SimulationSummary(
+            total=total, seconds=self.seconds, variants=variants, experiment_key=getattr(experiment, "key", "")
+        )
+
+    def _variants(self, experiment) -> dict[int, str]:
+        from personalization.experiments.models import Exposure
+
+        units = {}
+        for index, browser in self.browsers.items():
+            units[f"v:{browser.visitor_id}"] = index
+            if browser.user_id:
+                units.setdefault(f"u:{browser.user_id}", index)
+        exposures = Exposure.objects.filter(experiment=experiment, unit_id__in=list(units), carried_from="")
+        return {units[unit]: key for unit, key in exposures.values_list("unit_id", "variant__key")}
+
+
+def _add(tally: Tally, results: list[VisitResult], order_totals: dict[str, Decimal]) -> None:
+    tally.visitors += 1
+    tally.sessions += len(results)
+    bought = False
+    for r in results:
+        tally.page_views += r.pages
+        tally.product_views += r.product_views
+        tally.searches += r.searches
+        tally.impressions += r.impressions
+        tally.clicks += r.clicks
+        tally.carts += int(r.added_to_cart > 0)
+        tally.orders += len(r.orders)
+        tally.revenue += sum((order_totals.get(n, Decimal(0)) for n in r.orders), Decimal("0.00"))
+        tally.sign_ups += int(r.signed_up)
+        tally.vouchers_applied += r.vouchers_applied
+        bought = bought or bool(r.orders)
+    tally.buyers += int(bought)
+
+
+def simulate(
+    *, visitors: int, days: float, seed: int = 42, experiment=None, progress: bool = True
+) -> SimulationSummary:
+    """The `simulate_shoppers` command: a fresh population over the last `days` days, played to the end."""
+    simulation = Simulation(visitors=visitors, days=days, seed=seed)
+    simulation.play(progress=progress)
+    return simulation.summary(experiment=experiment)
