@@ -78,21 +78,28 @@ class Gunicorn:
                 f"127.0.0.1:{self.port}",
                 "--log-level",
                 "warning",
+                "--preload",  # import Django once, so both workers are ready together
             ],
             cwd=ROOT,
             env=bench_environment(**env),
         )
 
     def __enter__(self) -> Gunicorn:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        import http.client
+
+        deadline = time.monotonic() + 120
+        ready = 0
+        while time.monotonic() < deadline and ready < 10:
             try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                time.sleep(1.0)  # let every worker boot
-                return self
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                conn.request("GET", "/healthz")
+                ready += conn.getresponse().status == 200
+                conn.close()
             except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("gunicorn did not start")
+                time.sleep(0.5)
+        if ready < 10:
+            raise RuntimeError("gunicorn did not start")
+        return self
 
     def __exit__(self, *exc) -> None:
         self.process.send_signal(signal.SIGTERM)

@@ -19,8 +19,6 @@ from personalization.tracking.parsers import BeaconParser, BoundedJSONParser
 from personalization.tracking.policy import ALLOWED, Decision, user_enabled_personalization
 from personalization.tracking.schema import TrackedEvent
 from personalization.tracking.serializers import (
-    MAX_BODY_BYTES,
-    MAX_EVENTS,
     BehaviourDataDeletedSerializer,
     BehaviourDataSerializer,
     EventBatchAcceptedSerializer,
@@ -35,6 +33,14 @@ from personalization.tracking.services import (
     visitor_link_create,
 )
 from personalization.tracking.throttles import AddressEventsThrottle, VisitorEventsThrottle
+from personalization.tracking.validation import (
+    MAX_BODY_BYTES,
+    MAX_EVENTS,
+    BatchInvalid,
+    product_ids_named,
+    validate_batch,
+)
+from shop.models import Product
 
 ERROR_EXAMPLE = OpenApiExample(
     "A batch with one bad event",
@@ -115,11 +121,14 @@ class EventBatchView(APIView):
         description=f"Batch of at most {MAX_EVENTS} events, {MAX_BODY_BYTES // 1024} KB.",
     )
     def post(self, request):
-        serializer = EventBatchInputSerializer(data=request.data)
-        if not serializer.is_valid():
-            body = error_body("invalid", "The batch was refused; nothing of it was stored.", batch_errors(serializer))
+        data = request.data
+        ids = product_ids_named(data)
+        known = set(Product.objects.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+        try:
+            items = validate_batch(data, known_product_ids=known)
+        except BatchInvalid as invalid:
+            body = error_body("invalid", "The batch was refused; nothing of it was stored.", invalid.fields)
             return Response(body, status=status.HTTP_400_BAD_REQUEST)
-        items = serializer.validated_data["events"]
         django_request = request._request
         decision = self._decision(request)
         if not decision:
@@ -137,17 +146,17 @@ class EventBatchView(APIView):
         session_key = (session.session_key or "") if session is not None else ""
         events = [
             TrackedEvent(
-                uuid=str(item["uuid"]),
-                type=item["type"],
-                timestamp=item["timestamp"] or now,
+                uuid=item.uuid,
+                type=item.type,
+                timestamp=item.timestamp or now,
                 recorded_at=now,
                 visitor_id=visitor_id,
                 user_id=user_id,
                 session_key=session_key,
-                product_id=item.get("product"),
-                path=item["path"],
-                referrer=clean_referrer(item["referrer"]),
-                context=item["context"],
+                product_id=item.product_id,
+                path=item.path,
+                referrer=clean_referrer(item.referrer),
+                context=item.context,
             )
             for item in items
         ]
@@ -159,24 +168,6 @@ class EventBatchView(APIView):
         if decision and request.user.is_authenticated and not user_enabled_personalization(request.user.pk):
             return Decision(False, "opted_out")
         return decision
-
-
-def batch_errors(serializer: EventBatchInputSerializer) -> dict:
-    """{"events": [per-event {field: [messages]}, {} for valid ones]}, or {"events": [messages]} for the batch."""
-    detail = serializer.errors.get("events") or serializer.errors.get("non_field_errors") or ["Invalid batch."]
-    if isinstance(detail, dict) and all(isinstance(key, int) for key in detail):  # errors keyed by item index
-        detail = [detail.get(i, {}) for i in range(len(serializer.initial_data.get("events", [])))]
-    if detail and all(isinstance(item, dict) for item in detail):
-        return {"events": [{field: _messages(errors) for field, errors in item.items()} for item in detail]}
-    return {"events": _messages(detail)}
-
-
-def _messages(errors) -> list[str]:
-    if isinstance(errors, dict):
-        return [f"{key}: {message}" for key, value in errors.items() for message in _messages(value)]
-    if isinstance(errors, list):
-        return [message for item in errors for message in _messages(item)]
-    return [str(errors)]
 
 
 class MyPersonalizationView(APIView):

@@ -13,7 +13,7 @@ from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import BaseParser
 
-from personalization.tracking.serializers import MAX_BODY_BYTES
+from personalization.tracking.validation import MAX_BODY_BYTES
 
 
 class PayloadTooLarge(APIException):

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from personalization.tracking.middleware import tracked_product_id
 from personalization.tracking.policy import consent_state, personalization_enabled
-from personalization.tracking.serializers import MAX_EVENTS
+from personalization.tracking.validation import MAX_EVENTS
 
 register = template.Library()
 

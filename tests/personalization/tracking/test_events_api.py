@@ -195,3 +195,15 @@ def test_the_schema_documents_the_endpoint():
     operation = schema["paths"]["/api/v1/events"]["post"]
     assert "202" in operation["responses"] and "400" in operation["responses"]
     assert "/api/v1/me/data" in schema["paths"] and "/api/v1/me/personalization" in schema["paths"]
+
+
+def test_the_documented_fields_are_the_validated_ones():
+    from personalization.tracking.serializers import EventInputSerializer
+    from personalization.tracking.validation import EVENT_FIELDS
+
+    assert tuple(EventInputSerializer().fields) == EVENT_FIELDS
+
+
+def test_an_event_that_is_not_an_object_is_reported(browser):
+    response = browser.post(URL, json.dumps({"events": [event(), "page_view"]}), content_type="application/json")
+    assert response.json()["error"]["fields"]["events"][1] == {"non_field_errors": ["Each event is a JSON object."]}
