@@ -164,6 +164,7 @@ class CartVoucherView(APIView):
     @extend_schema(
         tags=["cart"],
         summary="Remove every voucher",
+        operation_id="cart_vouchers_clear",
         request=None,
         responses={200: CartSerializer},
         examples=[examples.response("The cart after", examples.CART)],
@@ -175,19 +176,20 @@ class CartVoucherView(APIView):
         return cart_response(cart=cart, request=request)
 
 
-@extend_schema(
-    tags=["cart"],
-    summary="Remove a voucher",
-    parameters=[VOUCHER_CODE],
-    responses={200: CartSerializer},
-    examples=[
-        examples.response("The cart after", examples.CART),
-        examples.error("Not in the cart", "voucher_not_found", "This voucher is not in your cart.", status_code=404),
-    ],
-)
 class CartVoucherDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(
+        tags=["cart"],
+        summary="Remove a voucher",
+        operation_id="cart_voucher_remove",
+        parameters=[VOUCHER_CODE],
+        responses={200: CartSerializer},
+        examples=[
+            examples.response("The cart after", examples.CART),
+            examples.error("Not in the cart", "not_found", "This voucher is not in your cart.", status_code=404),
+        ],
+    )
     def delete(self, request, code: str):
         cart = Cart.objects.filter(user=request.user).first()
         if cart is None:
