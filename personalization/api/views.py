@@ -8,6 +8,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api_errors import error_response
 from personalization.serving import SLOTS, context_for_request, fill_slot
 from personalization.templatetags.personalization_tags import log_impression
 from shop.api import examples
@@ -47,7 +48,11 @@ class RecommendationsQuerySerializer(serializers.Serializer):
         OpenApiParameter("slot", str, OpenApiParameter.PATH, enum=list(SLOTS)),
         RecommendationsQuerySerializer,
     ],
-    responses={200: RecommendationsSerializer},
+    responses={
+        200: RecommendationsSerializer,
+        400: error_response("Bad k, or a slot's required product or category missing."),
+        404: error_response("Unknown slot, product or category."),
+    },
     examples=[
         examples.response(
             "For you",
