@@ -1,0 +1,76 @@
+import random
+from datetime import UTC, datetime
+
+from personalization.simulator.behaviour import (
+    Card,
+    buy_probability,
+    click_choice,
+    position_bias,
+    utility,
+)
+from personalization.simulator.shoppers import Catalog, CatalogItem, Taste, shoppers_draw
+
+
+def _items() -> list[CatalogItem]:
+    categories = ["cameras", "memory-cards", "kitchen", "fiction"]
+    brands = ["Lumora", "Optivue", "Copperpot"]
+    return [CatalogItem(pk, f"p{pk}", categories[pk % 4], brands[pk % 3], (pk % 10) / 9) for pk in range(1, 81)]
+
+
+def _orders(ranking: list[CatalogItem], taste: Taste, *, sessions: int, seed: int) -> int:
+    rng = random.Random(seed)
+    cards = [Card("list", item.pk, position, f"/p/{item.slug}/") for position, item in enumerate(ranking, 1)]
+    by_pk = {item.pk: item for item in ranking}
+    values = [utility(taste, item, seed=7) for item in ranking]
+    orders = 0
+    for _ in range(sessions):
+        chosen = click_choice(rng, cards, values, depth=8)
+        if chosen is not None:
+            value = utility(taste, by_pk[chosen.product_id], seed=7)
+            orders += rng.random() < buy_probability(value, eagerness=0.8)
+    return orders
+
+
+def test_a_taste_aware_ranking_sells_more_than_a_random_one():
+    # given a shopper who likes Lumora cameras at a middling price
+    taste = Taste(categories={"cameras": 1.0}, brands={"Lumora": 1.0}, price_level=0.5, needs={"cameras": 1.0})
+    items = _items()
+    aware = sorted(items, key=lambda item: -utility(taste, item, seed=7))
+    shuffled = items[:]
+    random.Random(3).shuffle(shuffled)
+
+    # when both rankings are shown the same number of times
+    aware_orders = _orders(aware, taste, sessions=2000, seed=1)
+    random_orders = _orders(shuffled, taste, sessions=2000, seed=1)
+
+    # then
+    assert aware_orders > 3 * max(random_orders, 1), (aware_orders, random_orders)
+
+
+def test_clicks_fall_with_position():
+    assert position_bias(1) == 1.0
+    assert position_bias(1) > position_bias(2) > position_bias(8)
+
+
+def test_a_purchase_creates_the_need_for_complements():
+    taste = Taste(categories={"cameras": 1.0}, brands={}, price_level=0.5, needs={"cameras": 1.0})
+
+    taste.bought("cameras")
+
+    assert "cameras" not in taste.needs
+    assert taste.needs["memory-cards"] == 1.0
+    assert taste.top_need() in {"memory-cards", "tripods", "bags"}
+
+
+def test_the_same_seed_draws_the_same_shoppers():
+    items = {item.pk: item for item in _items()}
+    catalog = Catalog(items=items, category_names={}, brands_by_category={"cameras": ("Lumora",), "kitchen": ("X",)})
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+
+    first = shoppers_draw(count=30, seed=5, catalog=catalog, start=start, days=10)
+    again = shoppers_draw(count=30, seed=5, catalog=catalog, start=start, days=10)
+    other = shoppers_draw(count=30, seed=6, catalog=catalog, start=start, days=10)
+
+    assert first == again
+    assert first != other
+    assert {s.kind for s in first} == {"loyal", "one_time", "browser"}

@@ -1,0 +1,27 @@
+import pytest
+
+from personalization.experiments.models import Exposure
+from personalization.simulator.closed_loop import closed_loop_run
+from tests.factories import make_user
+
+pytestmark = pytest.mark.slow
+
+
+def test_the_closed_loop_trains_then_runs_an_experiment_that_staff_can_read(demo_catalog, client):
+    # when a reduced closed loop runs: warm-up traffic, three models, then the experiment
+    result = closed_loop_run(
+        visitors=30, warm_up_days=2, experiment_days=2, seed=42, epochs=2, progress=False, say=lambda line: None
+    )
+
+    # then both variants were shown to simulated shoppers
+    exposed = set(Exposure.objects.filter(experiment__key=result.experiment_key).values_list("variant__key", flat=True))
+    assert exposed == {"popularity", "model"}
+    assert set(result.model_versions) == {"popularity", "covisit", "sasrec"}
+    assert any("lift" in line for line in result.lines)
+
+    # and the staff results page renders them
+    staff = make_user(username="staff", is_staff=True)
+    client.force_login(staff)
+    page = client.get(f"/staff/experiments/{result.experiment_key}/")
+    assert page.status_code == 200
+    assert b"popularity" in page.content and b"model" in page.content

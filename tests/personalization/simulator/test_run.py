@@ -1,0 +1,70 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from personalization.simulator.run import Simulation
+from personalization.tracking.models import Event
+from shop.models import Order, Product
+
+pytestmark = pytest.mark.slow
+
+
+START = timezone.now().replace(microsecond=0) - timedelta(days=3)
+
+
+def _play(seed: int) -> tuple[Simulation, list]:
+    simulation = Simulation(visitors=25, days=3, seed=seed, start=START)
+    simulation.play(progress=False)
+    trace = [
+        (index, at, r.pages, r.clicks, r.added_to_cart, len(r.orders))
+        for index, visits in sorted(simulation.results.items())
+        for at, r in visits
+    ]
+    return simulation, trace
+
+
+def test_a_short_run_records_every_kind_of_event_at_simulated_times(demo_catalog):
+    # when
+    simulation, _ = _play(seed=42)
+
+    # then every kind of event came through the real pipeline
+    types = set(Event.objects.values_list("type", flat=True).distinct())
+    expected = {
+        "page_view", "product_view", "search", "add_to_cart", "checkout_start", "purchase",
+        "list_impression", "list_click",
+    }  # fmt: skip
+    assert expected <= types, f"missing {expected - types}"
+    summary = simulation.summary()
+    assert summary.total.orders == Order.objects.count() > 0
+    assert summary.total.sessions == len(simulation.queue)
+    # and events and orders carry the simulated time of their visit
+    times = list(Event.objects.values_list("timestamp", flat=True)) + list(
+        Order.objects.values_list("created_at", flat=True)
+    )
+    assert min(times) >= simulation.start
+    assert max(times) <= simulation.end + timedelta(hours=2)
+    assert max(times) - min(times) > timedelta(days=1), "visits should spread over the simulated days"
+
+
+def test_the_same_seed_plays_the_same_visits(demo_catalog):
+    from django.contrib.auth import get_user_model
+    from django.contrib.sessions.models import Session
+    from django.core.cache import cache
+
+    from personalization.experiments.models import Exposure
+
+    stock = dict(Product.objects.values_list("pk", "stock"))
+    _, first = _play(seed=9)
+
+    Event.objects.all().delete()
+    Order.objects.all().delete()
+    Exposure.objects.all().delete()
+    Session.objects.all().delete()
+    get_user_model().objects.filter(username__startswith="sim").delete()
+    for pk, count in stock.items():
+        Product.objects.filter(pk=pk).update(stock=count)
+    cache.clear()
+    _, again = _play(seed=9)
+
+    assert first == again
