@@ -57,6 +57,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)"
     )
+    parser.add_argument(
+        "--max-train-seconds",
+        type=float,
+        default=None,
+        help="stop sasrec after the epoch crossing this budget",
+    )
     parser.add_argument("--progress", action="store_true", help="print one line per epoch on stderr")
     parser.add_argument("--json", action="store_true", help="end with one line of JSON holding every figure")
     return parser.parse_args(argv)
@@ -86,18 +92,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         config: dict[str, Any] = {"seed": args.seed, "num_threads": args.threads}
         if args.epochs is not None:
             config["epochs"] = args.epochs
-        model, trainer = make_model(name, _trainer_keys_for(name, config), device=args.device)
+        if args.max_train_seconds is not None:
+            config["max_seconds"] = args.max_train_seconds
+        model, trainer = make_model(name, config, device=args.device)
         progress = _print_progress(name) if args.progress else None
         results[name] = fit_and_evaluate(model, split, trainer=trainer, progress=progress)
     print(format_table(results))
     if args.json:
         print(json.dumps({"source": source, "snapshot": stats.as_dict(), "results": results}, default=float))
     return 0
-
-
-def _trainer_keys_for(name: str, config: dict[str, Any]) -> dict[str, Any]:
-    # Non-torch models take no trainer settings, but make_model accepts them all the same.
-    return config if name == "sasrec" else {k: v for k, v in config.items() if k != "epochs"}
 
 
 def _print_progress(name: str):  # noqa: ANN202

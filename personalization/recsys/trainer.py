@@ -14,12 +14,15 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
 
 from personalization.recsys.models.base import TorchRecommender
+
+if TYPE_CHECKING:
+    from personalization.recsys.evaluation import HeldOut
 
 ProgressCallback = Callable[[int, float, dict[str, float]], None]
 EARLY_STOPPING_METRIC = "NDCG@10"
@@ -34,6 +37,7 @@ class TrainerConfig:
     learning_rate: float = 1e-3
     weight_decay: float = 0.01
     patience: int = 10  # evaluations without improvement before stopping
+    min_epochs: int = 20  # a transformer often sits at the popularity plateau for the first epochs
     eval_every: int = 1
     seed: int = 0
     device: str = "auto"  # "auto" | "cpu" | "cuda" (or "cuda:N")
@@ -95,7 +99,7 @@ class Trainer:
         self,
         model: TorchRecommender,
         *,
-        validation: Any = None,
+        validation: HeldOut | None = None,
         progress: ProgressCallback | None = None,
     ) -> TrainingReport:
         """Train ``model`` in place; ``validation`` is a ``HeldOut`` (or None: keep the last epoch)."""
@@ -147,7 +151,7 @@ class Trainer:
                     evaluations_since_best += 1
             if progress is not None:
                 progress(epoch, mean_loss, metrics)
-            if evaluations_since_best >= cfg.patience:
+            if evaluations_since_best >= cfg.patience and epoch >= cfg.min_epochs:
                 report.stopped_early = True
                 break
             if cfg.max_seconds is not None and time.perf_counter() - started > cfg.max_seconds:

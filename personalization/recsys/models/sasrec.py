@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 import torch
@@ -32,6 +32,10 @@ from torch.nn import functional as F
 from personalization.recsys.content import ItemContent
 from personalization.recsys.data import InteractionDataset
 from personalization.recsys.models.base import History, HistoryLike, TorchRecommender
+
+if TYPE_CHECKING:
+    from personalization.recsys.evaluation import HeldOut
+    from personalization.recsys.trainer import Trainer, TrainingReport
 
 GAP_UNKNOWN = 1  # first item of a sequence, or no timestamps given; 0 is padding
 
@@ -194,7 +198,7 @@ class SASRec(TorchRecommender):
         super().__init__(config)
         self.network = SASRecNetwork(0, 1, self.config, None)
         self.device = torch.device("cpu")
-        self.training_report: Any = None
+        self.training_report: TrainingReport | None = None
         self._windows: dict[str, np.ndarray] = {}
         self._item_cache: torch.Tensor | None = None
 
@@ -202,8 +206,8 @@ class SASRec(TorchRecommender):
         self,
         dataset: InteractionDataset,
         *,
-        validation: Any = None,
-        trainer: Any = None,
+        validation: HeldOut | None = None,
+        trainer: Trainer | None = None,
         progress: Callable[[int, float, dict[str, float]], None] | None = None,
     ) -> Self:
         """Train on ``dataset`` with a :class:`Trainer` (default settings when ``trainer`` is None).
