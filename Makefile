@@ -21,14 +21,17 @@ install: $(VENV)/.installed
 migrate: install
 	$(PY) manage.py migrate --noinput
 
+# The catalog, then its history: simulated shoppers, trained models, a running experiment (skipped once done).
 demo: migrate
 	$(PY) manage.py load_demo_store --seed $(SEED)
+	$(PY) manage.py prepare_demo --seed $(SEED) --host http://$(HOST):$(PORT)
 
 # Embedded default: SQLite, in-process Celery, local-memory cache.
 run: demo
 	@echo ""
 	@echo "Storefront:  http://$(HOST):$(PORT)/"
 	@echo "Admin:       http://$(HOST):$(PORT)/admin/  (staff login printed above)"
+	@echo "Experiments: http://$(HOST):$(PORT)/staff/experiments/"
 	@echo "API docs:    http://$(HOST):$(PORT)/api/docs/"
 	@echo ""
 	$(PY) manage.py runserver $(HOST):$(PORT)

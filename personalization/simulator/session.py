@@ -154,12 +154,12 @@ def _navigate(browser: Browser) -> str | None:
     rng, taste = browser.rng, browser.shopper.taste
     roll = rng.random()
     category = taste.top_need() if rng.random() < 0.7 else rng.choice(sorted(taste.categories))
-    if roll < 0.45:
+    if roll < 0.3:
         return f"/c/{category}/"
-    if roll < 0.65:
+    if roll < 0.4:
         name = browser.catalog.category_names.get(category, category).split()[0].lower()
         return f"/search/?q={quote_plus(name)}"
-    if roll < 0.75:
+    if roll < 0.5:
         return "/"
     return None
 
@@ -250,9 +250,9 @@ def visit_play(browser: Browser) -> VisitResult:
     """One visit of 3 to 8 pages: land, look at the lists, click, maybe buy, leave."""
     rng, shopper, result = browser.rng, browser.shopper, VisitResult()
     roll = rng.random()
-    if roll < 0.6:
+    if roll < 0.75:
         path: str | None = "/"
-    elif roll < 0.85:
+    elif roll < 0.9:
         path = f"/c/{shopper.taste.top_need()}/"
     else:
         name = browser.catalog.category_names.get(shopper.taste.top_need(), "").split()[0:1]

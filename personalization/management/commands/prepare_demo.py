@@ -11,7 +11,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--visitors", type=int, default=700)
+        parser.add_argument("--visitors", type=int, default=500)
         parser.add_argument("--seed", type=int, default=42)
         parser.add_argument("--epochs", type=int, default=15, help="SASRec epochs (default %(default)s).")
         parser.add_argument("--force", action="store_true", help="Simulate traffic even when events exist.")
