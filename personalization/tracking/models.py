@@ -31,13 +31,27 @@ class Event(models.Model):
     timestamp = models.DateTimeField(help_text="When it happened, by the clock of whoever saw it.")
     recorded_at = models.DateTimeField(help_text="When the server accepted it.")
     visitor_id = models.CharField(max_length=64, blank=True)
-    # No single-column FK indexes: (user, timestamp) serves user lookups, and every index slows the flush.
+    # No single-column FK indexes ((user, timestamp) serves user lookups) and no database constraints:
+    # each costs the flush per row. The flush joins against users and products instead, and Django
+    # still applies on_delete when a user or product is deleted through the ORM.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.CASCADE, db_index=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.CASCADE,
+        db_index=False,
+        db_constraint=False,
     )
     session_key = models.CharField(max_length=40, blank=True)
     product = models.ForeignKey(
-        "shop.Product", null=True, blank=True, related_name="+", on_delete=models.SET_NULL, db_index=False
+        "shop.Product",
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+        db_index=False,
+        db_constraint=False,
     )
     path = models.CharField(max_length=500, blank=True)
     referrer = models.CharField(max_length=500, blank=True)

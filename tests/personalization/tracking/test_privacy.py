@@ -128,3 +128,12 @@ def test_no_raw_ip_address_is_stored(browser):
     browser.get(reverse("shop:home"), REMOTE_ADDR="203.0.113.9")
     rows = list(Event.objects.values())
     assert rows and "203.0.113.9" not in repr(rows)
+
+
+def test_deleting_an_account_deletes_its_events_and_links(history, user, other_user):
+    user_id = user.pk
+    user.delete()
+
+    assert not Event.objects.filter(user_id=user_id).exists()
+    assert Event.objects.filter(user_id=other_user.pk).exists()
+    assert not VisitorLink.objects.exists()
