@@ -11,7 +11,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api_errors import error_body
+from config.api_errors import error_body, error_response
 from personalization.tracking import buffer
 from personalization.tracking.capture import clean_referrer
 from personalization.tracking.identity import request_user_id
@@ -22,6 +22,7 @@ from personalization.tracking.serializers import (
     BehaviourDataDeletedSerializer,
     BehaviourDataSerializer,
     EventBatchAcceptedSerializer,
+    EventBatchErrorSerializer,
     EventBatchInputSerializer,
     PersonalizationSerializer,
 )
@@ -35,7 +36,6 @@ from personalization.tracking.services import (
 from personalization.tracking.throttles import AddressEventsThrottle, VisitorEventsThrottle
 from personalization.tracking.validation import (
     MAX_BODY_BYTES,
-    MAX_EVENTS,
     BatchInvalid,
     product_ids_named,
     validate_batch,
@@ -83,9 +83,11 @@ class EventBatchView(APIView):
         request=EventBatchInputSerializer,
         responses={
             202: EventBatchAcceptedSerializer,
-            400: OpenApiResponse(description="Invalid batch, nothing stored."),
-            413: OpenApiResponse(description=f"Body over {MAX_BODY_BYTES} bytes."),
-            429: OpenApiResponse(description="Throttled per visitor and per address."),
+            400: OpenApiResponse(
+                EventBatchErrorSerializer, description="The batch was refused whole; nothing of it was stored."
+            ),
+            413: error_response(f"The body is over {MAX_BODY_BYTES // 1024} KB; nothing was stored."),
+            429: error_response("Throttled per visitor and per address; retry after Retry-After seconds."),
         },
         examples=[
             OpenApiExample(
@@ -118,7 +120,6 @@ class EventBatchView(APIView):
             ),
             ERROR_EXAMPLE,
         ],
-        description=f"Batch of at most {MAX_EVENTS} events, {MAX_BODY_BYTES // 1024} KB.",
     )
     def post(self, request):
         data = request.data

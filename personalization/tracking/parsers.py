@@ -11,7 +11,7 @@ import json
 
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError
-from rest_framework.parsers import BaseParser
+from rest_framework.parsers import JSONParser
 
 from personalization.tracking.validation import MAX_BODY_BYTES
 
@@ -22,7 +22,7 @@ class PayloadTooLarge(APIException):
     default_code = "payload_too_large"
 
 
-class BoundedJSONParser(BaseParser):
+class BoundedJSONParser(JSONParser):
     media_type = "application/json"
 
     def parse(self, stream, media_type=None, parser_context=None):

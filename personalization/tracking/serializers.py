@@ -51,6 +51,22 @@ class EventBatchAcceptedSerializer(serializers.Serializer):
     reason = serializers.CharField(help_text='"ok", or why events were discarded: dnt, gpc, opted_out, no_consent.')
 
 
+class EventBatchErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text='"invalid"')
+    message = serializers.CharField()
+    fields = serializers.DictField(
+        help_text='{"events": [...]}: per event, in order, {field: [messages]} ({} when valid); '
+        "or a list of messages about the batch itself (empty, too many events)."
+    )
+
+
+class EventBatchErrorSerializer(serializers.Serializer):
+    error = EventBatchErrorDetailSerializer()
+
+    class Meta:
+        ref_name = "EventBatchError"
+
+
 class PersonalizationSerializer(serializers.Serializer):
     enabled = serializers.BooleanField()
 
