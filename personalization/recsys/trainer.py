@@ -33,11 +33,13 @@ MIN_BATCHES_PER_EPOCH = 4
 @dataclass
 class TrainerConfig:
     epochs: int = 200
-    batch_size: int = 128  # at most; small data sets are cut into MIN_BATCHES_PER_EPOCH batches
-    learning_rate: float = 1e-3
+    # ml-100k: 64 sequences and 2e-3 reached the best validation NDCG of the settings tried.
+    batch_size: int = 64  # at most; small data sets are cut into MIN_BATCHES_PER_EPOCH batches
+    learning_rate: float = 2e-3
     weight_decay: float = 0.01
     patience: int = 10  # evaluations without improvement before stopping
     min_epochs: int = 20  # a transformer often sits at the popularity plateau for the first epochs
+    lr_decay_patience: int | None = 3  # halve the learning rate after this many evaluations without gain
     eval_every: int = 1
     seed: int = 0
     device: str = "auto"  # "auto" | "cpu" | "cuda" (or "cuda:N")
@@ -149,6 +151,9 @@ class Trainer:
                         _write_atomically(cfg.checkpoint_path, model.to_bytes())
                 else:
                     evaluations_since_best += 1
+                    if cfg.lr_decay_patience and evaluations_since_best % cfg.lr_decay_patience == 0:
+                        for group in optimizer.param_groups:
+                            group["lr"] *= 0.5
             if progress is not None:
                 progress(epoch, mean_loss, metrics)
             if evaluations_since_best >= cfg.patience and epoch >= cfg.min_epochs:

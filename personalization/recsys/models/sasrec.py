@@ -53,6 +53,7 @@ class SASRecConfig:
     use_event_types: bool = True
     use_time_gaps: bool = True
     id_dropout: float = 0.1  # only used when the data set has content features
+    token_dropout: float = 0.0  # share of input items hidden from each training sequence
     sampled_softmax_threshold: int = 50_000
     sampled_negatives: int = 2048
 
@@ -288,8 +289,13 @@ class SASRec(TorchRecommender):
     def training_loss(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         """Cross-entropy of the next item at every non-padding position."""
         vectors = self.network.item_vectors()
-        hidden = self.network.encode(batch["items"], batch["events"], batch["gaps"], vectors)
-        valid = batch["targets"] > 0
+        items, valid = batch["items"], batch["targets"] > 0
+        if self.config.token_dropout > 0:
+            # Hiding random past items from the sequence (they become padding and predict
+            # nothing) regularises a model that would otherwise memorise exact sequences.
+            dropped = (torch.rand(items.shape, device=items.device) < self.config.token_dropout) & (items > 0)
+            items, valid = items.masked_fill(dropped, 0), valid & ~dropped
+        hidden = self.network.encode(items, batch["events"], batch["gaps"], vectors)
         hidden, targets = hidden[valid], batch["targets"][valid]  # [P, D], [P]
         if self.n_items <= self.config.sampled_softmax_threshold:
             logits = hidden @ vectors[1:].T  # [P, n_items]
