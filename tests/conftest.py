@@ -57,3 +57,14 @@ def shipping_methods(db):
     from django.apps import apps
 
     import_module("shop.migrations.0002_shipping_methods").create_methods(apps, None)
+
+
+@pytest.fixture
+def celery_eager():
+    """Run tasks in-process for this test, even where REDIS_URL makes Celery use a real broker."""
+    from celery_app import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield app
+    app.conf.task_always_eager = previous

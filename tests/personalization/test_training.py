@@ -86,14 +86,7 @@ def test_a_corrupted_artifact_is_refused(behaviour):
         load_model(version)
 
 
-def test_the_task_runs_end_to_end_in_eager_mode(behaviour, settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    from celery_app import app
-
-    app.conf.task_always_eager = True
-    try:
-        result = train_recommender.delay(kind="covisit").get()
-    finally:
-        app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+def test_the_task_runs_end_to_end_in_eager_mode(behaviour, celery_eager):
+    result = train_recommender.delay(kind="covisit").get()
     assert result["status"] == Status.CHAMPION
     assert ModelVersion.objects.get(pk=result["version"]).kind == "covisit"

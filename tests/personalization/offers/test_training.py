@@ -43,7 +43,7 @@ def exposures(now, n=120, seed=5):
             make_order(user, created_at=decided + timedelta(days=2))
 
 
-def test_task_trains_and_promotes_a_model(now):
+def test_task_trains_and_promotes_a_model(now, celery_eager):
     exposures(now)
 
     result = train_uplift_model.delay(outcome_days=14).get()
@@ -54,7 +54,7 @@ def test_task_trains_and_promotes_a_model(now):
     assert model.metrics["control_rate"] == 0.0 and model.metrics["treated_rate"] > 0.3
 
 
-def test_second_model_retires_the_first(now):
+def test_second_model_retires_the_first(now, celery_eager):
     exposures(now)
     first = train_uplift_model.delay(outcome_days=14).get()["model"]
     second = train_uplift_model.delay(outcome_days=14).get()["model"]
@@ -63,6 +63,6 @@ def test_second_model_retires_the_first(now):
     assert UpliftModel.objects.get(pk=second).status == UpliftModel.Status.CHAMPION
 
 
-def test_not_enough_exposures_is_not_an_error(now):
+def test_not_enough_exposures_is_not_an_error(now, celery_eager):
     result = train_uplift_model.delay(outcome_days=14).get()
     assert result["model"] is None and "at least" in result["reason"]
