@@ -253,6 +253,8 @@ TRACKING_VISITOR_COOKIE_AGE = 60 * 60 * 24 * 400  # seconds; browsers cap cookie
 RECSYS_DEVICE = os.environ.get("RECSYS_DEVICE", "auto")  # auto: cuda when the worker has one, else cpu
 RECSYS_EPOCHS = int(os.environ.get("RECSYS_EPOCHS", "60"))
 RECSYS_MAX_TRAIN_SECONDS = float(os.environ.get("RECSYS_MAX_TRAIN_SECONDS", "240"))
+# Torch threads in a process that serves pages (0 leaves torch's default); one is fastest for one shopper.
+RECSYS_SERVING_THREADS = int(os.environ.get("RECSYS_SERVING_THREADS", "1"))
 # A challenger must beat the champion's NDCG@10 by this fraction on the same holdout to be promoted.
 RECSYS_PROMOTION_MARGIN = float(os.environ.get("RECSYS_PROMOTION_MARGIN", "0.01"))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 
+from django.conf import settings
 from django.core.cache import cache
 
 from personalization.models import ModelVersion
@@ -43,6 +44,7 @@ def model_version(version_id: int) -> Recommender | None:
         if held is not None:
             return held[1]
         model = None
+        _limit_threads()
         version = ModelVersion.objects.filter(pk=version_id).exclude(artifact="").first()
         if version is not None:
             try:
@@ -51,6 +53,15 @@ def model_version(version_id: int) -> Recommender | None:
                 logger.error("Model version %s cannot serve: %s", version_id, error)
         _loaded[key] = (version_id, model)
         return model
+
+
+def _limit_threads() -> None:
+    """Scoring one shopper is a small matrix product: extra threads only fight the other web workers."""
+    import torch
+
+    threads = settings.RECSYS_SERVING_THREADS
+    if threads and torch.get_num_threads() != threads:
+        torch.set_num_threads(threads)
 
 
 def forget_loaded_models() -> None:
