@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.http import HttpRequest
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -149,7 +151,8 @@ class EventBatchView(APIView):
             TrackedEvent(
                 uuid=item.uuid,
                 type=item.type,
-                timestamp=item.timestamp or now,
+                # Undated events get the time of arrival, a microsecond apart, so their order survives.
+                timestamp=item.timestamp or now + timedelta(microseconds=index),
                 recorded_at=now,
                 visitor_id=visitor_id,
                 user_id=user_id,
@@ -159,7 +162,7 @@ class EventBatchView(APIView):
                 referrer=clean_referrer(item.referrer),
                 context=item.context,
             )
-            for item in items
+            for index, item in enumerate(items)
         ]
         events_record(events=events)
         return Response({"accepted": len(events), "discarded": 0, "reason": "ok"}, status=status.HTTP_202_ACCEPTED)

@@ -121,7 +121,7 @@ def _recent_rows(*, user_id: int | None, visitor_ids: list[str], limit: int) -> 
         condition |= Q(user_id=user_id)
     elif not visitor_ids:
         return []
-    rows = Event.objects.filter(condition).order_by("-timestamp")[: limit * 2]
+    rows = Event.objects.filter(condition).order_by("-timestamp", "-pk")[: limit * 2]
     return [row for row in rows if row.user_id is None or row.user_id == user_id][:limit]
 
 
