@@ -207,3 +207,14 @@ def test_the_documented_fields_are_the_validated_ones():
 def test_an_event_that_is_not_an_object_is_reported(browser):
     response = browser.post(URL, json.dumps({"events": [event(), "page_view"]}), content_type="application/json")
     assert response.json()["error"]["fields"]["events"][1] == {"non_field_errors": ["Each event is a JSON object."]}
+
+
+def test_undated_events_keep_their_batch_order(browser, product):
+    from personalization.tracking.selectors import recent_events
+
+    batch = [event(type="scroll", context={"depth": depth}) for depth in (10, 20, 30)]
+    post(browser, batch)
+
+    visitor_id = Event.objects.first().visitor_id
+    depths = [e.context["depth"] for e in recent_events(visitor_id=visitor_id) if e.type == "scroll"]
+    assert depths == [30, 20, 10]
