@@ -49,6 +49,17 @@ def address():
     return ShippingAddress(name="Alice Doe", line1="1 Main Street", city="Springfield", postcode="12345")
 
 
+@pytest.fixture(autouse=True)
+def _data_migration_rows_after_flush(request):
+    """Transactional tests flush the database, data-migration rows included; put them back first."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        request.getfixturevalue("shipping_methods")
+
+
 @pytest.fixture
 def shipping_methods(db):
     """The flat-rate methods the data migration creates; transactional tests flush them, so recreate."""
