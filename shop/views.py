@@ -156,6 +156,7 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
         item = selectors.product_detail(slug=slug)
     except Product.DoesNotExist:
         raise Http404("No such product.") from None
+    request.tracked_product_id = item.pk  # saves tracking a lookup by slug
     attributes = [
         (str(name).replace("_", " ").capitalize(), ", ".join(map(str, value)) if isinstance(value, list) else value)
         for name, value in (item.attributes or {}).items()
@@ -185,6 +186,7 @@ def search(request: HttpRequest) -> HttpResponse:
         rerank_top=SEARCH_RERANK_TOP,
     )
     context["query"] = query
+    request.search_result_count = context["result_count"]  # recorded with the search event
     return render(request, "shop/search.html", context)
 
 

@@ -17,7 +17,10 @@ from personalization.tracking.models import Event
 T = Event.Type
 
 # Facts the server records itself; a client claiming them is refused.
-SERVER_ONLY_TYPES = frozenset({T.PURCHASE, T.ADD_TO_CART, T.REMOVE_FROM_CART, T.COUPON_APPLIED, T.COUPON_REDEEMED})
+# Ad impressions and clicks are written by the ad server: they are what advertisers pay and are scored on.
+SERVER_ONLY_TYPES = frozenset(
+    {T.PURCHASE, T.ADD_TO_CART, T.REMOVE_FROM_CART, T.COUPON_APPLIED, T.COUPON_REDEEMED, T.AD_IMPRESSION, T.AD_CLICK}
+)
 CLIENT_TYPES = frozenset(T.values) - SERVER_ONLY_TYPES
 # Types that mean nothing without the product they are about.
 PRODUCT_TYPES = frozenset({T.PRODUCT_VIEW, T.LIST_IMPRESSION, T.LIST_CLICK, T.DWELL})

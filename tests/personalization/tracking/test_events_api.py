@@ -218,3 +218,11 @@ def test_undated_events_keep_their_batch_order(browser, product):
     visitor_id = Event.objects.first().visitor_id
     depths = [e.context["depth"] for e in recent_events(visitor_id=visitor_id) if e.type == "scroll"]
     assert depths == [30, 20, 10]
+
+
+def test_ad_impressions_and_clicks_cannot_be_claimed_by_clients(client):
+    """Advertisers pay and are scored on these: only the ad server writes them."""
+    from personalization.tracking.schema import CLIENT_TYPES
+
+    assert "ad_impression" not in CLIENT_TYPES
+    assert "ad_click" not in CLIENT_TYPES
