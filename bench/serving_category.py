@@ -56,8 +56,16 @@ def build_store():
         for step in range(12):
             pool = by_category[favourite] if rng.random() < 0.8 else [pk for pk, _ in products]
             moment = now - timedelta(days=5, minutes=-visitor * 30 - step)
-            events.append(Event(uuid=uuid.uuid4(), type="product_view", timestamp=moment, recorded_at=moment,
-                                visitor_id=f"bench-{visitor}", product_id=rng.choice(pool)))
+            events.append(
+                Event(
+                    uuid=uuid.uuid4(),
+                    type="product_view",
+                    timestamp=moment,
+                    recorded_at=moment,
+                    visitor_id=f"bench-{visitor}",
+                    product_id=rng.choice(pool),
+                )
+            )
     Event.objects.bulk_create(events)
     for kind in ("popularity", "covisit", "sasrec"):
         model_version_train(kind=kind, epochs=5, always_promote=True)
@@ -74,7 +82,7 @@ def main() -> None:
     url = category.get_absolute_url()
     timings = {"on": [], "off": []}
     for n in range(ROUNDS + 20):
-        for mode in (("on", "off") if n % 2 else ("off", "on")):
+        for mode in ("on", "off") if n % 2 else ("off", "on"):
             with override_settings(PERSONALIZATION_ENABLED=mode == "on"):
                 started = time.perf_counter()
                 response = client.get(url)

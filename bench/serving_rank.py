@@ -36,8 +36,10 @@ def main() -> None:
     torch.set_num_threads(1)  # one web worker's share of a 2-core machine
     rng = np.random.default_rng(0)
     rows = [(u, int(item), t) for u in range(N_USERS) for t, item in enumerate(rng.integers(1, N_ITEMS + 1, 20))]
-    features = {i: {"category": i % 40, "brand": i % 90, "price": float(5 + i % 500), "title": f"product {i}"}
-                for i in range(1, N_ITEMS + 1)}
+    features = {
+        i: {"category": i % 40, "brand": i % 90, "price": float(5 + i % 500), "title": f"product {i}"}
+        for i in range(1, N_ITEMS + 1)
+    }
     dataset = build_dataset(rows, item_features=features)
     model = SASRec().fit(dataset, trainer=Trainer(TrainerConfig(epochs=1, device="cpu")))
     candidates = list(range(1, N_ITEMS + 1))
@@ -45,8 +47,9 @@ def main() -> None:
     with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}):
         for n in range(300):
             history = tuple(int(i) for i in rng.integers(1, N_ITEMS + 1, 30))
-            context = ShopperContext(unit=f"v:{n}", recent_product_ids=history,
-                                     recent_event_types=("view",) * len(history))
+            context = ShopperContext(
+                unit=f"v:{n}", recent_product_ids=history, recent_event_types=("view",) * len(history)
+            )
             started = time.perf_counter()
             order_by_scores(candidates, score_with_model(model, "sasrec", candidates, context=context))
             timings.append((time.perf_counter() - started) * 1000)

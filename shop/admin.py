@@ -41,8 +41,18 @@ class ProductImageInline(admin.TabularInline):
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ["thumbnail", "name", "sku", "brand", "category", "price", "compare_at_price", "stock",
-                    "is_active", "created_at"]
+    list_display = [
+        "thumbnail",
+        "name",
+        "sku",
+        "brand",
+        "category",
+        "price",
+        "compare_at_price",
+        "stock",
+        "is_active",
+        "created_at",
+    ]
     list_display_links = ["thumbnail", "name"]
     list_filter = ["is_active", "category", "brand"]
     list_editable = ["price", "stock", "is_active"]
@@ -133,17 +143,39 @@ class OrderStatusChangeInline(admin.TabularInline):
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ["number", "created_at", "email", "user", "status", "total", "payment_method",
-                    "shipping_method_name"]
+    list_display = [
+        "number",
+        "created_at",
+        "email",
+        "user",
+        "status",
+        "total",
+        "payment_method",
+        "shipping_method_name",
+    ]
     list_filter = ["status", "payment_method", "shipping_method_name", "created_at"]
     search_fields = ["number", "email", "user__username", "shipping_name", "lines__product_name"]
     date_hierarchy = "created_at"
     list_select_related = ["user"]
     inlines = [OrderLineInline, PaymentInline, OrderStatusChangeInline]
     # Status only changes through the lifecycle actions, so restocking and history are never skipped.
-    readonly_fields = ["number", "user", "status", "idempotency_key", "visitor_id", "subtotal", "discount_total",
-                       "shipping_total", "total", "currency", "payment_method", "shipping_method",
-                       "shipping_method_name", "created_at", "updated_at"]
+    readonly_fields = [
+        "number",
+        "user",
+        "status",
+        "idempotency_key",
+        "visitor_id",
+        "subtotal",
+        "discount_total",
+        "shipping_total",
+        "total",
+        "currency",
+        "payment_method",
+        "shipping_method",
+        "shipping_method_name",
+        "created_at",
+        "updated_at",
+    ]
     actions = ["mark_paid", "mark_shipped", "mark_delivered", "cancel_and_restock", "refund_and_restock"]
 
     def _transition(self, request, queryset, to_status, verb):

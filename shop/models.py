@@ -15,9 +15,7 @@ from django.urls import reverse
 class Category(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True)
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, related_name="children", on_delete=models.PROTECT
-    )
+    parent = models.ForeignKey("self", null=True, blank=True, related_name="children", on_delete=models.PROTECT)
     description = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)
 

@@ -125,8 +125,9 @@ def _same_customer_or_conflict(order: Order, user) -> Order:
     return order
 
 
-def _place_locked(*, cart, user, email, address, shipping, provider, idempotency_key, expected_total,
-                  card_number, visitor_id) -> Order:
+def _place_locked(
+    *, cart, user, email, address, shipping, provider, idempotency_key, expected_total, card_number, visitor_id
+) -> Order:
     lines = list(cart.lines.select_related("product").order_by("product_id"))
     if not lines:
         raise EmptyCart()
@@ -233,7 +234,9 @@ def order_transition(
         order = Order.objects.select_for_update().get(pk=order.pk)
         from_status = order.status
         if only_from is not None and from_status not in only_from:
-            raise IllegalTransition(f"This order is {order.get_status_display().lower()} and can no longer change here.")
+            raise IllegalTransition(
+                f"This order is {order.get_status_display().lower()} and can no longer change here."
+            )
         if to_status not in ALLOWED_TRANSITIONS[from_status]:
             raise IllegalTransition(
                 f"An order that is {order.get_status_display().lower()} cannot become {S(to_status).label.lower()}."

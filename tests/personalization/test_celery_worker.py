@@ -28,9 +28,27 @@ def training_worker(settings):
         "CELERY_TASK_ALWAYS_EAGER": "0",
     }
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "celery_app", "worker", "-Q", "training", "--pool", "solo",
-         "-n", f"test-training-{os.getpid()}@%h", "-l", "warning"],
-        env=env, cwd=settings.BASE_DIR, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "celery_app",
+            "worker",
+            "-Q",
+            "training",
+            "--pool",
+            "solo",
+            "-n",
+            f"test-training-{os.getpid()}@%h",
+            "-l",
+            "warning",
+        ],
+        env=env,
+        cwd=settings.BASE_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     yield worker
     worker.terminate()

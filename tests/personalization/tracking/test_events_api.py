@@ -220,4 +220,3 @@ def test_undated_events_keep_their_batch_order(browser, product):
     visitor_id = Event.objects.first().visitor_id
     depths = [e.context["depth"] for e in recent_events(visitor_id=visitor_id) if e.type == "scroll"]
     assert depths == [30, 20, 10]
-
