@@ -20,6 +20,7 @@ Shapes: ``B`` batch, ``L`` positions (left-padded, the newest item last), ``D`` 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Self
@@ -38,6 +39,11 @@ if TYPE_CHECKING:
     from personalization.recsys.trainer import Trainer, TrainingReport
 
 GAP_UNKNOWN = 1  # first item of a sequence, or no timestamps given; 0 is padding
+# Time gaps are left out when at least this share of consecutive training interactions share
+# one timestamp: the clock then records batches (ml-100k: 51% of gaps are 0 s, ratings entered
+# in bulk), not a visitor's pace, and the gap embedding only adds noise. Shop events are
+# stamped as they happen, so there gaps stay in.
+ZERO_GAP_SHARE_LIMIT = 0.25
 
 
 @dataclass
@@ -51,8 +57,11 @@ class SASRecConfig:
     length_buckets: bool = True  # batch windows of similar length together to skip padding
     time_buckets: int = 26  # log2 gap in seconds, 2**25 s is about a year
     use_event_types: bool = True
-    use_time_gaps: bool = True
+    # None: decided by ``fit`` from the training data (see ``time_gaps_informative``); the
+    # decision is stored in the config, so a saved model reads histories the way it was trained.
+    use_time_gaps: bool | None = None
     id_dropout: float = 0.1  # only used when the data set has content features
+    shuffle_ties: bool = True  # reorder items with equal timestamps at random in training
     token_dropout: float = 0.0  # share of input items hidden from each training sequence
     sampled_softmax_threshold: int = 50_000
     sampled_negatives: int = 2048
@@ -221,6 +230,8 @@ class SASRec(TorchRecommender):
         trainer = trainer or Trainer()
         seed_everything(trainer.config.seed)
         self._adopt_catalog(dataset)
+        if self.config.use_time_gaps is None:
+            self.config = dataclasses.replace(self.config, use_time_gaps=time_gaps_informative(dataset))
         self.network = SASRecNetwork(dataset.n_items, len(dataset.event_types), self.config, dataset.content)
         counts = dataset.item_counts()
         self.network.warm.copy_(torch.from_numpy(counts > 0))
@@ -232,34 +243,35 @@ class SASRec(TorchRecommender):
     # Training.
 
     def _training_windows(self, dataset: InteractionDataset) -> dict[str, np.ndarray]:
-        """Left-padded ``[n_windows, max_len]`` inputs and next-item targets; long users give several."""
+        """Left-padded windows of ``max_len + 1`` items; every position predicts the next one.
+
+        ``sequence`` holds ``items[start : end + 1]`` (inputs are all but the last column, targets
+        all but the first), long users give several windows. ``ties`` numbers the runs of equal
+        timestamps (1, 2, ... from the left; 0 is padding) for :meth:`training_batches`.
+        """
         max_len = self.config.max_len
         rows: list[tuple[np.ndarray, ...]] = []
         for seq in dataset.sequences:
             if len(seq) < 2:
                 continue
             gaps = gap_buckets(seq.timestamps, self.config.time_buckets)
+            ties = np.concatenate([[1], 1 + np.cumsum(np.diff(seq.timestamps) != 0)])
             end = len(seq) - 1
             while end > 0:
                 start = max(0, end - max_len)
-                rows.append(
-                    (
-                        seq.items[start:end],
-                        seq.events[start:end],
-                        gaps[start:end],
-                        seq.items[start + 1 : end + 1],
-                    )
-                )
+                part = slice(start, end + 1)
+                rows.append((seq.items[part], seq.events[part], ties[part] - ties[start] + 1, gaps[start:end]))
                 end = start
-        out = {
-            name: np.zeros((len(rows), max_len), dtype=np.int64)
-            for name in ("items", "events", "gaps", "targets")
-        }
-        for r, parts in enumerate(rows):
-            n = len(parts[0])
-            for name, values in zip(("items", "events", "gaps", "targets"), parts, strict=True):
-                out[name][r, max_len - n :] = values
-        out["lengths"] = np.asarray([len(p[0]) for p in rows], dtype=np.int64)
+        width = max_len + 1
+        out = {name: np.zeros((len(rows), width), dtype=np.int64) for name in ("sequence", "events", "ties")}
+        out["gaps"] = np.zeros((len(rows), max_len), dtype=np.int64)
+        for r, (items, events, ties, gaps) in enumerate(rows):
+            n = len(items)
+            out["sequence"][r, width - n :] = items
+            out["events"][r, width - n :] = events
+            out["ties"][r, width - n :] = ties
+            out["gaps"][r, max_len - (n - 1) :] = gaps
+        out["lengths"] = np.asarray([len(p[0]) - 1 for p in rows], dtype=np.int64)
         return out
 
     def training_examples(self) -> int:
@@ -281,15 +293,29 @@ class SASRec(TorchRecommender):
             batches = [batches[i] for i in rng.permutation(len(batches))]
         for idx in batches:
             width = int(windows["lengths"][idx].max())
-            yield {
-                name: torch.from_numpy(windows[name][idx, -width:]).to(self.device)
-                for name in ("items", "events", "gaps", "targets")
+            sequence = windows["sequence"][idx, -(width + 1) :]
+            events = windows["events"][idx, -(width + 1) :]
+            if self.config.shuffle_ties:
+                # Items stamped in the same second have no real order (bulk imports, ratings
+                # entered together): each epoch sees them in a fresh random order, so the model
+                # does not learn an order the data never had. Distinct timestamps keep theirs.
+                ties = windows["ties"][idx, -(width + 1) :]
+                shuffled = np.argsort(ties + rng.random(ties.shape), axis=1, kind="stable")
+                sequence = np.take_along_axis(sequence, shuffled, axis=1)
+                events = np.take_along_axis(events, shuffled, axis=1)
+            batch = {
+                "items": sequence[:, :-1],
+                "events": events[:, :-1],
+                "gaps": windows["gaps"][idx, -width:],
+                "targets": sequence[:, 1:],
             }
+            yield {name: torch.from_numpy(np.ascontiguousarray(a)).to(self.device) for name, a in batch.items()}
 
     def training_loss(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         """Cross-entropy of the next item at every non-padding position."""
         vectors = self.network.item_vectors()
-        items, valid = batch["items"], batch["targets"] > 0
+        items = batch["items"]
+        valid = (batch["targets"] > 0) & (items > 0)
         if self.config.token_dropout > 0:
             # Hiding random past items from the sequence (they become padding and predict
             # nothing) regularises a model that would otherwise memorise exact sequences.
@@ -385,6 +411,19 @@ class SASRec(TorchRecommender):
         self.network.load_state_dict(weights)
         self.to(device)
         self.network.eval()
+
+
+def zero_gap_share(dataset: InteractionDataset) -> float:
+    """Share of consecutive interactions (within a user) that have the same timestamp."""
+    gaps = [np.diff(seq.timestamps) for seq in dataset.sequences if len(seq) > 1]
+    if not gaps:
+        return 0.0
+    return float(np.mean(np.concatenate(gaps) <= 0))
+
+
+def time_gaps_informative(dataset: InteractionDataset) -> bool:
+    """Whether the gap embedding is worth using on ``dataset`` (the training split only)."""
+    return zero_gap_share(dataset) < ZERO_GAP_SHARE_LIMIT
 
 
 def gap_buckets(timestamps: np.ndarray, n_buckets: int) -> np.ndarray:

@@ -191,3 +191,35 @@ def test_serving_one_visitor_over_the_catalog_is_fast(pair_model):
     for _ in range(20):
         pair_model.score_items([history], candidates)
     assert (time.perf_counter() - started) / 20 < 0.05
+
+
+def test_time_gaps_are_used_only_when_timestamps_tell_the_pace():
+    # given: one data set stamped in bulk (every gap 0 s), one with real gaps
+    bulk = build_dataset([(u, i, 1000.0) for u in range(5) for i in range(6)])
+    paced = build_dataset([(u, i, 1000.0 + 60.0 * i) for u in range(5) for i in range(6)])
+    trainer = fast_trainer(epochs=1)
+    # when / then: the decision is stored in the config
+    assert SASRec(SMALL).fit(bulk, trainer=trainer).config.use_time_gaps is False
+    assert SASRec(SMALL).fit(paced, trainer=trainer).config.use_time_gaps is True
+    assert SASRec(SASRecConfig(**{**SMALL.__dict__, "use_time_gaps": False})).fit(
+        paced, trainer=trainer
+    ).config.use_time_gaps is False
+
+
+def test_training_reorders_only_items_with_equal_timestamps():
+    # given: items 1-3 share a timestamp, 4 and 5 follow one minute apart each
+    rows = [("u", i, t) for i, t in ((1, 0.0), (2, 0.0), (3, 0.0), (4, 60.0), (5, 120.0))]
+    model = SASRec(SMALL)
+    dataset = build_dataset(rows)
+    model._adopt_catalog(dataset)
+    model._windows = model._training_windows(dataset)
+    seen = set()
+    rng = np.random.default_rng(0)
+    for _ in range(40):
+        (batch,) = model.training_batches(rng, 8)
+        sequence = [*batch["items"][0].tolist(), batch["targets"][0, -1].item()]
+        assert batch["targets"][0, :-1].tolist() == batch["items"][0, 1:].tolist()
+        raw = [dataset.item_index.raw_id(i) for i in sequence]
+        assert sorted(raw[:3]) == [1, 2, 3] and raw[3:] == [4, 5]
+        seen.add(tuple(raw[:3]))
+    assert len(seen) > 1
