@@ -44,6 +44,11 @@ GAP_UNKNOWN = 1  # first item of a sequence, or no timestamps given; 0 is paddin
 # in bulk), not a visitor's pace, and the gap embedding only adds noise. Shop events are
 # stamped as they happen, so there gaps stay in.
 ZERO_GAP_SHARE_LIMIT = 0.25
+# When fewer than this share of training interactions return to an item the user already had
+# (ml-100k: none, each movie is rated once), the softmax of each position leaves out the
+# items before it: evaluation and serving never recommend them, so the model need not spend
+# its capacity pushing them down. Shops where visitors come back to products keep them in.
+REPEAT_SHARE_LIMIT = 0.02
 
 
 @dataclass
@@ -61,6 +66,9 @@ class SASRecConfig:
     # decision is stored in the config, so a saved model reads histories the way it was trained.
     use_time_gaps: bool | None = None
     id_dropout: float = 0.1  # only used when the data set has content features
+    # None: decided by ``fit``; True when visitors (almost) never come back to an item they
+    # already had, see ``repeats_are_rare``.
+    exclude_seen_in_loss: bool | None = None
     shuffle_ties: bool = True  # reorder items with equal timestamps at random in training
     token_dropout: float = 0.0  # share of input items hidden from each training sequence
     sampled_softmax_threshold: int = 50_000
@@ -232,6 +240,8 @@ class SASRec(TorchRecommender):
         self._adopt_catalog(dataset)
         if self.config.use_time_gaps is None:
             self.config = dataclasses.replace(self.config, use_time_gaps=time_gaps_informative(dataset))
+        if self.config.exclude_seen_in_loss is None:
+            self.config = dataclasses.replace(self.config, exclude_seen_in_loss=repeats_are_rare(dataset))
         self.network = SASRecNetwork(dataset.n_items, len(dataset.event_types), self.config, dataset.content)
         counts = dataset.item_counts()
         self.network.warm.copy_(torch.from_numpy(counts > 0))
@@ -322,9 +332,12 @@ class SASRec(TorchRecommender):
             dropped = (torch.rand(items.shape, device=items.device) < self.config.token_dropout) & (items > 0)
             items, valid = items.masked_fill(dropped, 0), valid & ~dropped
         hidden = self.network.encode(items, batch["events"], batch["gaps"], vectors)
-        hidden, targets = hidden[valid], batch["targets"][valid]  # [P, D], [P]
+        rows, positions = valid.nonzero(as_tuple=True)
+        hidden, targets = hidden[rows, positions], batch["targets"][rows, positions]  # [P, D], [P]
         if self.n_items <= self.config.sampled_softmax_threshold:
             logits = hidden @ vectors[1:].T  # [P, n_items]
+            if self.config.exclude_seen_in_loss:
+                logits = logits.masked_fill(_seen_before(items, rows, positions, targets, self.n_items), float("-inf"))
             return F.cross_entropy(logits.float(), targets - 1)
         negatives = torch.randint(1, self.n_items + 1, (self.config.sampled_negatives,), device=hidden.device)
         positive = (hidden * vectors[targets]).sum(-1, keepdim=True)  # [P, 1]
@@ -419,6 +432,25 @@ def zero_gap_share(dataset: InteractionDataset) -> float:
     if not gaps:
         return 0.0
     return float(np.mean(np.concatenate(gaps) <= 0))
+
+
+def repeats_are_rare(dataset: InteractionDataset) -> bool:
+    """Whether (almost) no training interaction returns to an item the user already had."""
+    total = sum(len(seq) for seq in dataset.sequences)
+    repeats = sum(len(seq) - len(np.unique(seq.items)) for seq in dataset.sequences)
+    return total == 0 or repeats / total < REPEAT_SHARE_LIMIT
+
+
+def _seen_before(
+    items: torch.Tensor, rows: torch.Tensor, positions: torch.Tensor, targets: torch.Tensor, n_items: int
+) -> torch.Tensor:
+    """``[P, n_items]`` True where the item is in the input up to each position, the target excepted."""
+    b, length = items.shape
+    order = torch.arange(length, dtype=torch.int16, device=items.device).expand(b, length)
+    first = torch.full((b, n_items + 1), length, dtype=torch.int16, device=items.device)
+    first.scatter_reduce_(1, items, order, reduce="amin")  # first position of each item per row
+    seen = first[rows, 1:] <= positions.to(torch.int16).unsqueeze(1)
+    return seen.scatter_(1, (targets - 1).unsqueeze(1), False)
 
 
 def time_gaps_informative(dataset: InteractionDataset) -> bool:

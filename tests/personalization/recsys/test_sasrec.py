@@ -223,3 +223,24 @@ def test_training_reorders_only_items_with_equal_timestamps():
         assert sorted(raw[:3]) == [1, 2, 3] and raw[3:] == [4, 5]
         seen.add(tuple(raw[:3]))
     assert len(seen) > 1
+
+
+def test_seen_items_leave_the_training_softmax_only_when_repeats_are_rare():
+    # given: one data set where nobody returns to an item, one where visitors often do
+    once = build_dataset([(u, i, 60.0 * i) for u in range(5) for i in range(6)])
+    again = build_dataset([(u, i % 3, 60.0 * i) for u in range(5) for i in range(6)])
+    trainer = fast_trainer(epochs=1)
+    assert SASRec(SMALL).fit(once, trainer=trainer).config.exclude_seen_in_loss is True
+    assert SASRec(SMALL).fit(again, trainer=trainer).config.exclude_seen_in_loss is False
+
+
+def test_seen_mask_hides_earlier_items_but_never_the_target():
+    items = torch.tensor([[0, 2, 3, 1]])
+    rows, positions = torch.tensor([0, 0, 0]), torch.tensor([1, 2, 3])
+    targets = torch.tensor([3, 1, 2])  # the last target repeats item 2
+    seen = sasrec_module._seen_before(items, rows, positions, targets, n_items=4)
+    assert seen.tolist() == [
+        [False, True, False, False],
+        [False, True, True, False],
+        [True, False, True, False],
+    ]
