@@ -24,6 +24,9 @@ from personalization.recsys.sources import SourceError, read_interactions_csv, r
 MODEL_CHOICES = ("sasrec", "popularity", "covisit", "fbt", "all")
 ALL_MODELS = ("popularity", "covisit", "sasrec")
 EXIT_BAD_INPUT = 2
+# The benchmark's promise is a model trained in under 5 minutes on one CPU thread; on ml-100k
+# validation NDCG still creeps up after that, so the run stops after the epoch crossing this.
+DEFAULT_MAX_TRAIN_SECONDS = 270.0
 COLUMNS = (
     ("HR@10", "HR@10", "{:.4f}"),
     ("NDCG@10", "NDCG@10", "{:.4f}"),
@@ -60,8 +63,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--max-train-seconds",
         type=float,
-        default=None,
-        help="stop sasrec after the epoch crossing this budget",
+        default=DEFAULT_MAX_TRAIN_SECONDS,
+        help=f"stop sasrec after the epoch crossing this budget (default {DEFAULT_MAX_TRAIN_SECONDS:.0f}; 0: none)",
     )
     parser.add_argument("--progress", action="store_true", help="print one line per epoch on stderr")
     parser.add_argument("--json", action="store_true", help="end with one line of JSON holding every figure")
@@ -92,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         config: dict[str, Any] = {"seed": args.seed, "num_threads": args.threads}
         if args.epochs is not None:
             config["epochs"] = args.epochs
-        if args.max_train_seconds is not None:
+        if args.max_train_seconds:
             config["max_seconds"] = args.max_train_seconds
         model, trainer = make_model(name, config, device=args.device)
         progress = _print_progress(name) if args.progress else None
