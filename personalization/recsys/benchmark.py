@@ -45,21 +45,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         prog="python -m personalization.recsys.benchmark", description=__doc__.split("\n")[0]
     )
     source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument(
-        "--interactions", metavar="FILE.csv", help="CSV with user_id,item_id,timestamp[,event_type]"
-    )
-    source.add_argument(
-        "--dataset", choices=("ml-100k",), help="a public data set (ml-100k: from the recbole wheel)"
-    )
+    source.add_argument("--interactions", metavar="FILE.csv", help="CSV with user_id,item_id,timestamp[,event_type]")
+    source.add_argument("--dataset", choices=("ml-100k",), help="a public data set (ml-100k: from the recbole wheel)")
     parser.add_argument("--model", choices=MODEL_CHOICES, default="all")
-    parser.add_argument(
-        "--epochs", type=int, default=None, help="maximum epochs for sasrec (default: trainer's)"
-    )
+    parser.add_argument("--epochs", type=int, default=None, help="maximum epochs for sasrec (default: trainer's)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
-    parser.add_argument(
-        "--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)"
-    )
+    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
     parser.add_argument(
         "--max-train-seconds",
         type=float,
@@ -125,8 +117,7 @@ def format_table(results: dict[str, dict[str, Any]]) -> str:
         rows.append(cells)
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     return "\n".join(
-        "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
-        for r in rows
+        "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))) for r in rows
     )
 
 

@@ -89,9 +89,7 @@ def rank_targets(
     scores[rows, targets] = target_scores
     t = target_scores[:, None]
     index = np.arange(scores.shape[1])[None, :]
-    ranks = np.count_nonzero(scores > t, axis=1) + np.count_nonzero(
-        (scores == t) & (index < targets[:, None]), axis=1
-    )
+    ranks = np.count_nonzero(scores > t, axis=1) + np.count_nonzero((scores == t) & (index < targets[:, None]), axis=1)
     return ranks.astype(np.int64), top_k(scores, k)
 
 

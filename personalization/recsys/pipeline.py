@@ -129,9 +129,7 @@ def fit_and_evaluate(
         "score_ms_per_user": score_ms_per_user(model, split.test),
         "serve_ms_one_visitor": serve_ms_one_visitor(model, split.test),
         "config": dataclasses.asdict(model.config),
-        "trainer": dataclasses.asdict(trainer.config)
-        if trainer and isinstance(model, TorchRecommender)
-        else None,
+        "trainer": dataclasses.asdict(trainer.config) if trainer and isinstance(model, TorchRecommender) else None,
     }
 
 

@@ -27,8 +27,7 @@ def read_interactions_csv(path: str | os.PathLike[str]) -> list[dict[str, str]]:
             missing = [c for c in REQUIRED_COLUMNS if c not in columns]
             if missing:
                 raise SourceError(
-                    f"{path}: missing column(s) {', '.join(missing)};"
-                    f" found {', '.join(columns) or 'no header'}"
+                    f"{path}: missing column(s) {', '.join(missing)}; found {', '.join(columns) or 'no header'}"
                 )
             keep = [*REQUIRED_COLUMNS, *(["event_type"] if "event_type" in columns else [])]
             return [{c: row[c] for c in keep} for row in reader]

@@ -113,9 +113,7 @@ class Trainer:
         device = resolve_device(cfg.device)
         model.to(device)
         rng = np.random.default_rng(cfg.seed)
-        optimizer = torch.optim.AdamW(
-            model.network.parameters(), lr=cfg.learning_rate, weight_decay=cfg.weight_decay
-        )
+        optimizer = torch.optim.AdamW(model.network.parameters(), lr=cfg.learning_rate, weight_decay=cfg.weight_decay)
         batch_size = max(1, min(cfg.batch_size, math.ceil(model.training_examples() / MIN_BATCHES_PER_EPOCH)))
         report = TrainingReport(device=str(device))
         best_score = -np.inf

@@ -190,9 +190,7 @@ class TorchRecommender(Recommender):
         """Number of training examples (sequences or windows) prepared by ``fit``."""
 
     @abc.abstractmethod
-    def training_batches(
-        self, rng: np.random.Generator, batch_size: int
-    ) -> Iterator[dict[str, torch.Tensor]]:
+    def training_batches(self, rng: np.random.Generator, batch_size: int) -> Iterator[dict[str, torch.Tensor]]:
         """One epoch of training batches (tensors on ``self.device``), in ``rng`` order."""
 
     @abc.abstractmethod

@@ -60,9 +60,7 @@ class CoVisitation(Recommender):
         totals = np.bincount(inverse, weights=w).astype(np.float64)
         src, dst = keys // n, keys % n
         if self.config.normalize and len(keys):
-            mass = np.bincount(src, weights=totals, minlength=n) + np.bincount(
-                dst, weights=totals, minlength=n
-            )
+            mass = np.bincount(src, weights=totals, minlength=n) + np.bincount(dst, weights=totals, minlength=n)
             totals = totals / np.sqrt(mass[src] * mass[dst])
         self._keep_top(src, dst, totals, n)
         pop = popularity_scores(dataset)

@@ -76,9 +76,7 @@ class SASRecConfig:
 
 
 class SASRecNetwork(nn.Module):
-    def __init__(
-        self, n_items: int, n_events: int, config: SASRecConfig, content: ItemContent | None
-    ) -> None:
+    def __init__(self, n_items: int, n_events: int, config: SASRecConfig, content: ItemContent | None) -> None:
         super().__init__()
         d = config.hidden
         self.config = config
@@ -91,8 +89,7 @@ class SASRecNetwork(nn.Module):
         self.input_norm = nn.LayerNorm(d)
         self.input_dropout = FastDropout(config.dropout)
         self.blocks = nn.ModuleList(
-            CausalBlock(d, config.heads, config.dropout, config.attention_dropout)
-            for _ in range(config.layers)
+            CausalBlock(d, config.heads, config.dropout, config.attention_dropout) for _ in range(config.layers)
         )
         self.output_norm = nn.LayerNorm(d)
         self.apply(_init_weights)
@@ -287,9 +284,7 @@ class SASRec(TorchRecommender):
     def training_examples(self) -> int:
         return len(self._windows.get("lengths", ()))
 
-    def training_batches(
-        self, rng: np.random.Generator, batch_size: int
-    ) -> Iterator[dict[str, torch.Tensor]]:
+    def training_batches(self, rng: np.random.Generator, batch_size: int) -> Iterator[dict[str, torch.Tensor]]:
         windows = self._windows
         order = rng.permutation(len(windows["lengths"]))
         batches = [order[start : start + batch_size] for start in range(0, len(order), batch_size)]

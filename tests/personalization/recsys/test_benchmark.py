@@ -58,9 +58,7 @@ def test_unreadable_file_exits_2(tmp_path, capsys):
 
 
 def test_too_few_interactions_exit_2(tmp_path, capsys):
-    path = write_csv(
-        tmp_path / "few.csv", ["user_id", "item_id", "timestamp"], [("u", "a", 1), ("u", "b", 2)]
-    )
+    path = write_csv(tmp_path / "few.csv", ["user_id", "item_id", "timestamp"], [("u", "a", 1), ("u", "b", 2)])
     assert benchmark.main(["--interactions", str(path)]) == 2
     assert "too few interactions" in capsys.readouterr().err
 

@@ -90,10 +90,7 @@ def test_products_with_features_but_no_interactions_get_an_index():
     assert "new" in dataset.item_index
     assert dataset.item_counts()[dataset.item_index.index_of("new")] == 0
     content = dataset.content
-    assert (
-        content.category[dataset.item_index.index_of("new")]
-        == content.category[dataset.item_index.index_of("a")]
-    )
+    assert content.category[dataset.item_index.index_of("new")] == content.category[dataset.item_index.index_of("a")]
 
 
 def test_event_weights_follow_intent():

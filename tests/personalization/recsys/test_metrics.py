@@ -44,9 +44,7 @@ def test_coverage_is_the_share_of_the_catalog_ever_recommended():
 
 def test_average_popularity_of_recommended_items():
     popularity = np.array([0, 10, 20, 30])
-    assert m.average_popularity(np.array([[1, 2], [3, 3]]), popularity) == pytest.approx(
-        (10 + 20 + 30 + 30) / 4
-    )
+    assert m.average_popularity(np.array([[1, 2], [3, 3]]), popularity) == pytest.approx((10 + 20 + 30 + 30) / 4)
 
 
 def test_segments_split_new_from_returning_and_few_from_many():

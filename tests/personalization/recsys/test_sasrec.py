@@ -54,9 +54,7 @@ def test_scores_cover_the_catalog_and_score_items_agrees(pair_model, pair_datase
     candidates = np.array([4, 9, 2])
     assert np.allclose(pair_model.score_items(histories, candidates), scores[:, candidates], atol=1e-5)
     per_row = np.array([[1, 2], [3, 4], [5, 6]])
-    assert np.allclose(
-        pair_model.score_items(histories, per_row), np.take_along_axis(scores, per_row, 1), atol=1e-5
-    )
+    assert np.allclose(pair_model.score_items(histories, per_row), np.take_along_axis(scores, per_row, 1), atol=1e-5)
 
 
 def test_scores_do_not_depend_on_batch_padding(pair_model):
@@ -73,14 +71,10 @@ def test_save_load_round_trip_gives_identical_scores(pair_model, tmp_path):
     loaded = Recommender.load(path)
     assert isinstance(loaded, SASRec) and loaded.config == pair_model.config
     assert np.array_equal(loaded.score(histories), pair_model.score(histories))
-    assert np.array_equal(
-        Recommender.from_bytes(pair_model.to_bytes()).score(histories), pair_model.score(histories)
-    )
+    assert np.array_equal(Recommender.from_bytes(pair_model.to_bytes()).score(histories), pair_model.score(histories))
 
 
-def catalog_rows_and_features(
-    n_categories: int = 4, per_category: int = 8, n_users: int = 160, seed: int = 0
-):
+def catalog_rows_and_features(n_categories: int = 4, per_category: int = 8, n_users: int = 160, seed: int = 0):
     """Users browse inside one category at a time; each category has its own brand and price level."""
     rng = np.random.default_rng(seed)
     features = {}
@@ -131,9 +125,7 @@ def test_sampled_softmax_is_used_above_the_threshold_and_still_learns(pair_datas
 
     monkeypatch.setattr(sasrec_module.F, "cross_entropy", spy)
     losses = []
-    SASRec(config).fit(
-        pair_dataset, trainer=fast_trainer(epochs=6), progress=lambda e, loss, m: losses.append(loss)
-    )
+    SASRec(config).fit(pair_dataset, trainer=fast_trainer(epochs=6), progress=lambda e, loss, m: losses.append(loss))
     assert set(classes) == {9}  # the target and 8 shared negatives, not the 20-item catalog
     assert losses[-1] < losses[0]
 
@@ -149,9 +141,7 @@ def test_trainer_stops_early_keeps_the_best_epoch_and_writes_a_checkpoint(pair_d
     split = leave_last_out(pair_dataset)
     seen = []
     checkpoint = tmp_path / "best.pt"
-    trainer = fast_trainer(
-        epochs=40, patience=2, min_epochs=1, learning_rate=2e-2, checkpoint_path=str(checkpoint)
-    )
+    trainer = fast_trainer(epochs=40, patience=2, min_epochs=1, learning_rate=2e-2, checkpoint_path=str(checkpoint))
     model = SASRec(SMALL).fit(
         split.train, validation=split.validation, trainer=trainer, progress=lambda *args: seen.append(args)
     )
@@ -160,9 +150,7 @@ def test_trainer_stops_early_keeps_the_best_epoch_and_writes_a_checkpoint(pair_d
     assert all("NDCG@10" in metrics for _, _, metrics in seen)
     assert report.stopped_early and report.epochs < 40
     assert report.best_metrics["NDCG@10"] == max(metrics["NDCG@10"] for _, _, metrics in seen)
-    assert evaluate(model, split.validation).metrics["NDCG@10"] == pytest.approx(
-        report.best_metrics["NDCG@10"]
-    )
+    assert evaluate(model, split.validation).metrics["NDCG@10"] == pytest.approx(report.best_metrics["NDCG@10"])
     assert evaluate(Recommender.load(checkpoint), split.validation).metrics["NDCG@10"] == pytest.approx(
         report.best_metrics["NDCG@10"]
     )
@@ -201,9 +189,12 @@ def test_time_gaps_are_used_only_when_timestamps_tell_the_pace():
     # when / then: the decision is stored in the config
     assert SASRec(SMALL).fit(bulk, trainer=trainer).config.use_time_gaps is False
     assert SASRec(SMALL).fit(paced, trainer=trainer).config.use_time_gaps is True
-    assert SASRec(SASRecConfig(**{**SMALL.__dict__, "use_time_gaps": False})).fit(
-        paced, trainer=trainer
-    ).config.use_time_gaps is False
+    assert (
+        SASRec(SASRecConfig(**{**SMALL.__dict__, "use_time_gaps": False}))
+        .fit(paced, trainer=trainer)
+        .config.use_time_gaps
+        is False
+    )
 
 
 def test_training_reorders_only_items_with_equal_timestamps():
