@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 
@@ -30,7 +30,6 @@ class ShopperContext:
     device: str = "desktop"
     enabled: bool = True
     ranker: str | None = None  # an experiment's choice: "popularity", "model", "model_version:<id>"
-    extra: dict = field(default_factory=dict)
 
     @property
     def has_history(self) -> bool:

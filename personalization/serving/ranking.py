@@ -158,13 +158,14 @@ def rank_products(products, *, context: ShopperContext, surface: str = "", limit
     )
 
 
-def reasons_for(products: list, *, context: ShopperContext, ranker: str, recent_names: dict | None = None) -> dict:
+def reasons_for(products: list, *, context: ShopperContext, ranker: str) -> dict:
     """A short 'why' per product, from the shopper's own history when the model used it."""
-    if recent_names is None and (ranker in {"sasrec", "covisit"} or ranker.startswith("model_version:")):
+    recent_names = {}
+    if ranker in {"sasrec", "covisit"} or ranker.startswith("model_version:"):
         recent_names = recent_products_by_category(context)
     reasons = {}
     for product in products:
-        viewed = (recent_names or {}).get(product.category_id)
+        viewed = recent_names.get(product.category_id)
         if viewed and viewed[0] != product.pk:
             reasons[product.pk] = f"Because you viewed {viewed[1]}"
         elif ranker == "popularity":

@@ -75,16 +75,13 @@ def similar(*, context: ShopperContext, k: int, product: Product | None = None, 
     """Viewed together with this product; filled up with the same category's best sellers."""
     if product is None:
         return RankedList(surface="similar")
-    ids = _neighbours([product.pk], k=k, exclude={product.pk})
-    ranker = "covisit" if ids else "popularity"
-    if len(ids) < k:
-        ids += _popular_in_category(product.category_id, k=k - len(ids), exclude={product.pk, *ids})
-    products = _products(ids)[:k]
+    seen_together = _neighbours([product.pk], k=k, exclude={product.pk})
+    ranker = "covisit" if seen_together else "popularity"
+    filler = _popular_in_category(product.category_id, k=k, exclude={product.pk, *seen_together})
+    products = _products(seen_together + filler)[:k]
+    together = set(seen_together)
     reasons = {
-        p.pk: f"Viewed with {product.name}"
-        if p.pk in ids[: len(ids)] and ranker == "covisit"
-        else f"Popular in {p.category.name}"
-        for p in products
+        p.pk: f"Viewed with {product.name}" if p.pk in together else f"Popular in {p.category.name}" for p in products
     }
     return RankedList(products=tuple(products), ranker=ranker, surface="similar", reasons=reasons)
 

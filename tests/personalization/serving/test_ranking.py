@@ -169,3 +169,12 @@ def test_similar_and_recently_viewed(store):
     assert all(p.category_id == camera.category_id for p in similar.products)
     recent = fill_slot("recently_viewed", k=4, context=shopper(store["shoes"][0], camera), product=camera)
     assert list(recent.products) == [store["shoes"][0]]
+
+
+def test_similar_says_which_products_were_viewed_together_and_which_only_fill_up(store):
+    camera = store["cameras"][0]
+    newcomer = make_product(name="Brand-new camera", category=camera.category, brand=camera.brand)
+    similar = fill_slot("similar", k=12, context=shopper(), product=camera)
+    reasons = {p.pk: similar.reasons[p.pk] for p in similar.products}
+    assert reasons[similar.products[0].pk] == f"Viewed with {camera.name}"
+    assert reasons[newcomer.pk] == "Popular in Cameras"
