@@ -64,13 +64,17 @@ class BatchInvalid(Exception):
         self.fields = fields
 
 
+MAX_PRODUCT_ID = 2**63 - 1
+
+
 def product_ids_named(data) -> set[int]:
     """Every product id a batch names, so their existence is one query for the whole batch."""
     ids = set()
     events = data.get("events") if isinstance(data, dict) else None
     for item in events[: MAX_EVENTS + 1] if isinstance(events, list) else ():
         product = _as_int(item.get("product")) if isinstance(item, dict) else None
-        if product is not None:
+        # Ids a database column cannot hold are simply unknown; asking for them would overflow.
+        if product is not None and 1 <= product <= MAX_PRODUCT_ID:
             ids.add(product)
     return ids
 
