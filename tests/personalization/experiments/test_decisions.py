@@ -71,7 +71,7 @@ def test_layout_variant_changes_the_rendered_home(home_experiment):
     products = [make_product(name=f"Camera {n}") for n in range(3)]
     grid = render(LAYOUT_TAG, page_request(visitor_id=visitor_in("grid")), products=products)
     editorial = render(LAYOUT_TAG, page_request(visitor_id=visitor_in("editorial")), products=products)
-    assert 'data-layout="grid"' in grid and "Popular right now" in grid
+    assert 'data-layout="grid"' in grid and "New arrivals" in grid
     assert 'data-layout="editorial"' in editorial and "Editor's pick" in editorial
     assert "Recommended for you" in editorial and "Recommended for you" not in grid
 
