@@ -49,12 +49,6 @@ class ModelVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} v{self.pk} ({self.status})"
 
-    @property
-    def headline(self) -> str:
-        if not self.metrics:
-            return ""
-        return f"NDCG@10 {self.metrics.get('ndcg@10', 0):.3f} · HR@10 {self.metrics.get('hr@10', 0):.3f}"
-
 
 class MerchandisingRule(models.Model):
     """A shop owner's override of the learned order: pin, boost, bury, exclude, or limit one brand per row."""

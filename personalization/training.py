@@ -12,18 +12,16 @@ import logging
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import asdict
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from personalization.models import ModelVersion
-from personalization.recsys.data import DataError, build_dataset
-from personalization.recsys.evaluation import evaluate, leave_last_out
-from personalization.recsys.models.base import Recommender, TorchRecommender
+from personalization.recsys.data import build_dataset
+from personalization.recsys.evaluation import evaluate
+from personalization.recsys.pipeline import fit_and_evaluate, make_model, split_for_evaluation
 from personalization.recsys.reindex import Reindexed
-from personalization.recsys.trainer import Trainer, TrainerConfig, resolve_device
 from personalization.registry import (
     CorruptArtifact,
     artifact_checksum,
@@ -36,13 +34,14 @@ from personalization.training_data import interaction_rows, item_features
 logger = logging.getLogger(__name__)
 Status = ModelVersion.Status
 PRIMARY_METRIC = "NDCG@10"
-MIN_INTERACTIONS = 20
 
 ProgressHook = Callable[[dict], None]
 
 
-def _json_metrics(metrics: dict) -> dict:
-    return {key: round(float(value), 6) for key, value in metrics.items()}
+def _json_metrics(report: dict) -> dict:
+    """The evaluation's figures (rounded) and per-segment metrics; the config is stored apart."""
+    figures = {key: round(float(value), 6) for key, value in report.items() if isinstance(value, int | float)}
+    return {**figures, "segments": report.get("segments", {})}
 
 
 def model_version_train(
@@ -63,45 +62,36 @@ def model_version_train(
     """
     if kind not in ModelVersion.Kind.values:
         raise ValueError(f"Unknown model kind {kind!r}; choose one of {', '.join(ModelVersion.Kind.values)}.")
-    model_class = Recommender.registry[kind]
     device = device or settings.RECSYS_DEVICE
     version = ModelVersion.objects.create(kind=kind, task_id=task_id, config={"device": device, "seed": seed})
     started = time.perf_counter()
     try:
         dataset = build_dataset(interaction_rows(), item_features=item_features())
-        if dataset.stats.interactions < MIN_INTERACTIONS:
-            raise DataError(
-                f"Only {dataset.stats.interactions} interactions recorded; at least {MIN_INTERACTIONS} are needed."
-            )
-        split = leave_last_out(dataset)
-        model = model_class()
-        if isinstance(model, TorchRecommender):
-            trainer_config = TrainerConfig(
-                epochs=epochs or settings.RECSYS_EPOCHS,
-                device=device,
-                seed=seed,
-                max_seconds=max_seconds or settings.RECSYS_MAX_TRAIN_SECONDS,
-            )
+        split = split_for_evaluation(dataset)  # a clear DataError when there is too little behaviour
+        model, trainer = make_model(
+            kind,
+            {
+                "epochs": epochs or settings.RECSYS_EPOCHS,
+                "seed": seed,
+                "max_seconds": max_seconds or settings.RECSYS_MAX_TRAIN_SECONDS,
+            },
+            device=device,
+        )
 
-            def progress(epoch: int, loss: float, val: dict) -> None:
-                state = {"epoch": epoch, "of": trainer_config.epochs, "loss": round(loss, 5)}
-                if val:
-                    state["val_ndcg@10"] = round(float(val.get(PRIMARY_METRIC, 0.0)), 5)
-                version.progress = state
-                version.save(update_fields=["progress"])
-                if on_progress:
-                    on_progress(state)
+        def progress(epoch: int, loss: float, val: dict) -> None:
+            state = {"epoch": epoch, "of": trainer.config.epochs, "loss": round(loss, 5)}
+            if val:
+                state["val_ndcg@10"] = round(float(val.get(PRIMARY_METRIC, 0.0)), 5)
+            version.progress = state
+            version.save(update_fields=["progress"])
+            if on_progress:
+                on_progress(state)
 
-            model.fit(split.train, validation=split.validation, trainer=Trainer(trainer_config), progress=progress)
-            version.device = str(resolve_device(device))
-            version.config = {**version.config, "model": asdict(model.config), "trainer": asdict(trainer_config)}
-        else:
-            model.fit(split.train)
-            version.device = "cpu"
-            version.config = {**version.config, "model": asdict(model.config)}
+        report = fit_and_evaluate(model, split, trainer=trainer, progress=progress)
+        version.device = report["device"]
+        version.config = {**version.config, "model": report["config"], "trainer": report["trainer"]}
+        version.metrics = _json_metrics(report)
         popularity = split.train.item_counts()
-        result = evaluate(model, split.test, item_popularity=popularity)
-        version.metrics = _json_metrics(result.metrics)
         version.snapshot = dataset.stats.as_dict()
         _compare_with_champion(
             version, kind=kind, test=split.test, item_index=dataset.item_index, popularity=popularity

@@ -19,11 +19,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_too_little_behaviour_is_a_clear_failure_and_keeps_nothing_serving(catalog):
-    with pytest.raises(DataError, match="interactions recorded"):
+    with pytest.raises(DataError, match="too few interactions"):
         model_version_train(kind="popularity")
     version = ModelVersion.objects.get()
     assert version.status == Status.FAILED
-    assert "interactions recorded" in version.error
+    assert "too few interactions" in version.error
     assert champion("popularity") is None
 
 
