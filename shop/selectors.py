@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -129,6 +130,21 @@ def products_in_order(*, ids: list[int]) -> list[Product]:
     """Listing-ready products for the given ids, in that order (ids of inactive products are skipped)."""
     by_id = {p.pk: p for p in _with_listing_relations(Product.objects.filter(pk__in=ids, is_active=True))}
     return [by_id[pk] for pk in ids if pk in by_id]
+
+
+class ProductsInOrder(Sequence):
+    """Products by id in a given order, fetched a page at a time: what a paginator needs of a ranked listing."""
+
+    def __init__(self, ids: list[int]):
+        self.ids = list(ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return products_in_order(ids=self.ids[index])
+        return products_in_order(ids=[self.ids[index]])[0]
 
 
 def product_detail(*, slug: str) -> Product:

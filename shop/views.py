@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from personalization.serving import context_for_request, rank_listing_queryset
+from personalization.serving.ranking import SEARCH_RERANK_TOP
 from shop import selectors
 from shop.cart_session import request_cart
 from shop.exceptions import (
@@ -45,9 +47,6 @@ HOME_GRID_SIZE = 8
 PLACED_ORDERS_SESSION_KEY = "placed_orders"
 PLACED_ORDERS_KEPT = 20
 OFFLINE_PAYMENT_METHODS = {"cod", "bank_transfer"}
-# A listing longer than this is ranked on its first part, the rest keeps the default order.
-LISTING_CANDIDATES = 2000
-SEARCH_RERANK_TOP = 48
 SORT_LABELS = {
     "recommended": "Recommended for you",
     "newest": "Newest",
@@ -76,9 +75,10 @@ def _listing_context(
 ) -> dict:
     list_id = surface
     if filters.sort == selectors.DEFAULT_SORT:
-        ranked = _personalized_ids(request, products, surface=surface, rerank_top=rerank_top)
-        page = _paginate(request, list(ranked.products))
-        page.object_list = selectors.products_in_order(ids=list(page.object_list))
+        context = context_for_request(request, page=surface)
+        ranked = rank_listing_queryset(products, context=context, surface=surface, rerank_top=rerank_top)
+        page = _paginate(request, selectors.ProductsInOrder(list(ranked.products)))
+        page.object_list = list(page.object_list)
         list_id = ranked.list_id
         _log_listing_impression(request, ranked, page)
     else:
@@ -92,21 +92,6 @@ def _listing_context(
         "brands": selectors.brands_for_listing(products=unbranded_products),
         "sorts": [(key, SORT_LABELS.get(key, key.replace("_", " ").capitalize())) for key in selectors.SORTS],
     }
-
-
-def _personalized_ids(request: HttpRequest, products, *, surface: str, rerank_top: int | None):
-    """The whole filtered listing in this shopper's order (ids only; one query)."""
-    from personalization.serving import ListingRow, context_for_request, rank_listing
-
-    rows = [
-        ListingRow(*values)
-        for values in products.values_list("pk", "brand_id", "category_id", "stock")[:LISTING_CANDIDATES]
-    ]
-    head, tail = (rows, []) if rerank_top is None else (rows[:rerank_top], rows[rerank_top:])
-    ranked = rank_listing(head, context=context_for_request(request, page=surface), surface=surface)
-    if tail:
-        ranked = dataclasses.replace(ranked, products=ranked.products + tuple(row.pk for row in tail))
-    return ranked
 
 
 def _log_listing_impression(request: HttpRequest, ranked, page: Page) -> None:

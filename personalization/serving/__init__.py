@@ -10,7 +10,7 @@ default order and is logged.
 """
 
 from personalization.serving.context import ShopperContext, context_for_request
-from personalization.serving.ranking import ListingRow, RankedList, rank_listing, rank_products
+from personalization.serving.ranking import ListingRow, RankedList, rank_listing, rank_listing_queryset, rank_products
 from personalization.serving.slots import SLOTS, fill_slot
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "ListingRow",
     "RankedList",
     "rank_listing",
+    "rank_listing_queryset",
     "ShopperContext",
     "context_for_request",
     "fill_slot",

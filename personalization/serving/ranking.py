@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 import uuid
@@ -223,3 +224,28 @@ def rank_listing(rows: list[ListingRow], *, context: ShopperContext, surface: st
         logger.exception("Ranking the %s listing failed; default order", surface)
         ordered, ranker = in_stock, "default"
     return RankedList(products=tuple(row.pk for row in ordered + sold_out), ranker=ranker, surface=surface)
+
+
+# A listing longer than this is ranked on its first part; the rest keeps the default order.
+LISTING_CANDIDATES = 2000
+# Search results: relevance decides the matches; personalization reorders only the best of them.
+SEARCH_RERANK_TOP = 48
+
+
+def rank_listing_queryset(
+    products, *, context: ShopperContext, surface: str, rerank_top: int | None = None
+) -> RankedList:
+    """Rank a filtered product queryset (one query for ids, brands, categories, stock) before pagination.
+
+    `rerank_top` keeps the queryset's own order after that many (search: relevance decides the matches,
+    personalization reorders only the best of them).
+    """
+    rows = [
+        ListingRow(*values)
+        for values in products.values_list("pk", "brand_id", "category_id", "stock")[:LISTING_CANDIDATES]
+    ]
+    head, tail = (rows, []) if rerank_top is None else (rows[:rerank_top], rows[rerank_top:])
+    ranked = rank_listing(head, context=context, surface=surface)
+    if tail:
+        ranked = dataclasses.replace(ranked, products=ranked.products + tuple(row.pk for row in tail))
+    return ranked

@@ -13,30 +13,24 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api_errors import error_response
+from personalization.serving import context_for_request, rank_listing_queryset
+from personalization.serving.ranking import SEARCH_RERANK_TOP
 from shop.api import examples
 from shop.api.pagination import BrandPagination, ShopPagination
 from shop.api.serializers import ProductDetailSerializer, ProductSummarySerializer
 from shop.models import Brand, Category, Product
-from shop.selectors import SORTS, ProductFilters, product_detail, product_list, product_search
+from shop.selectors import SORTS, ProductFilters, ProductsInOrder, product_detail, product_list, product_search
 
 SLUG_PATTERN = re.compile(r"[-a-zA-Z0-9_]{1,220}")
 ORDERINGS = [*SORTS, "personalized"]
 
 
-def personalized_order(products, request, *, surface: str):
-    """The shopper's personal order of `products`, or the products unchanged.
-
-    The personalization app plugs in through `personalization.serving`: `context_for_request(request,
-    page=...)` and `rank_products(products, context=..., surface=...)`, which returns the same products
-    in the shopper's order (a RankedList, or any iterable of products). Until that module can be
-    imported the default order stands.
-    """
-    try:
-        from personalization.serving import context_for_request, rank_products
-    except ImportError:
-        return products
-    ranked = rank_products(products, context=context_for_request(request, page="api_products"), surface=surface)
-    return list(getattr(ranked, "products", ranked))
+def personalized_order(products, request, *, surface: str) -> ProductsInOrder:
+    """The whole filtered listing in the shopper's order, as the site ranks it; pages are fetched lazily."""
+    context = context_for_request(request, page=surface)
+    rerank_top = SEARCH_RERANK_TOP if surface == "search" else None
+    ranked = rank_listing_queryset(products, context=context, surface=surface, rerank_top=rerank_top)
+    return ProductsInOrder(list(ranked.products))
 
 
 class ProductFilterSerializer(serializers.Serializer):
