@@ -10,6 +10,32 @@ def _isolated_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _own_tracking_buffer(settings):
+    """With REDIS_URL the event buffer is a shared Redis that outlives the test database.
+
+    A new test database reuses ids (users, products) that an earlier run left events for, so each
+    test buffers under its own key prefix, removed afterwards.
+    """
+    if not settings.TRACKING_REDIS_URL:
+        yield
+        return
+    import uuid
+
+    from personalization.tracking import buffer
+
+    settings.TRACKING_REDIS_PREFIX = f"test-{uuid.uuid4().hex[:12]}:tracking:"
+    yield
+    try:
+        redis = buffer.client()
+        keys = list(redis.scan_iter(match=settings.TRACKING_REDIS_PREFIX + "*"))
+        if keys:
+            redis.delete(*keys)
+    except Exception:  # a test that stopped Redis on purpose; its keys die with the prefix
+        pass
+    buffer.reset_clients()
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache():
     # With REDIS_URL the cache is a shared Redis: no test may see another's keys.
     cache.clear()
