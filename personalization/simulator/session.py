@@ -4,7 +4,9 @@ Every request goes through the real URLs, middleware, templates, cart, vouchers 
 checkout. The rendered HTML is read with a few regular expressions over the data
 attributes the tracking script reads (`data-list-id`, `data-product-id`,
 `data-position`), and the events the script would send (list impressions and clicks)
-are posted to the real event endpoint. One `Browser` per shopper keeps its cookies,
+are posted to the real event endpoint. Sponsored cards (`data-ad-impression`) are clicked
+through their own click link, and a coupon code shown on the cart page (`data-offer-code`)
+is typed into the voucher form. One `Browser` per shopper keeps its cookies,
 so a returning shopper is the same visitor (and, once signed up, the same user).
 """
 
@@ -13,7 +15,7 @@ from __future__ import annotations
 import random
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import quote_plus
 
 from django.test import Client
@@ -34,9 +36,17 @@ CARD_RE = re.compile(r'data-product-id="(\d+)" data-position="(\d+)">\s*<a class
 INPUT_RE = re.compile(r"<input\b[^>]*>")
 ATTRIBUTE_RE = re.compile(r'([\w-]+)(?:="([^"]*)")?')
 VOUCHER_RE = re.compile(r'data-(?:voucher|coupon|offer)-code="([^"]+)"')
+AD_SLOT_RE = re.compile(r'data-ad-slot="([^"]+)"')
+SPONSORED_RE = re.compile(
+    r'data-ad-impression="[0-9a-f]+" data-ad-product="(\d+)" data-position="(\d+)">\s*'
+    r'<a class="product-card__link" href="([^"]+)"'
+)
 PRODUCT_PATH_RE = re.compile(r"^/p/([^/]+)/$")
 ORDER_PATH_RE = re.compile(r"^/checkout/done/([^/]+)/$")
 EAGERNESS = {"loyal": 0.9, "one_time": 0.75, "browser": 0.0}
+# Shoppers skip a row labelled "Sponsored" most of the time (banner blindness): without this, a row
+# that comes first on the page, from the page's own shelf, drew a click on over a third of its cards.
+SPONSORED_ATTENTION = 0.3
 
 
 @dataclass
@@ -50,6 +60,8 @@ class VisitResult:
     orders: list[str] = field(default_factory=list)
     vouchers_applied: int = 0
     signed_up: bool = False
+    ad_impressions: int = 0  # sponsored cards on the pages seen (the ads app logs them as it renders them)
+    ad_clicks: int = 0
 
 
 def page_lists(html: str) -> list[tuple[str, list[behaviour.Card]]]:
@@ -67,6 +79,16 @@ def page_lists(html: str) -> list[tuple[str, list[behaviour.Card]]]:
         card = behaviour.Card(owner, int(match.group(1)), int(match.group(2)), match.group(3))
         lists.setdefault(owner, []).append(card)
     return list(lists.items())
+
+
+def page_ads(html: str) -> list[behaviour.Card]:
+    """The sponsored cards of a page in page order; a card's list is its ad slot, its link the click link."""
+    starts = [(match.start(), match.group(1)) for match in AD_SLOT_RE.finditer(html)]
+    cards = []
+    for match in SPONSORED_RE.finditer(html):
+        slot = next((name for start, name in reversed(starts) if start < match.start()), "")
+        cards.append(behaviour.Card(slot, int(match.group(1)), int(match.group(2)), match.group(3)))
+    return cards
 
 
 def form_inputs(html: str) -> dict[str, str]:
@@ -149,6 +171,28 @@ def _look_at_lists(browser: Browser, html: str, path: str, result: VisitResult) 
     return chosen
 
 
+def _look_at_ads(browser: Browser, html: str, result: VisitResult) -> behaviour.Card | None:
+    """The sponsored row comes first on the page: maybe click one; the card then leads to its product page.
+
+    Nothing is posted: the ads app logs impressions as it renders them. The click goes through the card's
+    click link, whose redirect the ads app charges, as a browser's would; the product page is the next page.
+    """
+    cards = page_ads(html)
+    if not cards:
+        return None
+    result.ad_impressions += len(cards)
+    if browser.rng.random() >= SPONSORED_ATTENTION:
+        return None
+    chosen = behaviour.click_choice(browser.rng, cards, _utilities(browser, cards), depth=len(cards))
+    if chosen is None:
+        return None
+    response = browser.client.get(chosen.href)
+    if response.status_code != 302:
+        return None
+    result.ad_clicks += 1
+    return replace(chosen, href=response["Location"])
+
+
 def _navigate(browser: Browser) -> str | None:
     """No card caught the eye: go to a category the shopper needs or likes, search for it, or leave."""
     rng, taste = browser.rng, browser.shopper.taste
@@ -187,11 +231,12 @@ def _sign_up(browser: Browser, result: VisitResult) -> None:
 
 
 def _maybe_apply_voucher(browser: Browser, html: str, result: VisitResult) -> None:
-    """Shoppers who see a coupon code on the page sometimes type it in."""
-    codes = VOUCHER_RE.findall(html)
+    """Shoppers who see a coupon code on the page sometimes type it in; counted when the cart then lists it."""
+    codes = [code for code in VOUCHER_RE.findall(html) if f'data-voucher="{code}"' not in html]
     if codes and browser.rng.random() < 0.5:
-        browser.client.post("/cart/voucher/", {"code": codes[0]}, follow=True)
-        result.vouchers_applied += 1
+        response = browser.client.post("/cart/voucher/", {"code": codes[0]}, follow=True)
+        if f'data-voucher="{codes[0]}"' in response.content.decode():
+            result.vouchers_applied += 1
 
 
 def _check_out(browser: Browser, result: VisitResult) -> bool:
@@ -277,7 +322,7 @@ def visit_play(browser: Browser) -> VisitResult:
                 continue
         elif current.startswith("/search/"):
             result.searches += 1
-        chosen = _look_at_lists(browser, html, current, result)
+        chosen = _look_at_ads(browser, html, result) or _look_at_lists(browser, html, current, result)
         path = chosen.href if chosen is not None else _navigate(browser)
     if browser.cart_size and shopper.buys and rng.random() < 0.4:
         _check_out(browser, result)

@@ -21,6 +21,8 @@ class Tally:
     revenue: Decimal = Decimal("0.00")
     sign_ups: int = 0
     vouchers_applied: int = 0
+    ad_impressions: int = 0  # sponsored cards seen
+    ad_clicks: int = 0  # sponsored cards clicked, through the ads app's click link
 
     @property
     def conversion(self) -> float:
@@ -51,6 +53,8 @@ class SimulationSummary:
             f"{t.carts} carts, {t.orders} orders, revenue {t.revenue:.2f}, {t.sign_ups} sign-ups, "
             f"{t.vouchers_applied} vouchers applied",
         ]
+        if t.ad_impressions:
+            lines.append(f"{t.ad_impressions} sponsored cards seen, {t.ad_clicks} clicked")
         if self.variants:
             lines.append(f"Experiment {self.experiment_key} (simulator's own count, visitors exposed):")
             for key, v in sorted(self.variants.items()):

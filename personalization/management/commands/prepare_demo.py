@@ -1,13 +1,19 @@
-from django.apps import apps
+from datetime import timedelta
+
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
 from personalization.simulator.closed_loop import EXPERIMENT_KEY
+
+WARM_UP_DAYS = 10
+EXPERIMENT_DAYS = 10
 
 
 class Command(BaseCommand):
     help = (
-        "Give the demo store a history: simulated traffic, trained models (popularity, co-visitation, SASRec), "
-        "a running experiment popularity vs model, a couple of vouchers. Skips what is done (--force redoes it)."
+        "Give the demo store a history: a coupon campaign, two sponsored-product campaigns and two vouchers, "
+        "simulated traffic that meets them, trained models (popularity, co-visitation, SASRec) and a running "
+        "experiment popularity vs model. Skips what is done (--force redoes the traffic)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -18,41 +24,33 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="http://127.0.0.1:8000", help="Where the site will be served.")
 
     def handle(self, *args, visitors: int, seed: int, epochs: int, force: bool, host: str, **options) -> None:
+        from personalization.simulator.campaigns import demo_campaigns_ensure
         from personalization.simulator.closed_loop import closed_loop_run
         from personalization.tracking.models import Event
 
+        # Before the traffic, running since before its first simulated day, so shoppers meet them.
+        starts_at = timezone.now() - timedelta(days=WARM_UP_DAYS + EXPERIMENT_DAYS + 1)
+        campaigns = demo_campaigns_ensure(starts_at=starts_at)
+        for line in campaigns.lines():
+            self.stdout.write(line)
         recorded = Event.objects.count()
         if recorded and not force:
             self.stdout.write(f"Traffic already simulated ({recorded} events); skipping (use --force to add more).")
         else:
             closed_loop_run(
                 visitors=visitors,
-                warm_up_days=10,
-                experiment_days=10,
+                warm_up_days=WARM_UP_DAYS,
+                experiment_days=EXPERIMENT_DAYS,
                 seed=seed,
                 epochs=epochs,
                 progress=True,
                 say=self.stdout.write,
             )
-        self._vouchers()
+            # The last simulated visits may run a little past the real now.
+            for line in campaigns.outcome_lines(since=starts_at, until=timezone.now() + timedelta(days=1)):
+                self.stdout.write(line)
         self.stdout.write("")
         self.stdout.write(f"Storefront:          {host}/")
         self.stdout.write(f"Admin:               {host}/admin/  (staff login printed above)")
         self.stdout.write(f"Experiment results:  {host}/staff/experiments/{EXPERIMENT_KEY}/")
         self.stdout.write(f"API docs:            {host}/api/docs/")
-
-    def _vouchers(self) -> None:
-        """A welcome discount and free shipping, when the vouchers app is there (it is being built)."""
-        if not apps.is_installed("shop.vouchers"):
-            return
-        from decimal import Decimal
-
-        from shop.vouchers.models import Voucher
-
-        for code, kind, value, description in (
-            ("WELCOME10", Voucher.Kind.PERCENT, Decimal("10"), "10% off your first order"),
-            ("FREESHIP", Voucher.Kind.FREE_SHIPPING, Decimal("0"), "Free shipping"),
-        ):
-            if not Voucher.objects.filter(code=code).exists():
-                Voucher.objects.create(code=code, kind=kind, value=value, description=description)
-        self.stdout.write("Vouchers: WELCOME10 (10% off), FREESHIP (free shipping).")
