@@ -165,11 +165,19 @@ def assignment_for_request(request: HttpRequest | None, name: str, *, log_exposu
         return default_assignment(surface=surface, config=default_config(name), reason=reasons.ERROR)
 
 
-def ranker_for_request(request: HttpRequest | None) -> str | None:
+def ranker_for_request(request: HttpRequest | None, *, has_history: bool = True) -> str | None:
     """The ranker an experiment picks for this request ("popularity", "model", "model_version:<id>").
 
     None when no ranker experiment includes the unit: the serving layer then uses its champion.
-    Call it when the ranked list is about to be shown: it logs the exposure.
+    Call it when the ranked list is about to be shown: it logs the exposure, but only once the
+    arms can differ (triggered analysis). A shopper without any history gets the same popularity
+    order from a "popularity" and a "model" arm, so counting them would only dilute the lift;
+    a pinned "model_version:<id>" arm scores even an empty history, so it triggers at once.
     """
-    assignment = assignment_for_request(request, "ranker")
-    return assignment.config.get("ranker") if assignment.in_experiment else None
+    assignment = assignment_for_request(request, "ranker", log_exposure=False)
+    if not assignment.in_experiment:
+        return None
+    ranker = assignment.config.get("ranker")
+    if request is not None and (has_history or str(ranker).startswith("model_version:")):
+        exposure_log(request, assignment)
+    return ranker

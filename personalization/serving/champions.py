@@ -55,6 +55,14 @@ def model_version(version_id: int) -> Recommender | None:
         return model
 
 
+def version_tag(model: Recommender | None) -> str:
+    """A name for a loaded model that means the same in every process (shared cache keys use it)."""
+    for version_id, loaded in list(_loaded.values()):
+        if loaded is model and model is not None:
+            return f"v{version_id}"
+    return "none" if model is None else f"p{id(model)}"
+
+
 def _limit_threads() -> None:
     """Scoring one shopper is a small matrix product: extra threads only fight the other web workers."""
     import torch

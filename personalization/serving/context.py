@@ -71,8 +71,6 @@ def _build(request, *, page: str) -> ShopperContext:
     enabled = settings.PERSONALIZATION_ENABLED and personalization_enabled(request)
     from personalization.experiments.decisions import ranker_for_request
 
-    # A running ranker experiment chooses the model for this shopper (and logs the exposure).
-    ranker = ranker_for_request(request) if enabled else None
     unit = unit_for_request(request)
     products, types, times = [], [], []
     if enabled and unit is not None:
@@ -84,6 +82,9 @@ def _build(request, *, page: str) -> ShopperContext:
                 products.append(event.product_id)
                 types.append(SEQUENCE_EVENTS[event.type])
                 times.append(event.timestamp.timestamp())
+    # A running ranker experiment chooses the model for this shopper (and logs the exposure
+    # once the shopper has a history, when the arms start to differ).
+    ranker = ranker_for_request(request, has_history=bool(products)) if enabled else None
     cart_ids: tuple[int, ...] = ()
     cart = getattr(request, "_shop_cart", None)
     if cart is not None:

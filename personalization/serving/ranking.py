@@ -12,7 +12,7 @@ import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 
-from personalization.serving.champions import champion_model, model_version
+from personalization.serving.champions import champion_model, model_version, version_tag
 from personalization.serving.context import ShopperContext
 from personalization.serving.rules import apply_rules
 
@@ -111,7 +111,7 @@ def candidate_indices(model, candidate_ids: list[int]) -> np.ndarray:
 
 def _full_scores(model, name: str, context: ShopperContext) -> np.ndarray:
     """The model's scores over its whole catalog for this shopper's live history, cached briefly."""
-    key = f"serving:scores:{name}:{id(model)}:{context.history_key}"
+    key = f"serving:scores:{name}:{version_tag(model)}:{context.history_key}"
     cached = cache.get(key) if context.unit else None
     if cached is not None:
         return np.frombuffer(cached, dtype=np.float32)

@@ -8,9 +8,10 @@ from collections.abc import Callable
 
 import numpy as np
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Prefetch
 
-from personalization.serving.champions import champion_model
+from personalization.serving.champions import champion_model, version_tag
 from personalization.serving.context import ShopperContext
 from personalization.serving.ranking import RankedList, candidate_scores, order_by_scores, reasons_for
 from personalization.serving.rules import apply_rules
@@ -18,6 +19,9 @@ from shop.models import OrderLine, Product, ProductImage
 
 logger = logging.getLogger(__name__)
 CANDIDATE_LIMIT = 5000
+# The similar slot's pool, in multiples of the cards shown, that a shopper's own model reorders.
+SIMILAR_POOL_FACTOR = 4
+POPULAR_IN_CATEGORY_TTL = 60  # seconds; cards are re-checked for stock when fetched
 
 
 def _products(ids) -> list[Product]:
@@ -49,9 +53,14 @@ def _neighbours(seed_ids, *, k: int, exclude: set[int]) -> list[int]:
     return [pk for pk in raw if pk not in exclude][:k]
 
 
-def for_you(*, context: ShopperContext, k: int, **_) -> RankedList:
-    """The whole catalog ranked for this shopper, minus what is in the cart or was just viewed."""
+def for_you(*, context: ShopperContext, k: int, product: Product | None = None, **_) -> RankedList:
+    """The whole catalog ranked for this shopper, minus what is in the cart, was just viewed or is on the page."""
+    if product is not None and not context.has_history:
+        # Next to a product, a list for a shopper we know nothing about would only repeat the trending row.
+        return RankedList(surface="for_you")
     exclude = set(context.cart_product_ids) | set(context.recent_product_ids[-3:])
+    if product is not None:
+        exclude.add(product.pk)
     ids = list(
         Product.objects.filter(is_active=True, stock__gt=0)
         .exclude(pk__in=exclude)
@@ -72,13 +81,27 @@ def for_you(*, context: ShopperContext, k: int, **_) -> RankedList:
 
 
 def similar(*, context: ShopperContext, k: int, product: Product | None = None, **_) -> RankedList:
-    """Viewed together with this product; filled up with the same category's best sellers."""
+    """Viewed together with this product, filled up with its category's best sellers.
+
+    A shopper with a history gets that pool ordered by their own model (what they are likely
+    to want next among the neighbours of this product); everyone else, and the popularity arm
+    of a ranker experiment, gets the co-visitation order.
+    """
     if product is None:
         return RankedList(surface="similar")
-    seen_together = _neighbours([product.pk], k=k, exclude={product.pk})
+    pool = k * SIMILAR_POOL_FACTOR
+    seen_together = _neighbours([product.pk], k=pool, exclude={product.pk})
     ranker = "covisit" if seen_together else "popularity"
-    filler = _popular_in_category(product.category_id, k=k, exclude={product.pk, *seen_together})
-    products = _products(seen_together + filler)[:k]
+    filler = _popular_in_category(product.category_id, k=pool, exclude={product.pk, *seen_together})
+    ids = seen_together[:k] + filler[:k] if not context.has_history else seen_together + filler
+    if context.has_history and ids:
+        deadline = time.perf_counter() + settings.PERSONALIZATION_TIME_BUDGET_MS / 1000
+        scores, personal = candidate_scores(ids, context=context, deadline=deadline)
+        if personal not in {"popularity", "default"}:
+            ids, ranker = order_by_scores(ids, scores), personal
+        else:  # no personal model for this shopper: the order everyone gets
+            ids = seen_together[:k] + filler[:k]
+    products = _products(ids[: k * 2])[:k]
     together = set(seen_together)
     reasons = {
         p.pk: f"Viewed with {product.name}" if p.pk in together else f"Popular in {p.category.name}" for p in products
@@ -136,17 +159,21 @@ def recently_viewed(*, context: ShopperContext, k: int, product: Product | None 
 
 
 def _popular_in_category(category_id, *, k: int, exclude: set[int]) -> list[int]:
+    """The category's in-stock products, best sellers first (the ranking is cached for a minute)."""
     model = champion_model("popularity")
-    ids = list(
-        Product.objects.filter(category_id=category_id, is_active=True, stock__gt=0)
-        .exclude(pk__in=exclude)
-        .order_by("-created_at")
-        .values_list("pk", flat=True)[:500]
-    )
-    if model is not None and ids:
-        scores = model.score_candidates([], ids)
-        ids = [ids[i] for i in np.argsort(-scores, kind="stable")]
-    return ids[:k]
+    key = f"serving:popular-in:{category_id}:{version_tag(model)}"
+    ids = cache.get(key)
+    if ids is None:
+        ids = list(
+            Product.objects.filter(category_id=category_id, is_active=True, stock__gt=0)
+            .order_by("-created_at")
+            .values_list("pk", flat=True)[:500]
+        )
+        if model is not None and ids:
+            scores = model.score_candidates([], ids)
+            ids = [ids[i] for i in np.argsort(-scores, kind="stable")]
+        cache.set(key, ids, POPULAR_IN_CATEGORY_TTL)
+    return [pk for pk in ids if pk not in exclude][:k]
 
 
 def trending(*, context: ShopperContext, k: int, category=None, **_) -> RankedList:

@@ -158,6 +158,33 @@ def test_ranker_for_request():
     assert rankers == {"model", "popularity"}
 
 
+@pytest.mark.django_db
+def test_a_ranker_experiment_counts_a_shopper_once_the_arms_can_differ():
+    make_experiment(
+        key="ranker-test",
+        surface="ranker",
+        variants=(("control", 50, True, {"ranker": "popularity"}), ("model", 50, False, {"ranker": "model"})),
+    )
+    # without a history both arms serve popularity: the shopper is assigned but not yet counted
+    assert ranker_for_request(page_request(visitor_id="new"), has_history=False) in {"model", "popularity"}
+    assert not Exposure.objects.exists()
+    # the first page with a history triggers the exposure, in the same arm
+    ranker = ranker_for_request(page_request(visitor_id="new"), has_history=True)
+    exposure = Exposure.objects.get()
+    assert (exposure.unit_id, exposure.variant.key) == ("v:new", "control" if ranker == "popularity" else "model")
+
+
+@pytest.mark.django_db
+def test_a_pinned_model_version_arm_counts_shoppers_without_history_at_once():
+    make_experiment(
+        key="ranker-test",
+        surface="ranker",
+        variants=(("v7", 50, True, {"ranker": "model_version:7"}), ("v8", 50, False, {"ranker": "model_version:8"})),
+    )
+    ranker = ranker_for_request(page_request(visitor_id="new"), has_history=False)
+    assert Exposure.objects.get().variant.key == ranker.replace("model_version:", "v")
+
+
 def test_api_returns_the_same_variant_as_the_tag(home_experiment, client):
     for n in range(12):
         visitor = f"app-visitor-{n}"

@@ -171,6 +171,26 @@ def test_similar_and_recently_viewed(store):
     assert list(recent.products) == [store["shoes"][0]]
 
 
+def test_similar_items_come_in_the_shoppers_own_order_once_they_have_a_history(store):
+    cameras = store["cameras"]
+    everyone = fill_slot("similar", k=4, context=shopper(), product=cameras[1])
+    personal = fill_slot("similar", k=4, context=shopper(cameras[0], cameras[1]), product=cameras[1])
+    # the sequence model knows what follows cameras 0 then 1
+    assert personal.ranker == "sasrec" and everyone.ranker == "covisit"
+    assert [p for p in personal.products if p != cameras[0]][0] == cameras[2]
+    # the popularity arm of a ranker experiment keeps the order everyone gets
+    control_arm = shopper(cameras[0], cameras[1], ranker="popularity")
+    control = fill_slot("similar", k=4, context=control_arm, product=cameras[1])
+    assert (control.ranker, list(control.products)) == ("covisit", list(everyone.products))
+
+
+def test_picked_for_you_next_to_a_product_needs_a_history_and_leaves_the_product_out(store):
+    cameras = store["cameras"]
+    assert not fill_slot("for_you", k=4, context=shopper(), product=cameras[2])
+    picked = fill_slot("for_you", k=4, context=shopper(cameras[0], cameras[1]), product=cameras[2])
+    assert picked.ranker == "sasrec" and picked.products and cameras[2] not in picked.products
+
+
 def test_similar_says_which_products_were_viewed_together_and_which_only_fill_up(store):
     camera = store["cameras"][0]
     newcomer = make_product(name="Brand-new camera", category=camera.category, brand=camera.brand)
