@@ -71,6 +71,9 @@ class SASRecConfig:
     exclude_seen_in_loss: bool | None = None
     shuffle_ties: bool = True  # reorder items with equal timestamps at random in training
     token_dropout: float = 0.0  # share of input items hidden from each training sequence
+    # Each predicted item counts in the loss with its event's weight (a purchase more than a
+    # view), so the model learns what people go on to buy, not only what they look at next.
+    weight_targets_by_event: bool = True
     sampled_softmax_threshold: int = 50_000
     sampled_negatives: int = 2048
 
@@ -194,6 +197,14 @@ class ContentEmbedding(nn.Module):
         )
 
 
+def target_weights(dataset: InteractionDataset) -> torch.Tensor | None:
+    """Loss weight per event code; None when every event in the data weighs the same (a plain mean)."""
+    present = np.unique(np.concatenate([seq.events for seq in dataset.sequences] or [np.zeros(0, np.int64)]))
+    if len({float(dataset.event_weights[code]) for code in present}) <= 1:
+        return None
+    return torch.as_tensor(dataset.event_weights, dtype=torch.float32)
+
+
 def _init_weights(module: nn.Module) -> None:
     if isinstance(module, nn.Embedding | nn.EmbeddingBag | nn.Linear):
         nn.init.normal_(module.weight, std=0.02)
@@ -215,6 +226,7 @@ class SASRec(TorchRecommender):
         self.device = torch.device("cpu")
         self.training_report: TrainingReport | None = None
         self._windows: dict[str, np.ndarray] = {}
+        self._target_weights: torch.Tensor | None = None  # per event code, set by ``fit``
         self._item_cache: torch.Tensor | None = None
 
     def fit(
@@ -243,6 +255,7 @@ class SASRec(TorchRecommender):
         counts = dataset.item_counts()
         self.network.warm.copy_(torch.from_numpy(counts > 0))
         self._windows = self._training_windows(dataset)
+        self._target_weights = target_weights(dataset) if self.config.weight_targets_by_event else None
         self.training_report = trainer.train(self, validation=validation, progress=progress)
         self._windows = {}
         return self
@@ -313,6 +326,7 @@ class SASRec(TorchRecommender):
                 "events": events[:, :-1],
                 "gaps": windows["gaps"][idx, -width:],
                 "targets": sequence[:, 1:],
+                "target_events": events[:, 1:],
             }
             yield {name: torch.from_numpy(np.ascontiguousarray(a)).to(self.device) for name, a in batch.items()}
 
@@ -333,13 +347,18 @@ class SASRec(TorchRecommender):
             logits = hidden @ vectors[1:].T  # [P, n_items]
             if self.config.exclude_seen_in_loss:
                 logits = logits.masked_fill(_seen_before(items, rows, positions, targets, self.n_items), float("-inf"))
-            return F.cross_entropy(logits.float(), targets - 1)
-        negatives = torch.randint(1, self.n_items + 1, (self.config.sampled_negatives,), device=hidden.device)
-        positive = (hidden * vectors[targets]).sum(-1, keepdim=True)  # [P, 1]
-        negative = hidden @ vectors[negatives].T  # [P, K]
-        negative = negative.masked_fill(negatives.unsqueeze(0) == targets.unsqueeze(1), float("-inf"))
-        logits = torch.cat([positive, negative], dim=1).float()
-        return F.cross_entropy(logits, torch.zeros_like(targets))
+            losses = F.cross_entropy(logits.float(), targets - 1, reduction="none")
+        else:
+            negatives = torch.randint(1, self.n_items + 1, (self.config.sampled_negatives,), device=hidden.device)
+            positive = (hidden * vectors[targets]).sum(-1, keepdim=True)  # [P, 1]
+            negative = hidden @ vectors[negatives].T  # [P, K]
+            negative = negative.masked_fill(negatives.unsqueeze(0) == targets.unsqueeze(1), float("-inf"))
+            logits = torch.cat([positive, negative], dim=1).float()
+            losses = F.cross_entropy(logits, torch.zeros_like(targets), reduction="none")
+        if self._target_weights is None:
+            return losses.mean()
+        weights = self._target_weights.to(losses.device)[batch["target_events"][rows, positions]]
+        return (losses * weights).sum() / weights.sum().clamp_min(1e-9)
 
     def invalidate_cache(self) -> None:
         self._item_cache = None

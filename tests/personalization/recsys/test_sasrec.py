@@ -119,15 +119,40 @@ def test_sampled_softmax_is_used_above_the_threshold_and_still_learns(pair_datas
     classes = []
     cross_entropy = sasrec_module.F.cross_entropy
 
-    def spy(logits, targets):
+    def spy(logits, targets, **kwargs):
         classes.append(logits.shape[1])
-        return cross_entropy(logits, targets)
+        return cross_entropy(logits, targets, **kwargs)
 
     monkeypatch.setattr(sasrec_module.F, "cross_entropy", spy)
     losses = []
     SASRec(config).fit(pair_dataset, trainer=fast_trainer(epochs=6), progress=lambda e, loss, m: losses.append(loss))
     assert set(classes) == {9}  # the target and 8 shared negatives, not the 20-item catalog
     assert losses[-1] < losses[0]
+
+
+def test_purchases_weigh_more_than_views_in_what_the_model_learns_to_predict():
+    # after item 1, 60% of shoppers look at item 2 and 40% buy item 3, whatever they saw before
+    rows = []
+    for user in range(200):
+        then, event = (2, "view") if user % 5 < 3 else (3, "purchase")
+        rows += [
+            {"user_id": user, "item_id": 10 + user // 5 % 10, "timestamp": 1.0, "event_type": "view"},
+            {"user_id": user, "item_id": 1, "timestamp": 2.0, "event_type": "view"},
+            {"user_id": user, "item_id": then, "timestamp": 3.0, "event_type": event},
+        ]
+    dataset = build_dataset(rows)
+    idx = dataset.item_index.index_of
+    history = [History(np.array([idx(10), idx(1)]))]
+
+    def next_scores(weighted: bool) -> tuple[float, float]:
+        config = SASRecConfig(**{**SMALL.__dict__, "weight_targets_by_event": weighted})
+        scores = SASRec(config).fit(dataset, trainer=fast_trainer(epochs=30)).score(history)[0]
+        return scores[idx(2)], scores[idx(3)]
+
+    viewed, bought = next_scores(weighted=False)
+    assert viewed > bought  # by count alone, the view comes next more often
+    viewed, bought = next_scores(weighted=True)
+    assert bought > viewed  # weighted, the purchase (5 x 40%) outweighs the view (1 x 60%)
 
 
 def test_training_is_reproducible_with_a_seed(pair_dataset):
