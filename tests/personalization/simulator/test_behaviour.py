@@ -74,3 +74,17 @@ def test_the_same_seed_draws_the_same_shoppers():
     assert first == again
     assert first != other
     assert {s.kind for s in first} == {"loyal", "one_time", "browser"}
+
+
+def test_the_oracle_scores_a_list_by_the_chance_its_top_would_sell():
+    from personalization.simulator.oracle import sell_chance
+    from personalization.simulator.shoppers import Shopper
+
+    items = {item.pk: item for item in _items()}
+    catalog = Catalog(items=items, category_names={}, brands_by_category={})
+    taste = Taste(categories={"cameras": 1.0}, brands={"Lumora": 1.0}, price_level=0.5, needs={"cameras": 1.0})
+    shopper = Shopper(index=0, kind="one_time", seed=7, taste=taste, visits=[])
+    by_taste = sorted(items, key=lambda pk: -utility(taste, items[pk], seed=7))
+
+    assert sell_chance(shopper, by_taste, catalog, k=3) > 10 * sell_chance(shopper, by_taste[::-1], catalog, k=3)
+    assert sell_chance(shopper, [], catalog, k=3) == 0.0

@@ -2,6 +2,7 @@ import pytest
 
 from personalization.experiments.models import Exposure
 from personalization.simulator.closed_loop import closed_loop_run
+from personalization.simulator.oracle import ARMS, SURFACES, rankers_against_tastes
 from tests.factories import make_user
 
 pytestmark = pytest.mark.slow
@@ -25,3 +26,12 @@ def test_the_closed_loop_trains_then_runs_an_experiment_that_staff_can_read(demo
     page = client.get(f"/staff/experiments/{result.experiment_key}/")
     assert page.status_code == 200
     assert b"popularity" in page.content and b"model" in page.content
+
+    # and the trained rankers can be scored against the shoppers' hidden tastes
+    scores = {(s.surface, s.ranker): s for s in rankers_against_tastes(shoppers=12, seed=3)}
+    assert set(scores) == {(surface, r) for surface in SURFACES for r in (*ARMS, "oracle", "random")}
+    for surface in SURFACES:
+        oracle = scores[surface, "oracle"].sell_chance
+        assert 0 < oracle <= 1
+        assert all(scores[surface, r].sell_chance <= oracle + 1e-9 for r in (*ARMS, "random"))
+    assert scores["for_you", "popularity"].served_by == "popularity"
