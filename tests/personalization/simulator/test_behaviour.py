@@ -47,6 +47,27 @@ def test_a_taste_aware_ranking_sells_more_than_a_random_one():
     assert aware_orders > 3 * max(random_orders, 1), (aware_orders, random_orders)
 
 
+def test_clicks_reveal_the_brand_a_shopper_likes_not_only_the_category():
+    # given a shopper who needs a camera and likes Lumora, shown a shelf of cameras of three brands
+    taste = Taste(categories={"cameras": 1.0}, brands={"Lumora": 1.0}, price_level=0.5, needs={"cameras": 1.0})
+    cameras = [item for item in _items() if item.category == "cameras"][:12]
+    rng = random.Random(2)
+    clicked = {"Lumora": 0, "other": 0}
+    shown = {"Lumora": 0, "other": 0}
+    for _ in range(3000):
+        shelf = rng.sample(cameras, len(cameras))
+        cards = [Card("list", item.pk, position, "") for position, item in enumerate(shelf, 1)]
+        for item in shelf[:8]:
+            shown["Lumora" if item.brand == "Lumora" else "other"] += 1
+        chosen = click_choice(rng, cards, [utility(taste, item, seed=7) for item in shelf], depth=8)
+        if chosen is not None:
+            brand = next(item.brand for item in shelf if item.pk == chosen.product_id)
+            clicked["Lumora" if brand == "Lumora" else "other"] += 1
+    # then a Lumora card is clicked several times as often as another brand's, so clicks tell the brand
+    rate = {brand: clicked[brand] / shown[brand] for brand in clicked}
+    assert rate["Lumora"] > 3 * rate["other"], rate
+
+
 def test_clicks_fall_with_position():
     assert position_bias(1) == 1.0
     assert position_bias(1) > position_bias(2) > position_bias(8)
