@@ -75,7 +75,10 @@ def _build(request, *, page: str) -> ShopperContext:
     products, types, times = [], [], []
     if enabled and unit is not None:
         events = recent_events(
-            visitor_id=visitor_id or None, user=user if signed_in else None, limit=HISTORY_LENGTH * 2
+            visitor_id=visitor_id or None,
+            user=user if signed_in else None,
+            limit=HISTORY_LENGTH * 2,
+            types=SEQUENCE_EVENTS,
         )
         for event in reversed(events):  # newest first -> oldest first
             if event.product_id and event.type in SEQUENCE_EVENTS:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -91,8 +92,14 @@ def events_with_unit() -> QuerySet[Event]:
     )
 
 
-def recent_events(*, visitor_id: str | None = None, user=None, limit: int = 50) -> list[RecentEvent]:
-    """The newest events of a shopper, from the Redis buffer (not flushed yet) and the database, newest first."""
+def recent_events(
+    *, visitor_id: str | None = None, user=None, limit: int = 50, types: Collection[str] | None = None
+) -> list[RecentEvent]:
+    """The newest events of a shopper, from the Redis buffer (not flushed yet) and the database, newest first.
+
+    `types` keeps only those event types (in SQL: a page's impressions carry long product lists
+    that a caller after product views would read and throw away).
+    """
     user_id = user.pk if user is not None and user.is_authenticated else None
     visitor_ids = visitor_ids_for_user(user=user) if user_id is not None else []
     if visitor_id and visitor_id not in visitor_ids:
@@ -101,16 +108,18 @@ def recent_events(*, visitor_id: str | None = None, user=None, limit: int = 50) 
     if buffer.is_configured():
         try:
             for event in buffer.recent(visitor_ids=visitor_ids, user_id=user_id, limit=limit):
-                if event.user_id is None or event.user_id == user_id:
+                if (event.user_id is None or event.user_id == user_id) and (types is None or event.type in types):
                     found.setdefault(event.uuid, _recent_from_tracked(event))
         except buffer.BufferUnavailable as exc:
             logger.warning("Recent events read from the database only: %s", exc)
-    for row in _recent_rows(user_id=user_id, visitor_ids=visitor_ids[-MAX_RECENT_VISITORS:], limit=limit):
+    for row in _recent_rows(user_id=user_id, visitor_ids=visitor_ids[-MAX_RECENT_VISITORS:], limit=limit, types=types):
         found.setdefault(str(row.uuid), _recent_from_row(row))
     return sorted(found.values(), key=lambda e: e.timestamp, reverse=True)[:limit]
 
 
-def _recent_rows(*, user_id: int | None, visitor_ids: list[str], limit: int) -> list[Event]:
+def _recent_rows(
+    *, user_id: int | None, visitor_ids: list[str], limit: int, types: Collection[str] | None = None
+) -> list[Event]:
     """One query, walking the (visitor, timestamp) and (user, timestamp) indexes backwards.
 
     Other users' events on a shared browser are dropped here rather than in SQL: `user_id IS NULL`
@@ -121,7 +130,10 @@ def _recent_rows(*, user_id: int | None, visitor_ids: list[str], limit: int) -> 
         condition |= Q(user_id=user_id)
     elif not visitor_ids:
         return []
-    rows = Event.objects.filter(condition).order_by("-timestamp", "-pk")[: limit * 2]
+    rows = Event.objects.filter(condition)
+    if types is not None:
+        rows = rows.filter(type__in=sorted(types))
+    rows = rows.order_by("-timestamp", "-pk")[: limit * 2]
     return [row for row in rows if row.user_id is None or row.user_id == user_id][:limit]
 
 

@@ -41,6 +41,7 @@ def test_recent_events_without_redis_come_from_the_database():
     events_record(events=[tracked(type="page_view", visitor_id="someone-else")])
 
     assert [e.type for e in recent_events(visitor_id="v1")] == ["search", "page_view"]
+    assert [e.type for e in recent_events(visitor_id="v1", types={"page_view"})] == ["page_view"]
 
 
 @pytest.mark.redis
@@ -69,6 +70,7 @@ def test_recent_events_merge_buffer_and_database_newest_first_without_duplicates
     recent = recent_events(visitor_id="v1")
 
     assert [e.uuid for e in recent] == [newer.uuid, older.uuid]
+    assert [e.uuid for e in recent_events(visitor_id="v1", types={"search"})] == [newer.uuid]
     with pytest.raises(AttributeError):
         recent[0].type = "x"  # frozen
 
