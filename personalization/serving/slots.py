@@ -97,14 +97,12 @@ def similar(*, context: ShopperContext, k: int, product: Product | None = None, 
     seen_together = _neighbours([product.pk], k=pool, exclude={product.pk})
     ranker = "covisit" if seen_together else "popularity"
     filler = _popular_in_category(product.category_id, k=pool, exclude={product.pk, *seen_together})
-    ids = seen_together[:k] + filler[:k] if not context.has_history else seen_together + filler
-    if context.has_history and ids:
+    ids = seen_together[:k] + filler[:k]  # the order everyone gets
+    if context.has_history:
         deadline = time.perf_counter() + settings.PERSONALIZATION_TIME_BUDGET_MS / 1000
-        scores, personal = candidate_scores(ids, context=context, deadline=deadline)
-        if personal not in {"popularity", "default"}:
-            ids, ranker = order_by_scores(ids, scores), personal
-        else:  # no personal model for this shopper: the order everyone gets
-            ids = seen_together[:k] + filler[:k]
+        scores, personal = candidate_scores(seen_together + filler, context=context, deadline=deadline)
+        if personal not in {"popularity", "default"}:  # a model that knows this shopper's history
+            ids, ranker = order_by_scores(seen_together + filler, scores), personal
     products = _products(ids[: k * 2])[:k]
     together = set(seen_together)
     reasons = {
