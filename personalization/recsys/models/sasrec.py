@@ -347,17 +347,17 @@ class SASRec(TorchRecommender):
             logits = hidden @ vectors[1:].T  # [P, n_items]
             if self.config.exclude_seen_in_loss:
                 logits = logits.masked_fill(_seen_before(items, rows, positions, targets, self.n_items), float("-inf"))
-            losses = F.cross_entropy(logits.float(), targets - 1, reduction="none")
+            logits, classes = logits.float(), targets - 1
         else:
             negatives = torch.randint(1, self.n_items + 1, (self.config.sampled_negatives,), device=hidden.device)
             positive = (hidden * vectors[targets]).sum(-1, keepdim=True)  # [P, 1]
             negative = hidden @ vectors[negatives].T  # [P, K]
             negative = negative.masked_fill(negatives.unsqueeze(0) == targets.unsqueeze(1), float("-inf"))
-            logits = torch.cat([positive, negative], dim=1).float()
-            losses = F.cross_entropy(logits, torch.zeros_like(targets), reduction="none")
+            logits, classes = torch.cat([positive, negative], dim=1).float(), torch.zeros_like(targets)
         if self._target_weights is None:
-            return losses.mean()
-        weights = self._target_weights.to(losses.device)[batch["target_events"][rows, positions]]
+            return F.cross_entropy(logits, classes)
+        weights = self._target_weights.to(logits.device)[batch["target_events"][rows, positions]]
+        losses = F.cross_entropy(logits, classes, reduction="none")
         return (losses * weights).sum() / weights.sum().clamp_min(1e-9)
 
     def invalidate_cache(self) -> None:
