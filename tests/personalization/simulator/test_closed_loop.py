@@ -11,7 +11,7 @@ pytestmark = pytest.mark.slow
 def test_the_closed_loop_trains_then_runs_an_experiment_that_staff_can_read(demo_catalog, client):
     # when a reduced closed loop runs: warm-up traffic, three models, then the experiment
     result = closed_loop_run(
-        visitors=30, warm_up_days=2, experiment_days=2, seed=42, epochs=2, progress=False, say=lambda line: None
+        visitors=60, warm_up_days=3, experiment_days=2, seed=42, epochs=2, progress=False, say=lambda line: None
     )
 
     # then both variants were shown to simulated shoppers
