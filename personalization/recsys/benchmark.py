@@ -18,6 +18,7 @@ from typing import Any
 import torch
 
 from personalization.recsys.data import DataError, build_dataset
+from personalization.recsys.models.base import TorchRecommender
 from personalization.recsys.pipeline import fit_and_evaluate, make_model, split_for_evaluation
 from personalization.recsys.sources import SourceError, read_interactions_csv, read_ml100k
 
@@ -49,7 +50,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     source.add_argument("--dataset", choices=("ml-100k",), help="a public data set (ml-100k: from the recbole wheel)")
     parser.add_argument("--model", choices=MODEL_CHOICES, default="all")
     parser.add_argument("--epochs", type=int, default=None, help="maximum epochs for sasrec (default: trainer's)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--seed",
+        type=int,
+        nargs="+",
+        default=[0],
+        help="one seed, or several: sasrec is trained once per seed and a mean row follows (default 0)",
+    )
     parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
     parser.add_argument(
@@ -84,18 +91,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     names = ALL_MODELS if args.model == "all" else (args.model,)
     results: dict[str, dict[str, Any]] = {}
     for name in names:
-        config: dict[str, Any] = {"seed": args.seed, "num_threads": args.threads}
-        if args.epochs is not None:
-            config["epochs"] = args.epochs
-        if args.max_train_seconds:
-            config["max_seconds"] = args.max_train_seconds
-        model, trainer = make_model(name, config, device=args.device)
-        progress = _print_progress(name) if args.progress else None
-        results[name] = fit_and_evaluate(model, split, trainer=trainer, progress=progress)
+        per_seed: dict[str, dict[str, Any]] = {}
+        for seed in dict.fromkeys(args.seed):
+            config: dict[str, Any] = {"seed": seed, "num_threads": args.threads}
+            if args.epochs is not None:
+                config["epochs"] = args.epochs
+            if args.max_train_seconds:
+                config["max_seconds"] = args.max_train_seconds
+            model, trainer = make_model(name, config, device=args.device)
+            progress = _print_progress(name) if args.progress else None
+            per_seed[f"{name} seed {seed}"] = fit_and_evaluate(model, split, trainer=trainer, progress=progress)
+            if not isinstance(model, TorchRecommender):
+                break  # counting models do not depend on the seed
+        if len(per_seed) == 1:
+            results[name] = next(iter(per_seed.values()))
+        else:
+            results.update(per_seed)
+            results[f"{name} mean"] = mean_of_runs(list(per_seed.values()))
     print(format_table(results))
     if args.json:
         print(json.dumps({"source": source, "snapshot": stats.as_dict(), "results": results}, default=float))
     return 0
+
+
+def mean_of_runs(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The mean of each figure the table shows over runs with different seeds (the device is carried over)."""
+    mean: dict[str, Any] = {"device": runs[0].get("device"), "seeds": len(runs)}
+    for _, key, _ in COLUMNS:
+        values = [run[key] for run in runs if isinstance(run.get(key), int | float)]
+        if key != "device" and len(values) == len(runs):
+            mean[key] = sum(values) / len(values)
+    return mean
 
 
 def _print_progress(name: str):  # noqa: ANN202

@@ -42,6 +42,19 @@ def test_a_tiny_csv_runs_every_model_and_ends_with_json(pairs_csv, capsys):
     assert "NDCG@10" in table and "covisit" in table
 
 
+def test_several_seeds_train_the_sequential_model_once_each_and_add_a_mean_row(pairs_csv, capsys):
+    argv = ["--interactions", str(pairs_csv), "--model", "all", "--epochs", "2", "--seed", "1", "2", "--json"]
+    assert benchmark.main(argv) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    results = json.loads(out[-1])["results"]
+    # counting models do not depend on the seed: one row each
+    assert set(results) == {"popularity", "covisit", "sasrec seed 1", "sasrec seed 2", "sasrec mean"}
+    runs = [results["sasrec seed 1"], results["sasrec seed 2"]]
+    assert results["sasrec mean"]["HR@10"] == pytest.approx((runs[0]["HR@10"] + runs[1]["HR@10"]) / 2)
+    assert results["sasrec mean"]["seeds"] == 2
+    assert "sasrec mean" in "\n".join(out[:-1])
+
+
 def test_missing_columns_exit_2_with_a_message(tmp_path, capsys):
     path = write_csv(tmp_path / "bad.csv", ["user", "item_id", "time"], [("u", "a", 1)])
     assert benchmark.main(["--interactions", str(path)]) == 2
