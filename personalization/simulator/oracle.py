@@ -5,8 +5,9 @@ simulator does: every shopper carries a hidden taste, so any ranked list can be 
 chance that its top k would sell (`behaviour.buy_probability` of each card, eagerness 1). For
 fresh shoppers with a short history (a few clicks drawn the way simulated shoppers click), this
 asks the real serving layer (`fill_slot`, `rank_products`) for each surface under each arm of the
-ranker experiment, and compares with the best possible list (the oracle, sorted by the hidden
-utility) and a random one. It tells, in a minute and without an A/B test, on which surfaces the
+ranker experiment, and compares with the best possible list (the oracle: the surface's candidates,
+its category or the whole catalog, plus anything an arm showed, sorted by the hidden utility) and a
+random order of the candidates. It tells, in a minute and without an A/B test, on which surfaces the
 trained model knows more than popularity, and where it does not.
 """
 
@@ -70,8 +71,9 @@ def rankers_against_tastes(
     population = shoppers_draw(
         count=shoppers, seed=seed, catalog=catalog, start=datetime(2026, 1, 1, tzinfo=UTC), days=1
     )
+    products = {p.pk: p for p in Product.objects.filter(pk__in=list(catalog.items)).select_related("category")}
     by_category: dict[str, list[Product]] = {}
-    for product in Product.objects.filter(pk__in=list(catalog.items)).select_related("category", "brand"):
+    for product in products.values():
         by_category.setdefault(product.category.slug, []).append(product)
     totals: dict[tuple[str, str], list[float]] = {}
     served: dict[tuple[str, str], set[str]] = {}
@@ -86,12 +88,14 @@ def rankers_against_tastes(
         }
         for surface in SURFACES:
             candidates = [pk for pk in shown_on[surface] if pk not in clicked]
+            pool = set(candidates)
             for arm in ARMS:
-                ranked, ranker = _serve(surface, arm, shopper, clicked, by_category)
+                ranked, ranker = _serve(surface, arm, shopper, clicked, products, by_category, k=k)
                 totals.setdefault((surface, arm), []).append(sell_chance(shopper, ranked, catalog, k=k))
                 served.setdefault((surface, arm), set()).add(ranker)
+                pool.update(pk for pk in ranked if pk in catalog.items)  # e.g. co-visited items of another category
             best = sorted(
-                candidates,
+                sorted(pool),
                 key=lambda pk: -behaviour.utility(shopper.taste, catalog.items[pk], seed=shopper.seed),
             )
             totals.setdefault((surface, "oracle"), []).append(sell_chance(shopper, best, catalog, k=k))
@@ -109,10 +113,11 @@ def rankers_against_tastes(
     ]
 
 
-def _serve(surface: str, arm: str, shopper: Shopper, clicked: list[int], by_category) -> tuple[list[int], str]:
+def _serve(
+    surface: str, arm: str, shopper: Shopper, clicked: list[int], products, by_category, *, k: int
+) -> tuple[list[int], str]:
     """The product ids the site shows on `surface` to a shopper with this history, in the arm's order."""
     from personalization.serving import ShopperContext, fill_slot, rank_products
-    from shop.models import Product
 
     context = ShopperContext(
         unit=f"v:oracle-{shopper.index}",
@@ -123,12 +128,12 @@ def _serve(surface: str, arm: str, shopper: Shopper, clicked: list[int], by_cate
         ranker=arm,
     )
     if surface == "for_you":
-        ranked = fill_slot("for_you", k=8, context=context)
+        ranked = fill_slot("for_you", k=k, context=context)
     elif surface == "similar":
-        ranked = fill_slot("similar", k=8, context=context, product=Product.objects.get(pk=clicked[-1]))
+        ranked = fill_slot("similar", k=k, context=context, product=products[clicked[-1]])
     else:
-        products = [p for p in by_category.get(shopper.taste.top_need(), []) if p.pk not in clicked]
-        ranked = rank_products(products, context=context, surface="category")
+        shelf = [p for p in by_category.get(shopper.taste.top_need(), []) if p.pk not in clicked]
+        ranked = rank_products(shelf, context=context, surface="category")
     return [p.pk for p in ranked.products if p.pk not in clicked], ranked.ranker
 
 
