@@ -35,12 +35,10 @@ class SurfaceScore:
 
 
 def sell_chance(shopper: Shopper, product_ids: Sequence[int], catalog: Catalog, *, k: int) -> float:
-    """Mean chance that each of the first k products would sell to this shopper (0 for an empty list)."""
+    """Mean chance over k card slots that the product in each would sell; a slot left empty sells nothing."""
     top = [pk for pk in product_ids if pk in catalog.items][:k]
-    if not top:
-        return 0.0
     values = (behaviour.utility(shopper.taste, catalog.items[pk], seed=shopper.seed) for pk in top)
-    return sum(behaviour.buy_probability(value, eagerness=1.0) for value in values) / len(top)
+    return sum(behaviour.buy_probability(value, eagerness=1.0) for value in values) / k
 
 
 def history_draw(shopper: Shopper, catalog: Catalog, *, length: int) -> list[int]:

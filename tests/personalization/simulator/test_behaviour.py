@@ -109,3 +109,5 @@ def test_the_oracle_scores_a_list_by_the_chance_its_top_would_sell():
 
     assert sell_chance(shopper, by_taste, catalog, k=3) > 10 * sell_chance(shopper, by_taste[::-1], catalog, k=3)
     assert sell_chance(shopper, [], catalog, k=3) == 0.0
+    # a short list is not a better list: its empty slots sell nothing
+    assert sell_chance(shopper, by_taste[:1], catalog, k=3) == sell_chance(shopper, by_taste[:1], catalog, k=1) / 3
