@@ -3,7 +3,9 @@
 Each product may carry ``category``, ``brand``, ``price`` and ``title``; any of them may be
 missing. Categories and brands become vocabulary ids, prices a log-scale quantile band,
 titles a bag of hashed lower-case tokens (hashing keeps the vocabulary bounded and needs no
-stored token list). Id 0 always means "unknown".
+stored token list). Id 0 always means "unknown". ``price_rank`` places each price within its
+own category (0 = cheapest, 1 = dearest): a cheap camera and a cheap memory card share a rank
+though not a band.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ class ItemContent:
     n_brands: int
     n_price_bands: int
     n_title_buckets: int
+    price_rank: np.ndarray | None = None  # [n_items + 1] float32 in [0, 1]; 0.5 without a price or category
 
 
 def encode_item_features(
@@ -62,6 +65,7 @@ def encode_item_features(
         n_brands=int(brand.max(initial=0)),
         n_price_bands=n_price_bands,
         n_title_buckets=n_title_buckets,
+        price_rank=_price_ranks([r.get("price") for r in rows], category),
     )
 
 
@@ -92,3 +96,21 @@ def _price_bands(prices: list[Any], n_bands: int) -> np.ndarray:
         edges = np.quantile(logs[known], np.linspace(0, 1, n_bands + 1)[1:-1])
         bands[1:][known] = np.searchsorted(edges, logs[known], side="right") + 1
     return bands
+
+
+def _price_ranks(prices: list[Any], category: np.ndarray) -> np.ndarray:
+    """``[n + 1]`` each price's rank within its category scaled to 0..1 (equal prices share a rank)."""
+    values = np.full(len(prices), np.nan)
+    for i, p in enumerate(prices):
+        try:
+            values[i] = float(p)
+        except (TypeError, ValueError):
+            continue
+    ranks = np.full(len(prices) + 1, 0.5, dtype=np.float32)
+    known = np.isfinite(values) & (category[1:] > 0)
+    for cat in np.unique(category[1:][known]):
+        members = np.flatnonzero(known & (category[1:] == cat))
+        distinct = np.unique(values[members])
+        if len(distinct) > 1:
+            ranks[members + 1] = np.searchsorted(distinct, values[members]) / (len(distinct) - 1)
+    return ranks
