@@ -29,7 +29,7 @@ from personalization.registry import (
     load_model,
     model_version_promote,
 )
-from personalization.training_data import interaction_rows, item_features
+from personalization.training_data import choice_rows, interaction_rows, item_features
 
 logger = logging.getLogger(__name__)
 Status = ModelVersion.Status
@@ -87,7 +87,8 @@ def model_version_train(
             if on_progress:
                 on_progress(state)
 
-        report = fit_and_evaluate(model, split, trainer=trainer, progress=progress)
+        choices = choice_rows() if kind == ModelVersion.Kind.SASREC else None
+        report = fit_and_evaluate(model, split, trainer=trainer, progress=progress, choices=choices)
         version.device = report["device"]
         version.config = {**version.config, "model": report["config"], "trainer": report["trainer"]}
         version.metrics = _json_metrics(report)

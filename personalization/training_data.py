@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from personalization.recsys.choices import Choice
 from personalization.tracking.models import Event, VisitorLink
 from shop.models import Product
 
@@ -31,9 +32,49 @@ def interaction_rows(*, since=None) -> Iterator[tuple[str, int, float, str]]:
     for user_id, visitor_id, product_id, timestamp, event_type in (
         events.values_list(*fields).order_by().iterator(chunk_size=5000)
     ):
-        user_id = user_id or links.get(visitor_id)
-        unit = f"u:{user_id}" if user_id else f"v:{visitor_id}"
-        yield unit, product_id, timestamp.timestamp(), INTERACTION_TYPES[event_type]
+        yield _unit(user_id, visitor_id, links), product_id, timestamp.timestamp(), INTERACTION_TYPES[event_type]
+
+
+def _unit(user_id: int | None, visitor_id: str, links: dict[str, int]) -> str:
+    user_id = user_id or links.get(visitor_id)
+    return f"u:{user_id}" if user_id else f"v:{visitor_id}"
+
+
+def choice_rows(*, since=None) -> list[Choice]:
+    """Each click on a card of a product list, with the cards of that list the visitor saw.
+
+    The tracking script logs a `list_impression` per card that came into view and a `list_click`,
+    both with the list's id and the card's position. Two passes, no join: the clicks, then the
+    impressions of the clicked lists.
+    """
+    links = dict(VisitorLink.objects.values_list("visitor_id", "user_id"))
+    events = Event.objects.filter(product__isnull=False)
+    if since is not None:
+        events = events.filter(timestamp__gte=since)
+    clicks: dict[str, tuple[str, float, int]] = {}
+    fields = ("user_id", "visitor_id", "product_id", "timestamp", "context")
+    for user_id, visitor_id, product_id, timestamp, context in (
+        events.filter(type=Event.Type.LIST_CLICK).values_list(*fields).order_by().iterator(chunk_size=5000)
+    ):
+        if isinstance(context, dict) and context.get("list_id"):
+            clicks[str(context["list_id"])] = (_unit(user_id, visitor_id, links), timestamp.timestamp(), product_id)
+    shown: dict[str, set[tuple[int, int]]] = {}
+    for product_id, context in (
+        events.filter(type=Event.Type.LIST_IMPRESSION).values_list("product_id", "context").order_by().iterator(5000)
+    ):
+        list_id = str(context.get("list_id")) if isinstance(context, dict) else ""
+        if list_id not in clicks:
+            continue
+        try:
+            position = int(context.get("position"))
+        except (TypeError, ValueError):
+            continue
+        shown.setdefault(list_id, set()).add((product_id, position))
+    return [
+        Choice(unit, timestamp, tuple(sorted(shown[list_id], key=lambda card: card[1])), clicked)
+        for list_id, (unit, timestamp, clicked) in clicks.items()
+        if list_id in shown
+    ]
 
 
 def order_rows() -> Iterator[tuple[str, int, float, str]]:

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from personalization.recsys.choices import Choice
 from personalization.recsys.data import (
     DEFAULT_EVENT_WEIGHTS,
     DataError,
@@ -103,11 +104,16 @@ def fit_and_evaluate(
     *,
     trainer: Trainer | None = None,
     progress: ProgressCallback | None = None,
+    choices: Iterable[Choice] | None = None,
 ) -> dict[str, Any]:
-    """Fit on ``split.train`` (torch models validate on ``split.validation``), evaluate on ``split.test``."""
+    """Fit on ``split.train`` (torch models validate on ``split.validation``), evaluate on ``split.test``.
+
+    ``choices`` (logged clicks among the cards of a list) go to models that learn from them.
+    """
     started = time.perf_counter()
     if isinstance(model, TorchRecommender):
-        model.fit(split.train, validation=split.validation, trainer=trainer, progress=progress)
+        extra = {"choices": choices} if choices is not None else {}
+        model.fit(split.train, validation=split.validation, trainer=trainer, progress=progress, **extra)
         report = model.training_report
         device, epochs, best_epoch = report.device, report.epochs, report.best_epoch
         # The trainer's clock starts after torch's one-off lazy imports (seconds on a cold process).
@@ -130,6 +136,7 @@ def fit_and_evaluate(
         "serve_ms_one_visitor": serve_ms_one_visitor(model, split.test),
         "config": dataclasses.asdict(model.config),
         "trainer": dataclasses.asdict(trainer.config) if trainer and isinstance(model, TorchRecommender) else None,
+        **(report.as_metrics() if (report := getattr(model, "affinity_report", None)) else {}),
     }
 
 

@@ -21,7 +21,7 @@ Shapes: ``B`` batch, ``L`` positions (left-padded, the newest item last), ``D`` 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Self
 
@@ -32,9 +32,11 @@ from torch.nn import functional as F
 
 from personalization.recsys.content import ItemContent
 from personalization.recsys.data import InteractionDataset
-from personalization.recsys.models.base import History, HistoryLike, TorchRecommender
+from personalization.recsys.models.affinity import AffinityConfig, AffinityReport, AffinityReranker
+from personalization.recsys.models.base import History, HistoryLike, Recommender, TorchRecommender
 
 if TYPE_CHECKING:
+    from personalization.recsys.choices import Choice
     from personalization.recsys.evaluation import HeldOut
     from personalization.recsys.trainer import Trainer, TrainingReport
 
@@ -76,6 +78,10 @@ class SASRecConfig:
     weight_targets_by_event: bool = True
     sampled_softmax_threshold: int = 50_000
     sampled_negatives: int = 2048
+    # A linear second stage over the visitor's category, brand and price affinities (see
+    # ``affinity.py``), fitted on the validation targets after training; only for data with
+    # content features, and kept only when it ranks the held-out items better.
+    affinity_rerank: bool = True
 
 
 class SASRecNetwork(nn.Module):
@@ -228,6 +234,8 @@ class SASRec(TorchRecommender):
         self._windows: dict[str, np.ndarray] = {}
         self._target_weights: torch.Tensor | None = None  # per event code, set by ``fit``
         self._item_cache: torch.Tensor | None = None
+        self.affinity: AffinityReranker | None = None
+        self.affinity_report: AffinityReport | None = None
 
     def fit(
         self,
@@ -236,11 +244,13 @@ class SASRec(TorchRecommender):
         validation: HeldOut | None = None,
         trainer: Trainer | None = None,
         progress: Callable[[int, float, dict[str, float]], None] | None = None,
+        choices: Iterable[Choice] | None = None,
     ) -> Self:
         """Train on ``dataset`` with a :class:`Trainer` (default settings when ``trainer`` is None).
 
         ``validation`` is a :class:`~personalization.recsys.evaluation.HeldOut` used for early
-        stopping on NDCG@10; the best epoch's weights are kept.
+        stopping on NDCG@10; the best epoch's weights are kept. ``choices`` (logged clicks among
+        the cards of a list) train the affinity stage when there are enough of them.
         """
         from personalization.recsys.trainer import Trainer, seed_everything
 
@@ -256,9 +266,33 @@ class SASRec(TorchRecommender):
         self.network.warm.copy_(torch.from_numpy(counts > 0))
         self._windows = self._training_windows(dataset)
         self._target_weights = target_weights(dataset) if self.config.weight_targets_by_event else None
+        self.affinity, self.affinity_report = None, None
         self.training_report = trainer.train(self, validation=validation, progress=progress)
         self._windows = {}
+        if self.config.affinity_rerank and dataset.content is not None and validation is not None:
+            self._fit_affinity(dataset, validation, choices, seed=trainer.config.seed)
         return self
+
+    def _fit_affinity(
+        self, dataset: InteractionDataset, validation: HeldOut, choices: Iterable[Choice] | None, *, seed: int
+    ) -> None:
+        """The second stage, on logged clicks or on the validation targets the transformer never trained on."""
+        from personalization.recsys.choices import choices_index
+
+        config = AffinityConfig(seed=seed)
+        reranker = AffinityReranker.for_catalog(
+            dataset.content, dataset.item_counts(), dataset.event_weights, decay=config.decay
+        )
+        choice_set = choices_index(dataset, choices) if choices is not None else None
+        self.affinity_report = reranker.fit(
+            list(validation.histories),
+            validation.targets,
+            self._base_scores_batched(validation.histories),
+            config,
+            choices=choice_set,
+            choice_base=self._base_scores_batched(choice_set.histories) if choice_set is not None else None,
+        )
+        self.affinity = reranker if self.affinity_report.used else None
 
     # Training.
 
@@ -383,6 +417,17 @@ class SASRec(TorchRecommender):
         return hidden * (items[:, -1:] > 0)
 
     def score(self, histories: Sequence[HistoryLike]) -> np.ndarray:
+        """``[B, N]`` scores of every item (rescored by the affinity stage when fitted); column 0 is -inf."""
+        base = self._base_scores(histories)
+        if self.affinity is None:
+            return base
+        return self.affinity.rerank([History.coerce(h) for h in histories], base)
+
+    def _base_scores_batched(self, histories: Sequence[HistoryLike], batch_size: int = 256) -> np.ndarray:
+        parts = [self._base_scores(histories[s : s + batch_size]) for s in range(0, len(histories), batch_size)]
+        return np.concatenate(parts) if parts else np.zeros((0, self.n_items + 1), dtype=np.float32)
+
+    def _base_scores(self, histories: Sequence[HistoryLike]) -> np.ndarray:
         """``[B, N]`` dot products with every item; column 0 is -inf."""
         with torch.inference_mode():
             scores = self.user_vectors(histories) @ self.item_matrix().T
@@ -390,7 +435,13 @@ class SASRec(TorchRecommender):
         return scores.cpu().numpy()
 
     def score_items(self, histories: Sequence[HistoryLike], item_indices: np.ndarray) -> np.ndarray:
-        """``[B, C]`` scores of candidates ``[C]`` or ``[B, C]`` without scoring the whole catalog."""
+        """``[B, C]`` scores of candidates ``[C]`` or ``[B, C]`` without scoring the whole catalog.
+
+        The affinity stage standardises the base scores over the catalogue, so with it the whole
+        catalogue is scored (a dot product per item: cheap at shop sizes).
+        """
+        if self.affinity is not None:
+            return Recommender.score_items(self, histories, item_indices)
         idx = torch.as_tensor(np.asarray(item_indices, dtype=np.int64), device=self.device)
         with torch.inference_mode():
             users = self.user_vectors(histories)
@@ -429,6 +480,7 @@ class SASRec(TorchRecommender):
             "n_items": self.n_items,
             "n_events": len(self.event_types),
             "network": {k: v.detach().cpu() for k, v in self.network.state_dict().items()},
+            "affinity": self.affinity.state() if self.affinity is not None else None,
         }
 
     def _load_state(self, state: dict[str, Any], *, device: str) -> None:
@@ -436,6 +488,8 @@ class SASRec(TorchRecommender):
         content = _content_from_state(weights) if "content.category" in weights else None
         self.network = SASRecNetwork(state["n_items"], state["n_events"], self.config, content)
         self.network.load_state_dict(weights)
+        affinity = state.get("affinity")
+        self.affinity = AffinityReranker.from_state(affinity) if affinity else None
         self.to(device)
         self.network.eval()
 

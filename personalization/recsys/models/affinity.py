@@ -1,0 +1,343 @@
+"""A second stage over a sequence model: the visitor's own affinities to categories, brands and prices.
+
+A sequence model trained on a few thousand shop sessions learns the catalogue's next-item
+patterns, but little of a taste that the visitor's history states plainly: which brand they
+keep choosing in a category, and at what price. This stage rescores every item with a linear
+function of a few features of (history, item):
+
+========================  ==================================================================
+``base``                  the sequence model's score, standardised over the catalogue
+``popularity``            log interactions of the item, standardised over the catalogue
+``category``              share of the history in the item's category
+``same_category_as_last`` the item is in the category of the newest history item
+``brand``                 share of the history with the item's brand
+``brand_in_category``     of the history in the item's category, the share with its brand
+``price_distance``        distance between the item's price rank in its category and the
+                          history's mean rank there (over the whole history when it has
+                          nothing in that category)
+``seen``                  the item is in the history
+========================  ==================================================================
+
+Shares weigh each history item by its event (a purchase more than a view) and by recency
+(``decay`` per newer item). The weights are learned by softmax cross-entropy over the whole
+catalogue (a uniform sample of it above ``MAX_FULL_CATALOG`` items) on HELD-OUT next items,
+the validation targets, never on the training sequences the base model has memorised. One
+half of those visitors fits the weights, the other half decides whether the stage is used at
+all: it is kept only when it raises NDCG@10 there; it is then refitted on all of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import torch
+from torch.nn import functional as F
+
+from personalization.recsys.content import ItemContent
+from personalization.recsys.models.base import History
+
+if TYPE_CHECKING:
+    from personalization.recsys.choices import ChoiceSet
+
+FEATURES = (
+    "base",
+    "popularity",
+    "category",
+    "same_category_as_last",
+    "brand",
+    "brand_in_category",
+    "price_distance",
+    "seen",
+)
+# Left out of the click model: the logged lists were ordered by them (see ``_fit_clicks``).
+CONFOUNDED = ("popularity",)
+MIN_EXAMPLES = 40  # held-out visitors needed to fit and check the weights at all
+MAX_FULL_CATALOG = 4096  # larger catalogues fit on a uniform sample of candidates per example
+SAMPLED_CANDIDATES = 1024
+ROWS_PER_CHUNK = 64  # feature arrays are [rows, items, features]: keep them small
+
+
+@dataclass
+class AffinityConfig:
+    decay: float = 0.9  # weight of a history item relative to the one after it
+    l2: float = 1e-3  # pull towards the base ranking (base weight 1, others 0)
+    max_iterations: int = 100
+    min_gain: float = 0.0  # NDCG@10 the stage must add on the checking half to be used
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class AffinityReport:
+    """What fitting found; stored with the model version's metrics."""
+
+    used: bool
+    reason: str
+    examples: int
+    ndcg_base: float = 0.0  # NDCG@10 on the checking half, base model alone
+    ndcg_reranked: float = 0.0  # the same with this stage fitted on the other half
+    weights: dict[str, float] = field(default_factory=dict)
+
+    def as_metrics(self) -> dict[str, float]:
+        return {
+            "affinity_used": float(self.used),
+            "affinity_check_ndcg_base": self.ndcg_base,
+            "affinity_check_ndcg_reranked": self.ndcg_reranked,
+        }
+
+
+class AffinityReranker:
+    """Linear rescoring of a base model's ``[B, N + 1]`` scores from content affinities."""
+
+    def __init__(
+        self,
+        *,
+        category: np.ndarray,
+        brand: np.ndarray,
+        price_rank: np.ndarray,
+        popularity: np.ndarray,
+        event_weights: np.ndarray,
+        decay: float,
+        weights: np.ndarray | None = None,
+    ) -> None:
+        self.category = np.asarray(category, dtype=np.int64)
+        self.brand = np.asarray(brand, dtype=np.int64)
+        self.price_rank = np.asarray(price_rank, dtype=np.float32)
+        self.popularity = np.asarray(popularity, dtype=np.float32)
+        self.event_weights = np.asarray(event_weights, dtype=np.float64)
+        self.decay = float(decay)
+        # (category, brand) pairs as compact ids; 0 when either is unknown (always so for padding row 0).
+        known = (self.category > 0) & (self.brand > 0)
+        known[0] = False
+        pairs = np.where(known, self.category * (int(self.brand.max(initial=0)) + 1) + self.brand, 0)
+        self.pair = np.unique(pairs, return_inverse=True)[1].astype(np.int64)
+        self.weights = np.asarray(weights if weights is not None else self.neutral_weights(), dtype=np.float32)
+
+    @staticmethod
+    def neutral_weights() -> np.ndarray:
+        """The base model's ranking unchanged."""
+        weights = np.zeros(len(FEATURES), dtype=np.float32)
+        weights[FEATURES.index("base")] = 1.0
+        return weights
+
+    @classmethod
+    def for_catalog(
+        cls, content: ItemContent, item_counts: np.ndarray, event_weights: np.ndarray, *, decay: float
+    ) -> AffinityReranker:
+        logs = np.log1p(np.asarray(item_counts, dtype=np.float64))
+        popularity = np.zeros_like(logs)
+        popularity[1:] = (logs[1:] - logs[1:].mean()) / (logs[1:].std() + 1e-6)
+        price_rank = content.price_rank if content.price_rank is not None else np.full(len(content.category), 0.5)
+        return cls(
+            category=content.category,
+            brand=content.brand,
+            price_rank=price_rank,
+            popularity=popularity,
+            event_weights=event_weights,
+            decay=decay,
+        )
+
+    # Features and scores.
+
+    def features(self, histories: Sequence[History], base: np.ndarray) -> np.ndarray:
+        """``[B, N + 1, F]`` features of every item for each history; row 0 (padding) is zero."""
+        n_rows, width = base.shape
+        out = np.zeros((n_rows, width, len(FEATURES)), dtype=np.float32)
+        body = np.where(np.isfinite(base[:, 1:]), base[:, 1:], 0.0)
+        out[:, 1:, 0] = (body - body.mean(1, keepdims=True)) / (body.std(1, keepdims=True) + 1e-6)
+        out[:, :, 1] = self.popularity
+        category, brand, pair = self.category, self.brand, self.pair
+        for row, history in enumerate(histories):
+            keep = (history.items > 0) & (history.items < width)
+            items = history.items[keep]
+            if not len(items):
+                continue
+            events = history.events[keep] if history.events is not None else np.ones(len(items), dtype=np.int64)
+            events = np.clip(events, 0, len(self.event_weights) - 1)
+            weight = self.event_weights[events] * self.decay ** np.arange(len(items) - 1, -1, -1)
+            total = max(float(weight.sum()), 1e-9)
+            category_mass = np.bincount(category[items], weight, minlength=len(category))
+            category_mass[0] = 0.0
+            brand_mass = np.bincount(brand[items], weight, minlength=len(brand))
+            brand_mass[0] = 0.0
+            pair_mass = np.bincount(pair[items], weight, minlength=len(pair))
+            pair_mass[0] = 0.0
+            price_mass = np.bincount(category[items], weight * self.price_rank[items], minlength=len(category))
+            in_category = category_mass[category]
+            has = in_category > 0
+            out[row, :, 2] = in_category / total
+            last = category[items[-1]]
+            out[row, :, 3] = (category == last) & (last > 0)
+            out[row, :, 4] = brand_mass[brand] / total
+            out[row, :, 5] = np.where(has, pair_mass[pair] / np.where(has, in_category, 1.0), 0.0)
+            overall = float((weight * self.price_rank[items]).sum()) / total
+            reference = np.where(has, price_mass[category] / np.where(has, in_category, 1.0), overall)
+            out[row, :, 6] = np.abs(self.price_rank - reference)
+            out[row, items, 7] = 1.0
+        out[:, 0, :] = 0.0
+        return out
+
+    def rerank(self, histories: Sequence[History], base: np.ndarray) -> np.ndarray:
+        """``[B, N + 1]`` scores; column 0 stays -inf."""
+        scores = np.empty(base.shape, dtype=np.float32)
+        for start in range(0, len(histories), ROWS_PER_CHUNK):
+            part = slice(start, start + ROWS_PER_CHUNK)
+            scores[part] = self.features(histories[part], base[part]) @ self.weights
+        scores[:, 0] = -np.inf
+        return scores
+
+    # Fitting.
+
+    def fit(
+        self,
+        histories: Sequence[History],
+        targets: np.ndarray,
+        base: np.ndarray,
+        config: AffinityConfig,
+        *,
+        choices: ChoiceSet | None = None,
+        choice_base: np.ndarray | None = None,
+    ) -> AffinityReport:
+        """Learn the weights (see the module docstring); returns what it found.
+
+        With at least ``MIN_EXAMPLES`` logged ``choices`` (``choice_base`` holds the
+        base model's ``[n, N + 1]`` scores for their histories) the weights come from those
+        clicks, see :meth:`_fit_clicks`; else from the held-out ``targets`` ranked against the
+        catalogue.
+        """
+        if choices is not None and choice_base is not None and len(choices) >= MIN_EXAMPLES:
+            return self._fit_clicks(choices, choice_base, config)
+        n = len(targets)
+        if n < MIN_EXAMPLES:
+            return AffinityReport(False, f"{n} held-out visitors and too few logged clicks, {MIN_EXAMPLES} needed", n)
+        rng = np.random.default_rng(config.seed)
+        x, allowed, positive = self._catalog_examples(histories, np.asarray(targets, dtype=np.int64), base, rng)
+        return self._fit(x, allowed, positive, config, source=f"{n} held-out next items")
+
+    def _fit_clicks(self, choices: ChoiceSet, base: np.ndarray, config: AffinityConfig) -> AffinityReport:
+        """Which card of a list the visitor clicked, among the cards they examined.
+
+        A softmax over the examined cards (down to the clicked one, see ``ChoiceSet``) with one
+        more feature used only here: the log of the position's examination discount, which
+        absorbs position bias. Features that decided the logged order are left out
+        (``CONFOUNDED``): the cards a visitor passed over on the way to a click were the ones the
+        old ranking put first, so within a list they would look like reasons NOT to click.
+        """
+        x, allowed, _ = self._gather(choices.histories, choices.candidates, base)
+        allowed &= choices.candidates > 0
+        discount = np.log(1.0 / np.log2(1.0 + np.maximum(choices.positions, 1.0)))
+        x = np.concatenate([x, discount[..., None].astype(np.float32)], axis=2)
+        x[..., [FEATURES.index(name) for name in CONFOUNDED]] = 0.0
+        source = f"{len(choices)} logged clicks among the cards examined"
+        return self._fit(x, allowed, choices.clicked, config, source=source)
+
+    def _fit(
+        self, x: np.ndarray, allowed: np.ndarray, positive: np.ndarray, config: AffinityConfig, *, source: str
+    ) -> AffinityReport:
+        """Fit on one half, check on the other, refit on all when it helps; extra columns past FEATURES are dropped."""
+        n, n_features = len(x), len(FEATURES)
+        neutral = np.concatenate([self.neutral_weights(), np.zeros(x.shape[2] - n_features, dtype=np.float32)])
+        fit_half, check_half = np.arange(0, n, 2), np.arange(1, n, 2)
+        weights = _optimise(x[fit_half], allowed[fit_half], positive[fit_half], neutral, config)
+        check = x[check_half, :, :n_features], allowed[check_half], positive[check_half]
+        ndcg_base = _ndcg_at_10(check[0][..., FEATURES.index("base")], check[1], check[2])
+        ndcg_reranked = _ndcg_at_10(check[0] @ weights[:n_features], check[1], check[2])
+        used = ndcg_reranked > ndcg_base + config.min_gain
+        if used:
+            self.weights = _optimise(x, allowed, positive, neutral, config, start=weights)[:n_features]
+        return self._report(used, source, n, ndcg_base, ndcg_reranked)
+
+    def _report(self, used: bool, source: str, n: int, ndcg_base: float, ndcg_reranked: float) -> AffinityReport:
+        named = {name: round(float(w), 4) for name, w in zip(FEATURES, self.weights, strict=True)}
+        verdict = "raises" if used else "does not raise"
+        reason = f"fitted on {source}; {verdict} NDCG@10 on the checking half"
+        return AffinityReport(used, reason, n, ndcg_base, ndcg_reranked, named if used else {})
+
+    def _gather(
+        self, histories: Sequence[History], candidates: np.ndarray, base: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Features ``[n, C, F]`` of given candidates ``[n, C]``; all allowed; positives unset."""
+        n = len(candidates)
+        x = np.zeros((n, candidates.shape[1], len(FEATURES)), dtype=np.float32)
+        for start in range(0, n, ROWS_PER_CHUNK):
+            part = slice(start, start + ROWS_PER_CHUNK)
+            chunk = self.features(histories[part], base[part])
+            x[part] = np.take_along_axis(chunk, candidates[part][..., None], axis=1)
+        return x, np.ones(candidates.shape, dtype=bool), np.zeros(n, dtype=np.int64)
+
+    def _catalog_examples(
+        self, histories: Sequence[History], targets: np.ndarray, base: np.ndarray, rng: np.random.Generator
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each held-out target against the catalogue (a uniform sample of it when large), history masked."""
+        n, width = base.shape
+        if width > MAX_FULL_CATALOG:
+            negatives = rng.integers(1, width, (n, SAMPLED_CANDIDATES - 1))
+            candidates = np.concatenate([targets[:, None], negatives], axis=1)
+        else:
+            candidates = np.broadcast_to(np.arange(width), (n, width))
+        x, allowed, _ = self._gather(histories, candidates, base)
+        positive = np.argmax(candidates == targets[:, None], axis=1)
+        allowed &= candidates > 0
+        for row, history in enumerate(histories):
+            allowed[row] &= ~np.isin(candidates[row], history.items)
+        allowed &= (candidates != targets[:, None]) | (np.arange(candidates.shape[1]) == positive[:, None])
+        allowed[np.arange(n), positive] = True
+        return x, allowed, positive
+
+    # Artifacts.
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "category": torch.from_numpy(self.category),
+            "brand": torch.from_numpy(self.brand),
+            "price_rank": torch.from_numpy(self.price_rank),
+            "popularity": torch.from_numpy(self.popularity),
+            "event_weights": torch.from_numpy(self.event_weights),
+            "decay": self.decay,
+            "weights": torch.from_numpy(self.weights),
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> AffinityReranker:
+        return cls(**{key: value.numpy() if torch.is_tensor(value) else value for key, value in state.items()})
+
+
+def _optimise(
+    x: np.ndarray,
+    allowed: np.ndarray,
+    positive: np.ndarray,
+    neutral: np.ndarray,
+    config: AffinityConfig,
+    start: np.ndarray | None = None,
+) -> np.ndarray:
+    """Weights minimising the cross-entropy of the positives plus an L2 pull towards ``neutral`` (convex)."""
+    features = torch.from_numpy(np.ascontiguousarray(x))
+    mask = torch.from_numpy(~allowed)
+    labels = torch.from_numpy(positive)
+    anchor = torch.from_numpy(neutral)
+    weights = torch.tensor(start if start is not None else neutral, dtype=torch.float32, requires_grad=True)
+    optimiser = torch.optim.LBFGS([weights], max_iter=config.max_iterations, line_search_fn="strong_wolfe")
+
+    def closure() -> torch.Tensor:
+        optimiser.zero_grad()
+        logits = (features @ weights).masked_fill(mask, float("-inf"))
+        loss = F.cross_entropy(logits, labels) + config.l2 * ((weights - anchor) ** 2).sum()
+        loss.backward()
+        return loss
+
+    optimiser.step(closure)
+    return weights.detach().numpy().astype(np.float32)
+
+
+def _ndcg_at_10(scores: np.ndarray, allowed: np.ndarray, positive: np.ndarray) -> float:
+    """Mean NDCG@10 of each row's positive column among its allowed columns (ties count against it)."""
+    if not len(scores):
+        return 0.0
+    rows = np.arange(len(scores))
+    target = scores[rows, positive][:, None]
+    above = (scores >= target) & allowed
+    above[rows, positive] = False
+    ranks = above.sum(1)
+    return float(np.mean(np.where(ranks < 10, 1.0 / np.log2(ranks + 2.0), 0.0)))

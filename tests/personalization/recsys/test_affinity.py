@@ -1,0 +1,208 @@
+import numpy as np
+import pytest
+
+from personalization.recsys.choices import Choice, choices_index
+from personalization.recsys.content import encode_item_features
+from personalization.recsys.data import build_dataset
+from personalization.recsys.evaluation import evaluate, leave_last_out
+from personalization.recsys.models import History, Recommender, SASRec
+from personalization.recsys.models.affinity import (
+    CONFOUNDED,
+    FEATURES,
+    MIN_EXAMPLES,
+    AffinityConfig,
+    AffinityReranker,
+)
+from personalization.recsys.models.sasrec import SASRecConfig
+from personalization.recsys.trainer import Trainer, TrainerConfig
+
+CATEGORIES, BRANDS, PER_BRAND = 3, 4, 4
+
+
+def brand_loyal_rows(n_users: int = 360, length: int = 10, seed: int = 0):
+    """Shoppers who keep to one brand per category, near one price level; which category comes next is random.
+
+    Nothing sequential to learn beyond the category, so the ranking inside it is the visitor's own taste.
+    """
+    rows, features, _ = brand_loyal_shoppers(n_users, length, seed)
+    return rows, features
+
+
+def brand_loyal_shoppers(n_users: int, length: int, seed: int):
+    """Rows, item features and each shopper's favourite brand per category."""
+    rng = np.random.default_rng(seed)
+    favourites = {}
+    features = {}
+    for c in range(CATEGORIES):
+        for b in range(BRANDS):
+            for j in range(PER_BRAND):
+                features[f"c{c}b{b}p{j}"] = {"category": f"cat{c}", "brand": f"brand{b}", "price": 10.0 + 10 * j + b}
+    rows = []
+    for user in range(n_users):
+        favourite = favourites[f"u{user}"] = rng.integers(0, BRANDS, CATEGORIES)
+        level = int(rng.integers(0, PER_BRAND))
+        for step in range(length):
+            c = int(rng.integers(0, CATEGORIES))
+            if rng.random() < 0.85:
+                b, j = int(favourite[c]), int(np.clip(level + rng.integers(-1, 2), 0, PER_BRAND - 1))
+            else:
+                b, j = int(rng.integers(0, BRANDS)), int(rng.integers(0, PER_BRAND))
+            rows.append((f"u{user}", f"c{c}b{b}p{j}", 60.0 * step + user * 86400.0))
+    return rows, features, favourites
+
+
+def popular_first_lists(favourites, rows, seed: int = 1):
+    """One logged list per shopper, mid-history: a category's cards in one fixed (popular-first) order.
+
+    The shopper reads top-down and clicks the first card of their favourite brand (now and then another).
+    """
+    rng = np.random.default_rng(seed)
+    first_seen = {}
+    for user, _, t in rows:
+        first_seen.setdefault(user, t)
+    choices = []
+    for user, favourite in favourites.items():
+        c = int(rng.integers(0, CATEGORIES))
+        cards = [f"c{c}b{b}p{j}" for j in range(PER_BRAND) for b in range(BRANDS)][:8]
+        clicked = next(
+            (card for card in cards if (f"b{favourite[c]}p" in card and rng.random() < 0.9) or rng.random() < 0.05),
+            None,
+        )
+        if clicked is not None:
+            shown = tuple((card, position) for position, card in enumerate(cards, start=1))
+            choices.append(Choice(user, first_seen[user] + 60.0 * 5 + 1, shown, clicked))
+    return choices
+
+
+@pytest.fixture(scope="module")
+def loyal_model():
+    rows, features = brand_loyal_rows()
+    dataset = build_dataset(rows, item_features=features)
+    split = leave_last_out(dataset)
+    model = SASRec(SASRecConfig(hidden=32, layers=1, max_len=16, dropout=0.1))
+    trainer = Trainer(TrainerConfig(epochs=8, batch_size=32, learning_rate=5e-3, device="cpu", min_epochs=1))
+    model.fit(split.train, validation=split.validation, trainer=trainer)
+    return model, split
+
+
+def test_the_affinity_stage_learns_brand_loyalty_and_ranks_held_out_items_better(loyal_model):
+    model, split = loyal_model
+    report = model.affinity_report
+    assert report.used, report
+    assert report.ndcg_reranked > report.ndcg_base
+    assert report.weights["brand_in_category"] > 0
+    assert report.weights["price_distance"] < 0
+    with_stage = evaluate(model, split.test).metrics["NDCG@10"]
+    stage, model.affinity = model.affinity, None
+    try:
+        without = evaluate(model, split.test).metrics["NDCG@10"]
+    finally:
+        model.affinity = stage
+    assert with_stage > without + 0.05, (with_stage, without)
+
+
+def test_score_items_agrees_with_score_and_the_artifact_keeps_the_stage(loyal_model):
+    model, split = loyal_model
+    histories = list(split.test.histories[:5])
+    full = model.score(histories)
+    candidates = np.array([3, 1, 7, 20])
+    np.testing.assert_allclose(model.score_items(histories, candidates), full[:, candidates], rtol=1e-5)
+    loaded = Recommender.from_bytes(model.to_bytes())
+    assert loaded.affinity is not None
+    np.testing.assert_allclose(loaded.score(histories), full, rtol=1e-5, atol=1e-5)
+
+
+def test_features_are_the_shares_of_the_history_weighted_by_event_and_recency():
+    features = {
+        "cam-a-cheap": {"category": "camera", "brand": "A", "price": 100},
+        "cam-a-dear": {"category": "camera", "brand": "A", "price": 300},
+        "cam-b-mid": {"category": "camera", "brand": "B", "price": 200},
+        "card-b": {"category": "card", "brand": "B", "price": 20},
+    }
+    ids = list(features)
+    content = encode_item_features(features, ids)
+    np.testing.assert_allclose(content.price_rank[1:], [0.0, 1.0, 0.5, 0.5])
+    event_weights = np.array([0.0, 1.0, 5.0])  # padding, view, purchase
+    reranker = AffinityReranker.for_catalog(content, np.array([0, 4, 1, 1, 1]), event_weights, decay=0.5)
+    # Viewed the cheap A camera, then bought the B card: weights 1 * 0.5 and 5 * 1.
+    history = History(np.array([1, 4]), np.array([1, 2]))
+    base = np.zeros((1, 5), dtype=np.float32)
+    base[0, 0] = -np.inf
+    f = reranker.features([history], base)[0]
+    column = {name: i for i, name in enumerate(FEATURES)}
+    total = 0.5 + 5.0
+    np.testing.assert_allclose(f[1:, column["category"]], [0.5 / total] * 3 + [5.0 / total], rtol=1e-6)
+    np.testing.assert_allclose(f[1:, column["brand"]], [0.5 / total] * 2 + [5.0 / total] * 2, rtol=1e-6)
+    # Inside "camera" the history only has brand A; the card's category only has brand B.
+    np.testing.assert_allclose(f[1:, column["brand_in_category"]], [1.0, 1.0, 0.0, 1.0])
+    # The camera history sits at price rank 0; the card's own category at 0.5.
+    np.testing.assert_allclose(f[1:, column["price_distance"]], [0.0, 1.0, 0.5, 0.0])
+    np.testing.assert_allclose(f[1:, column["same_category_as_last"]], [0, 0, 0, 1])
+    np.testing.assert_allclose(f[1:, column["seen"]], [1, 0, 0, 1])
+    assert not f[0].any()
+
+
+def test_too_few_held_out_visitors_leave_the_base_ranking_alone():
+    content = encode_item_features({i: {"category": "c", "brand": "b", "price": i} for i in range(1, 4)}, [1, 2, 3])
+    reranker = AffinityReranker.for_catalog(content, np.ones(4), np.array([0.0, 1.0]), decay=0.9)
+    n = MIN_EXAMPLES - 1
+    base = np.random.default_rng(0).random((n, 4)).astype(np.float32)
+    report = reranker.fit([History(np.array([1]))] * n, np.full(n, 2), base, AffinityConfig())
+    assert not report.used and "needed" in report.reason
+    np.testing.assert_array_equal(reranker.weights, AffinityReranker.neutral_weights())
+
+
+def test_logged_clicks_teach_the_stage_brand_loyalty_and_it_ignores_the_old_order():
+    rows, features, favourites = brand_loyal_shoppers(240, 10, seed=3)
+    dataset = build_dataset(rows, item_features=features)
+    split = leave_last_out(dataset)
+    choices = popular_first_lists(favourites, rows)
+    model = SASRec(SASRecConfig(hidden=16, layers=1, max_len=16, dropout=0.1))
+    trainer = Trainer(TrainerConfig(epochs=3, batch_size=32, device="cpu", min_epochs=1))
+    model.fit(split.train, validation=split.validation, trainer=trainer, choices=choices)
+    report = model.affinity_report
+    assert report.used and "logged clicks" in report.reason, report
+    assert report.examples > 200
+    assert report.weights["brand_in_category"] + report.weights["brand"] > 0.5
+    assert all(report.weights[name] == 0 for name in CONFOUNDED)
+
+    def favourite_brand_first(shoppers) -> int:
+        """How many shoppers get their own brand on top of category 0."""
+        index, hits = dataset.item_index, 0
+        category = [index.index_of(f"c0b{b}p{j}") for b in range(BRANDS) for j in range(PER_BRAND)]
+        for user, favourite in shoppers:
+            seq = next(s for s in split.train.sequences if s.user_id == user)
+            scores = model.score([History(seq.items, seq.events)])[0]
+            best = category[int(np.argmax(scores[category]))]
+            hits += index.raw_id(best).startswith(f"c0b{favourite[0]}")
+        return hits
+
+    shoppers = list(favourites.items())[:60]
+    with_stage = favourite_brand_first(shoppers)
+    stage, model.affinity = model.affinity, None
+    without = favourite_brand_first(shoppers)
+    model.affinity = stage
+    assert with_stage >= 45 and with_stage > without + 10, (with_stage, without)
+
+
+def test_choices_are_cut_at_the_click_and_keep_only_what_came_before():
+    rows = [("u1", "a", 10.0), ("u1", "b", 20.0), ("u1", "c", 30.0), ("u2", "a", 50.0)]
+    dataset = build_dataset(rows)
+    index = dataset.item_index
+    shown = (("c", 3), ("a", 1), ("b", 2), ("zzz-unknown", 4))
+    choices = [
+        Choice("u1", 25.0, shown, "b"),  # history before 25: a, b
+        Choice("u1", 31.0, shown, "a"),  # after u1's last interaction: held-out territory, left out
+        Choice("u2", 40.0, shown, "a"),  # nothing known of u2 yet
+        Choice("u3", 40.0, shown, "a"),  # unknown visitor
+        Choice("u1", 15.0, shown, "zzz-unknown"),  # clicked card unknown
+        Choice("u1", 12.0, shown, "a"),  # clicked the first card: one examined card
+    ]
+    chosen = choices_index(dataset, choices)
+    assert len(chosen) == 2
+    np.testing.assert_array_equal(chosen.histories[0].items, index.indices_of(["a", "b"]))
+    np.testing.assert_array_equal(chosen.candidates[0], index.indices_of(["a", "b"]))
+    np.testing.assert_array_equal(chosen.positions[0], [1, 2])
+    assert list(chosen.clicked) == [1, 0]
+    np.testing.assert_array_equal(chosen.histories[1].items, index.indices_of(["a"]))
+    np.testing.assert_array_equal(chosen.candidates[1], [index.index_of("a"), 0])
