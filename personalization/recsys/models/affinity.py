@@ -15,7 +15,9 @@ function of a few features of (history, item):
 ``price_distance``        distance between the item's price rank in its category and the
                           history's mean rank there (over the whole history when it has
                           nothing in that category)
-``seen``                  the item is in the history
+``viewed``                the item is in the history, only ever looked at
+``bought``                the history has a stronger event for it than a view (added to the
+                          cart, purchased): people who just bought a kettle want no other
 ========================  ==================================================================
 
 Shares weigh each history item by its event (a purchase more than a view) and by recency
@@ -50,7 +52,8 @@ FEATURES = (
     "brand",
     "brand_in_category",
     "price_distance",
-    "seen",
+    "viewed",
+    "bought",
 )
 # Left out of the click model: the logged lists were ordered by them (see ``_fit_clicks``).
 CONFOUNDED = ("popularity",)
@@ -175,7 +178,10 @@ class AffinityReranker:
             overall = float((weight * self.price_rank[items]).sum()) / total
             reference = np.where(has, price_mass[category] / np.where(has, in_category, 1.0), overall)
             out[row, :, 6] = np.abs(self.price_rank - reference)
+            strong = self.event_weights[events] > self.event_weights[1:].min()
             out[row, items, 7] = 1.0
+            out[row, items[strong], 8] = 1.0
+            out[row, items[strong], 7] = 0.0
         out[:, 0, :] = 0.0
         return out
 

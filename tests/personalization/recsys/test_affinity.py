@@ -138,7 +138,8 @@ def test_features_are_the_shares_of_the_history_weighted_by_event_and_recency():
     # The camera history sits at price rank 0; the card's own category at 0.5.
     np.testing.assert_allclose(f[1:, column["price_distance"]], [0.0, 1.0, 0.5, 0.0])
     np.testing.assert_allclose(f[1:, column["same_category_as_last"]], [0, 0, 0, 1])
-    np.testing.assert_allclose(f[1:, column["seen"]], [1, 0, 0, 1])
+    np.testing.assert_allclose(f[1:, column["viewed"]], [1, 0, 0, 0])
+    np.testing.assert_allclose(f[1:, column["bought"]], [0, 0, 0, 1])
     assert not f[0].any()
 
 
