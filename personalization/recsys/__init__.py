@@ -14,6 +14,7 @@ Training (``personalization.recsys.pipeline``)::
         config={"epochs": 60},     # model config and TrainerConfig fields, mixed
         device="auto",             # "auto" (cuda when available) | "cpu" | "cuda"
         progress=callback,         # callback(epoch, loss, val_metrics) for torch models
+        choices=logged_clicks,     # optional [choices.Choice]: lists shown and the card clicked
     )
     blob = model.to_bytes()        # store as the ModelVersion artifact
     metrics                        # JSON-safe: HR@10, NDCG@10, Recall@20, MRR, coverage@10, ...
@@ -45,7 +46,9 @@ Modules
 -------
 ``data``          rows -> per-user sequences, item index, ``SnapshotStats``
 ``content``       category / brand / price band / hashed title ids per item
-``models/``       ``Recommender`` base; popularity, co-visitation + frequently-bought-together, SASRec
+``models/``       ``Recommender`` base; popularity, co-visitation + frequently-bought-together, SASRec,
+                  and SASRec's affinity stage (brand, category and price affinities, ``affinity.py``)
+``choices``       logged clicks among a list's cards, which teach the affinity stage
 ``trainer``       AdamW, seeding, early stopping on validation NDCG@10, device choice, checkpoints
 ``metrics``       HR@K, NDCG@K, Recall@K, MRR, coverage, popularity bias, per-segment metrics
 ``evaluation``    leave-last-out split and full-ranking evaluation

@@ -37,6 +37,7 @@ def train_and_evaluate(
     progress: ProgressCallback | None = None,
     event_weights: Mapping[str, float] = DEFAULT_EVENT_WEIGHTS,
     refit: bool = False,
+    choices: Iterable[Choice] | None = None,
 ) -> tuple[Recommender, dict[str, Any], SnapshotStats]:
     """Build the data set, split it leave-last-out, train ``model_name`` and evaluate it on the test targets.
 
@@ -52,14 +53,19 @@ def train_and_evaluate(
     dataset = build_dataset(interactions, item_features=item_features, event_weights=event_weights)
     split = split_for_evaluation(dataset)
     model, trainer = make_model(model_name, config, device=device)
-    metrics = fit_and_evaluate(model, split, trainer=trainer, progress=progress)
+    choices = list(choices) if choices is not None else None
+    metrics = fit_and_evaluate(model, split, trainer=trainer, progress=progress, choices=choices)
     if refit:
+        evaluated = model
         model, trainer = make_model(model_name, config, device=device)
         if isinstance(model, TorchRecommender):
             trainer.config.epochs = max(1, int(metrics["best_epoch"]))
             model.fit(dataset, trainer=trainer)
         else:
             model.fit(dataset)
+        if getattr(evaluated, "affinity", None) is not None:
+            # The affinity stage needs held-out data to be fitted; the evaluated one carries over.
+            model.affinity = evaluated.affinity
     return model, metrics, dataset.stats
 
 
