@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+import torch
 from django.core.exceptions import ValidationError
 
 from personalization.simulator.clock import simulated_time
@@ -43,8 +44,22 @@ def models_train(*, epochs: int | None, seed: int, say: Callable[[str], None]) -
     return versions
 
 
-def ranker_experiment_start(*, key: str = EXPERIMENT_KEY):
-    """Popularity (control) against the trained model, half and half, on the ranker surface."""
+def _decisions(versions: dict[str, int]) -> str:
+    """One line per retraining: which versions now serve."""
+    from personalization.models import ModelVersion
+
+    serving = ModelVersion.objects.filter(pk__in=versions.values(), status=ModelVersion.Status.CHAMPION)
+    champions = set(serving.values_list("pk", flat=True))
+    return ", ".join(
+        f"{kind} v{pk} {'promoted' if pk in champions else 'kept the champion'}" for kind, pk in versions.items()
+    )
+
+
+def ranker_experiment_start(*, key: str = EXPERIMENT_KEY, salt: str | None = None):
+    """Popularity (control) against the trained model, half and half, on the ranker surface.
+
+    `salt` fixes the assignment of units to variants (a fresh random one by default).
+    """
     from personalization.experiments.models import Experiment, Variant
     from personalization.experiments.services import experiment_start
 
@@ -57,6 +72,7 @@ def ranker_experiment_start(*, key: str = EXPERIMENT_KEY):
             # Conversion: revenue per visitor swings with a few bikes and laptops in small samples.
             "primary_metric": Experiment.PrimaryMetric.CONVERSION,
             "guardrail_metrics": ["revenue_per_visitor"],
+            **({"salt": salt} if salt else {}),
         },
     )
     if created:
@@ -79,12 +95,16 @@ def closed_loop_run(
     experiment_days: float = 14,
     seed: int = 42,
     epochs: int | None = 20,
+    retrain_every_days: float | None = 1.0,
     experiment_key: str = EXPERIMENT_KEY,
     progress: bool = True,
     say: Callable[[str], None] = print,
 ) -> ClosedLoopResult:
     from personalization.experiments.results import experiment_results
 
+    # Torch on one thread: threaded float sums differ from run to run, and so would the models and the
+    # lists they serve; on one thread a rerun with the same seed repeats the same figures.
+    torch.set_num_threads(1)
     simulation = Simulation(visitors=visitors, days=warm_up_days + experiment_days, seed=seed)
     boundary = simulation.start + timedelta(days=warm_up_days)
     say(f"Warm-up: {warm_up_days:g} simulated days before the experiment.")
@@ -97,9 +117,19 @@ def closed_loop_run(
     versions = models_train(epochs=epochs, seed=seed, say=say)
     simulation.clock.set(boundary)
     with simulated_time(simulation.clock):
-        experiment = ranker_experiment_start(key=experiment_key)
-    say(f"Experiment {experiment.key}: {experiment_days:g} simulated days, popularity vs model.")
-    simulation.play(progress=progress, label="experiment")
+        experiment = ranker_experiment_start(key=experiment_key, salt=f"closed-loop-{seed}")
+    nightly = f", models retrained every {retrain_every_days:g} simulated days" if retrain_every_days else ""
+    say(f"Experiment {experiment.key}: {experiment_days:g} simulated days, popularity vs model{nightly}.")
+    moment = boundary
+    while simulation.played < len(simulation.queue):
+        if not retrain_every_days:
+            simulation.play(progress=progress, label="experiment")
+            break
+        moment += timedelta(days=retrain_every_days)
+        simulation.play(until=moment, progress=progress, label="experiment")
+        if simulation.played < len(simulation.queue):
+            retrained = models_train(epochs=epochs, seed=seed, say=lambda line: None)
+            say(f"  retrained at day {(moment - simulation.start).days}: {_decisions(retrained)}")
     during = simulation.summary(experiment=experiment, since=boundary)
     results = experiment_results(experiment=experiment)
     lines = results_lines(results)

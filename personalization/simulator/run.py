@@ -12,7 +12,9 @@ power mid-run.
 
 from __future__ import annotations
 
+import random
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -66,6 +68,24 @@ def site_tuned_for_simulation() -> Iterator[None]:
         connection_created.disconnect(dispatch_uid="simulator_fast_sqlite")
 
 
+@contextmanager
+def seeded_visitor_ids(rng: random.Random) -> Iterator[None]:
+    """New visitors get their ids from the simulation's own random stream instead of `uuid4`.
+
+    The site's code path is the same (the tracking middleware still makes and signs the cookie);
+    only the source of the id changes, so a rerun with the same seed gives the same visitors the
+    same ids, hence the same experiment variants and the same training data.
+    """
+    from personalization.tracking import middleware
+
+    original = middleware.new_visitor_id
+    middleware.new_visitor_id = lambda: uuid.UUID(int=rng.getrandbits(128), version=4).hex
+    try:
+        yield
+    finally:
+        middleware.new_visitor_id = original
+
+
 def events_flush_all() -> int:
     """Move every buffered event into the database (Redis buffer only; a no-op otherwise)."""
     from personalization.tracking.services import events_flush
@@ -103,6 +123,7 @@ class Simulation:
         )
         self.played = 0
         self.clock = SimulatedClock(self.start)
+        self.visitor_ids = random.Random(f"{seed}:visitor-ids")
         self.browsers: dict[int, Browser] = {}
         self.results: dict[int, list[tuple[datetime, VisitResult]]] = {}
         self.seconds = 0.0
@@ -117,7 +138,7 @@ class Simulation:
 
         upcoming = [v for v in self.queue[self.played :] if until is None or v.at < until]
         started = time.perf_counter()
-        with site_tuned_for_simulation(), simulated_time(self.clock):
+        with site_tuned_for_simulation(), simulated_time(self.clock), seeded_visitor_ids(self.visitor_ids):
             for visit in tqdm(upcoming, desc=label, unit="session", disable=not progress, mininterval=1):
                 browser = self.browsers.get(visit.shopper)
                 if browser is None:

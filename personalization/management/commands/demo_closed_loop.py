@@ -16,6 +16,14 @@ class Command(BaseCommand):
         parser.add_argument("--experiment-days", type=float, default=14)
         parser.add_argument("--seed", type=int, default=42)
         parser.add_argument("--epochs", type=int, default=20, help="SASRec epochs (default %(default)s).")
+        parser.add_argument(
+            "--retrain-every",
+            type=float,
+            default=1.0,
+            metavar="DAYS",
+            help="Retrain the models every DAYS simulated days during the experiment, as the nightly beat task "
+            "would (default %(default)s; 0: train once, before it).",
+        )
         parser.add_argument("--experiment", default=EXPERIMENT_KEY, help="Experiment key (default %(default)s).")
         parser.add_argument("--no-progress", action="store_false", dest="progress")
 
@@ -30,6 +38,7 @@ class Command(BaseCommand):
                 experiment_days=options["experiment_days"],
                 seed=options["seed"],
                 epochs=options["epochs"],
+                retrain_every_days=options["retrain_every"],
                 experiment_key=options["experiment"],
                 progress=options["progress"],
                 say=self.stdout.write,

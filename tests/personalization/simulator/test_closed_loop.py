@@ -1,6 +1,7 @@
 import pytest
 
 from personalization.experiments.models import Exposure
+from personalization.models import ModelVersion
 from personalization.simulator.closed_loop import closed_loop_run
 from personalization.simulator.oracle import ARMS, SURFACES, rankers_against_tastes
 from tests.factories import make_user
@@ -9,15 +10,26 @@ pytestmark = pytest.mark.slow
 
 
 def test_the_closed_loop_trains_then_runs_an_experiment_that_staff_can_read(demo_catalog, client):
-    # when a reduced closed loop runs: warm-up traffic, three models, then the experiment
+    # when a reduced closed loop runs: warm-up traffic, three models, then the experiment with a nightly retraining
+    said = []
     result = closed_loop_run(
-        visitors=60, warm_up_days=3, experiment_days=2, seed=42, epochs=2, progress=False, say=lambda line: None
+        visitors=60,
+        warm_up_days=3,
+        experiment_days=2,
+        seed=42,
+        epochs=2,
+        retrain_every_days=1.0,
+        progress=False,
+        say=said.append,
     )
 
     # then both variants were shown to simulated shoppers
     exposed = set(Exposure.objects.filter(experiment__key=result.experiment_key).values_list("variant__key", flat=True))
     assert exposed == {"popularity", "model"}
     assert set(result.model_versions) == {"popularity", "covisit", "sasrec"}
+    # and the models were trained again after the experiment's first night, on what it had recorded
+    assert ModelVersion.objects.count() == 6
+    assert [line for line in said if "retrained at day 4" in line]
     assert any("lift" in line for line in result.lines)
 
     # and the staff results page renders them
