@@ -30,6 +30,7 @@ class HeldOut:
     targets: np.ndarray  # [n_users] int64 item indices
     target_times: np.ndarray  # [n_users] float64
     first_seen: np.ndarray  # [n_users] float64, the user's first interaction
+    target_events: np.ndarray | None = None  # [n_users] int64 event codes of the targets
 
     def __len__(self) -> int:
         return len(self.targets)
@@ -71,6 +72,7 @@ def _held_out(cases: list[tuple[UserSequence, int]]) -> HeldOut:
         targets=np.asarray([seq.items[t] for seq, t in cases], dtype=np.int64),
         target_times=np.asarray([seq.timestamps[t] for seq, t in cases], dtype=np.float64),
         first_seen=np.asarray([seq.timestamps[0] for seq, _ in cases], dtype=np.float64),
+        target_events=np.asarray([seq.events[t] for seq, t in cases], dtype=np.int64),
     )
 
 

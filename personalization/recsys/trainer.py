@@ -58,6 +58,8 @@ class TrainingReport:
     losses: list[float] = field(default_factory=list)
     train_seconds: float = 0.0
     stopped_early: bool = False
+    final_learning_rate: float = 0.0  # after the plateau halvings
+    tail_epochs: int = 0  # epochs on the validation targets after the best one was chosen (see SASRec)
 
     @property
     def seconds_per_epoch(self) -> float:
@@ -72,6 +74,7 @@ class TrainingReport:
             "train_seconds": self.train_seconds,
             "seconds_per_epoch": self.seconds_per_epoch,
             "stopped_early": self.stopped_early,
+            "tail_epochs": self.tail_epochs,
         }
 
 
@@ -167,6 +170,7 @@ class Trainer:
                 _write_atomically(cfg.checkpoint_path, model.to_bytes())
         model.network.eval()
         model.invalidate_cache()
+        report.final_learning_rate = float(optimizer.param_groups[0]["lr"])
         report.train_seconds = time.perf_counter() - started
         return report
 

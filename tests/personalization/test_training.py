@@ -45,6 +45,9 @@ def test_sasrec_learns_the_sequences_and_beats_popularity(behaviour):
     assert sasrec.progress["epoch"] >= 1
     assert sasrec.metrics["MRR"] > popularity.metrics["MRR"] + 0.2, (sasrec.metrics, popularity.metrics)
     assert sasrec.metrics["NDCG@10"] > 0.6, sasrec.metrics
+    # the affinity stage was tried on the 40 held-out next items (no list clicks were logged) and says so
+    assert sasrec.metrics["affinity_used"] in (0.0, 1.0)
+    assert 0 < sasrec.metrics["affinity_check_ndcg_base"] <= 1
 
 
 def test_a_challenger_that_is_not_better_stays_a_candidate(behaviour):

@@ -82,6 +82,11 @@ class SASRecConfig:
     # ``affinity.py``), fitted on the validation targets after training; only for data with
     # content features, and kept only when it ranks the held-out items better.
     affinity_rerank: bool = True
+    # Once early stopping has chosen the epoch, this many more epochs on the training sequences with
+    # each user's validation item put back, at the learning rate training ended with. The validation
+    # item is the user's most recent known behaviour, the nearest to what comes next; choosing the
+    # epoch needed it held out, learning from it does not. (ml-100k, 3 seeds: HR@10 +0.005.)
+    validation_tail_epochs: int = 2
 
 
 class SASRecNetwork(nn.Module):
@@ -271,7 +276,44 @@ class SASRec(TorchRecommender):
         self._windows = {}
         if self.config.affinity_rerank and dataset.content is not None and validation is not None:
             self._fit_affinity(dataset, validation, choices, seed=trainer.config.seed)
+        if validation is not None and len(validation) and self.config.validation_tail_epochs:
+            self._fit_validation_tail(dataset, validation, trainer)
         return self
+
+    def _fit_validation_tail(self, dataset: InteractionDataset, validation: HeldOut, trainer: Trainer) -> None:
+        """The ``validation_tail_epochs`` more epochs with the validation items put back (see the config)."""
+        from personalization.recsys.data import UserSequence
+        from personalization.recsys.trainer import Trainer
+
+        report = self.training_report
+        held = {
+            user: (validation.targets[i], validation.target_times[i], _event_or_default(validation, i))
+            for i, user in enumerate(validation.user_ids)
+        }
+        sequences = []
+        for seq in dataset.sequences:
+            if seq.user_id in held:
+                item, moment, event = held[seq.user_id]
+                seq = UserSequence(
+                    seq.user_id,
+                    np.append(seq.items, item),
+                    np.append(seq.timestamps, moment),
+                    np.append(seq.events, event),
+                )
+            sequences.append(seq)
+        self._windows = self._training_windows(dataset.with_sequences(sequences))
+        tail_config = dataclasses.replace(
+            trainer.config,
+            epochs=self.config.validation_tail_epochs,
+            learning_rate=report.final_learning_rate or trainer.config.learning_rate,
+            max_seconds=None,
+        )
+        tail = Trainer(tail_config).train(self)
+        self._windows = {}
+        report.tail_epochs = tail.epochs
+        report.epochs += tail.epochs
+        report.losses += tail.losses
+        report.train_seconds += tail.train_seconds
 
     def _fit_affinity(
         self, dataset: InteractionDataset, validation: HeldOut, choices: Iterable[Choice] | None, *, seed: int
@@ -492,6 +534,10 @@ class SASRec(TorchRecommender):
         self.affinity = AffinityReranker.from_state(affinity) if affinity else None
         self.to(device)
         self.network.eval()
+
+
+def _event_or_default(held_out: HeldOut, row: int) -> int:
+    return int(held_out.target_events[row]) if held_out.target_events is not None else 1
 
 
 def zero_gap_share(dataset: InteractionDataset) -> float:

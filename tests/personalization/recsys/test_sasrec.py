@@ -1,3 +1,5 @@
+import dataclasses
+
 import numpy as np
 import pytest
 import torch
@@ -167,7 +169,8 @@ def test_trainer_stops_early_keeps_the_best_epoch_and_writes_a_checkpoint(pair_d
     seen = []
     checkpoint = tmp_path / "best.pt"
     trainer = fast_trainer(epochs=40, patience=2, min_epochs=1, learning_rate=2e-2, checkpoint_path=str(checkpoint))
-    model = SASRec(SMALL).fit(
+    no_tail = dataclasses.replace(SMALL, validation_tail_epochs=0)
+    model = SASRec(no_tail).fit(
         split.train, validation=split.validation, trainer=trainer, progress=lambda *args: seen.append(args)
     )
     report = model.training_report
@@ -180,6 +183,21 @@ def test_trainer_stops_early_keeps_the_best_epoch_and_writes_a_checkpoint(pair_d
         report.best_metrics["NDCG@10"]
     )
     assert report.device == "cpu"
+
+
+def test_after_early_stopping_a_tail_of_epochs_learns_the_validation_items(pair_dataset):
+    split = leave_last_out(pair_dataset)
+    trainer = fast_trainer(epochs=3, min_epochs=1)
+    without = SASRec(dataclasses.replace(SMALL, validation_tail_epochs=0))
+    without.fit(split.train, validation=split.validation, trainer=trainer)
+    model = SASRec(SMALL).fit(split.train, validation=split.validation, trainer=fast_trainer(epochs=3, min_epochs=1))
+    report = model.training_report
+    assert report.tail_epochs == SMALL.validation_tail_epochs == 2
+    assert report.epochs == without.training_report.epochs + 2
+    assert 0 < report.final_learning_rate <= trainer.config.learning_rate
+    # The validation items are now training data: the model ranks them higher than before it saw them.
+    before = evaluate(without, split.validation).metrics["MRR"]
+    assert evaluate(model, split.validation).metrics["MRR"] > before
 
 
 def test_unavailable_cuda_is_an_error_not_a_silent_fallback(pair_dataset):
