@@ -10,6 +10,7 @@ when present, other columns are ignored). Bad input prints one line on stderr an
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import sys
 from collections.abc import Sequence
@@ -18,7 +19,7 @@ from typing import Any
 import torch
 
 from personalization.recsys.data import DataError, build_dataset
-from personalization.recsys.models.base import TorchRecommender
+from personalization.recsys.models.base import Recommender, TorchRecommender
 from personalization.recsys.pipeline import fit_and_evaluate, make_model, split_for_evaluation
 from personalization.recsys.sources import SourceError, read_interactions_csv, read_ml100k
 
@@ -50,6 +51,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     source.add_argument("--dataset", choices=("ml-100k",), help="a public data set (ml-100k: from the recbole wheel)")
     parser.add_argument("--model", choices=MODEL_CHOICES, default="all")
     parser.add_argument("--epochs", type=int, default=None, help="maximum epochs for sasrec (default: trainer's)")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        type=_setting,
+        help="a sasrec or trainer config field, e.g. --set dropout=0.5 (repeatable)",
+    )
     parser.add_argument(
         "--seed",
         type=int,
@@ -96,9 +105,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             config: dict[str, Any] = {"seed": seed, "num_threads": args.threads}
             if args.epochs is not None:
                 config["epochs"] = args.epochs
+            if issubclass(Recommender.registry[name], TorchRecommender):
+                config.update(args.set)
             if args.max_train_seconds:
                 config["max_seconds"] = args.max_train_seconds
-            model, trainer = make_model(name, config, device=args.device)
+            try:
+                model, trainer = make_model(name, config, device=args.device)
+            except (TypeError, ValueError) as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return EXIT_BAD_INPUT
             progress = _print_progress(name) if args.progress else None
             per_seed[f"{name} seed {seed}"] = fit_and_evaluate(model, split, trainer=trainer, progress=progress)
             if not isinstance(model, TorchRecommender):
@@ -112,6 +127,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json:
         print(json.dumps({"source": source, "snapshot": stats.as_dict(), "results": results}, default=float))
     return 0
+
+
+def _setting(text: str) -> tuple[str, Any]:
+    """``KEY=VALUE`` with VALUE read as a Python literal (0.5, 2, True, "x"), else kept as text."""
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    try:
+        return key, ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        return key, value
 
 
 def mean_of_runs(runs: list[dict[str, Any]]) -> dict[str, Any]:

@@ -58,7 +58,6 @@ class TrainingReport:
     losses: list[float] = field(default_factory=list)
     train_seconds: float = 0.0
     stopped_early: bool = False
-    final_learning_rate: float = 0.0  # after the plateau halvings
     tail_epochs: int = 0  # epochs on the validation targets after the best one was chosen (see SASRec)
 
     @property
@@ -170,7 +169,6 @@ class Trainer:
                 _write_atomically(cfg.checkpoint_path, model.to_bytes())
         model.network.eval()
         model.invalidate_cache()
-        report.final_learning_rate = float(optimizer.param_groups[0]["lr"])
         report.train_seconds = time.perf_counter() - started
         return report
 

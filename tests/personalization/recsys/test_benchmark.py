@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from personalization.recsys import benchmark, sources
-from personalization.recsys.models.sasrec import SASRecConfig
 
 from .conftest import pair_sequences
 
@@ -37,7 +36,7 @@ def test_a_tiny_csv_runs_every_model_and_ends_with_json(pairs_csv, capsys):
     sasrec = report["results"]["sasrec"]
     for key in ("HR@10", "NDCG@10", "Recall@20", "MRR", "coverage@10", "train_seconds", "score_ms_per_user"):
         assert isinstance(sasrec[key], float), key
-    assert sasrec["device"] == "cpu" and sasrec["epochs"] <= 2 + SASRecConfig.validation_tail_epochs
+    assert sasrec["device"] == "cpu" and sasrec["epochs"] <= 2
     assert report["snapshot"]["users"] == 60
     table = "\n".join(out[:-1])
     assert "NDCG@10" in table and "covisit" in table
@@ -54,6 +53,19 @@ def test_several_seeds_train_the_sequential_model_once_each_and_add_a_mean_row(p
     assert results["sasrec mean"]["HR@10"] == pytest.approx((runs[0]["HR@10"] + runs[1]["HR@10"]) / 2)
     assert results["sasrec mean"]["seeds"] == 2
     assert "sasrec mean" in "\n".join(out[:-1])
+
+
+def test_set_changes_the_sequential_models_config_and_a_wrong_key_exits_2(pairs_csv, capsys):
+    argv = ["--interactions", str(pairs_csv), "--model", "sasrec", "--epochs", "1", "--json"]
+    assert benchmark.main([*argv, "--set", "validation_tail_epochs=2", "--set", "dropout=0.5"]) == 0
+    sasrec = json.loads(capsys.readouterr().out.strip().splitlines()[-1])["results"]["sasrec"]
+    assert sasrec["config"]["validation_tail_epochs"] == 2 and sasrec["config"]["dropout"] == 0.5
+    assert sasrec["epochs"] == 3
+
+    assert benchmark.main([*argv, "--set", "no_such_field=1"]) == 2
+    assert "no_such_field" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        benchmark.main([*argv, "--set", "dropout"])
 
 
 def test_missing_columns_exit_2_with_a_message(tmp_path, capsys):
