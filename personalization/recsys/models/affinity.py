@@ -17,14 +17,24 @@ function of a few features of (history, item):
                           nothing in that category)
 ``viewed``                the item is in the history, only ever looked at
 ``bought``                the history has a stronger event for it than a view (added to the
-                          cart, purchased): people who just bought a kettle want no other
+                          cart, purchased): someone who just bought a kettle may want no other
 ========================  ==================================================================
 
 Shares weigh each history item by its event (a purchase more than a view) and by recency
-(``decay`` per newer item). The weights are learned by softmax cross-entropy over the whole
-catalogue (a uniform sample of it above ``MAX_FULL_CATALOG`` items) on HELD-OUT next items,
-the validation targets, never on the training sequences the base model has memorised. One
-half of those visitors fits the weights, the other half decides whether the stage is used at
+(``decay`` per newer item).
+
+Where the weights come from, best first:
+
+- logged clicks (``choices.py``): for each list a visitor saw and clicked in, which of the cards
+  they examined (those down to the clicked one) they chose, given what they had done before. A
+  softmax over those cards, with the position's examination discount as an extra feature so that
+  position bias is not read as taste. Popularity is left out here: the logged lists were ordered
+  by it, so the cards passed over on the way to a click were the popular ones;
+- without enough clicks, the held-out next items (the validation targets, never the training
+  sequences the base model has memorised), each against the whole catalogue (a uniform sample of
+  it above ``MAX_FULL_CATALOG`` items), history masked.
+
+One half of the examples fits the weights, the other half decides whether the stage is used at
 all: it is kept only when it raises NDCG@10 there; it is then refitted on all of them.
 """
 
