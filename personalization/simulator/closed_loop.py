@@ -7,7 +7,8 @@ boundary on the simulated clock; its results are the staff results page's own nu
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -42,6 +43,16 @@ def models_train(*, epochs: int | None, seed: int, say: Callable[[str], None]) -
         say(f"  {kind} v{version.pk}: {metrics}. {version.decision}")
         versions[kind] = version.pk
     return versions
+
+
+@contextmanager
+def _one_torch_thread() -> Iterator[None]:
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
 
 
 def _decisions(versions: dict[str, int]) -> str:
@@ -104,40 +115,40 @@ def closed_loop_run(
 
     # Torch on one thread: threaded float sums differ from run to run, and so would the models and the
     # lists they serve; on one thread a rerun with the same seed repeats the same figures.
-    torch.set_num_threads(1)
-    simulation = Simulation(visitors=visitors, days=warm_up_days + experiment_days, seed=seed)
-    boundary = simulation.start + timedelta(days=warm_up_days)
-    say(f"Warm-up: {warm_up_days:g} simulated days before the experiment.")
-    simulation.play(until=boundary, progress=progress, label="warm-up")
-    warm_up = simulation.summary()
-    for line in warm_up.lines():
-        say(f"  {line}")
-    events_flush_all()
-    say("Training on the warm-up traffic:")
-    versions = models_train(epochs=epochs, seed=seed, say=say)
-    simulation.clock.set(boundary)
-    with simulated_time(simulation.clock):
-        experiment = ranker_experiment_start(key=experiment_key, salt=f"closed-loop-{seed}")
-    nightly = f", models retrained every {retrain_every_days:g} simulated days" if retrain_every_days else ""
-    say(f"Experiment {experiment.key}: {experiment_days:g} simulated days, popularity vs model{nightly}.")
-    moment = boundary
-    while simulation.played < len(simulation.queue):
-        if not retrain_every_days:
-            simulation.play(progress=progress, label="experiment")
-            break
-        moment += timedelta(days=retrain_every_days)
-        simulation.play(until=moment, progress=progress, label="experiment")
-        if simulation.played < len(simulation.queue):
-            retrained = models_train(epochs=epochs, seed=seed, say=lambda line: None)
-            say(f"  retrained at day {(moment - simulation.start).days}: {_decisions(retrained)}")
-    during = simulation.summary(experiment=experiment, since=boundary)
-    results = experiment_results(experiment=experiment)
-    lines = results_lines(results)
-    for line in during.lines():
-        say(f"  {line}")
-    for line in lines:
-        say(line)
-    return ClosedLoopResult(experiment.key, warm_up, during, versions, lines)
+    with _one_torch_thread():
+        simulation = Simulation(visitors=visitors, days=warm_up_days + experiment_days, seed=seed)
+        boundary = simulation.start + timedelta(days=warm_up_days)
+        say(f"Warm-up: {warm_up_days:g} simulated days before the experiment.")
+        simulation.play(until=boundary, progress=progress, label="warm-up")
+        warm_up = simulation.summary()
+        for line in warm_up.lines():
+            say(f"  {line}")
+        events_flush_all()
+        say("Training on the warm-up traffic:")
+        versions = models_train(epochs=epochs, seed=seed, say=say)
+        simulation.clock.set(boundary)
+        with simulated_time(simulation.clock):
+            experiment = ranker_experiment_start(key=experiment_key, salt=f"closed-loop-{seed}")
+        nightly = f", models retrained every {retrain_every_days:g} simulated days" if retrain_every_days else ""
+        say(f"Experiment {experiment.key}: {experiment_days:g} simulated days, popularity vs model{nightly}.")
+        moment = boundary
+        while simulation.played < len(simulation.queue):
+            if not retrain_every_days:
+                simulation.play(progress=progress, label="experiment")
+                break
+            moment += timedelta(days=retrain_every_days)
+            simulation.play(until=moment, progress=progress, label="experiment")
+            if simulation.played < len(simulation.queue):
+                retrained = models_train(epochs=epochs, seed=seed, say=lambda line: None)
+                say(f"  retrained at day {(moment - simulation.start).days}: {_decisions(retrained)}")
+        during = simulation.summary(experiment=experiment, since=boundary)
+        results = experiment_results(experiment=experiment)
+        lines = results_lines(results)
+        for line in during.lines():
+            say(f"  {line}")
+        for line in lines:
+            say(line)
+        return ClosedLoopResult(experiment.key, warm_up, during, versions, lines)
 
 
 def results_lines(results) -> list[str]:

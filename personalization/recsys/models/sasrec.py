@@ -79,8 +79,8 @@ class SASRecConfig:
     sampled_softmax_threshold: int = 50_000
     sampled_negatives: int = 2048
     # A linear second stage over the visitor's category, brand and price affinities (see
-    # ``affinity.py``), fitted on the validation targets after training; only for data with
-    # content features, and kept only when it ranks the held-out items better.
+    # ``affinity.py``), fitted after training on logged clicks, else on the validation targets;
+    # only for data with content features, and kept only when it ranks a checking half better.
     affinity_rerank: bool = True
     # Once early stopping has chosen the epoch, this many more epochs on the training sequences with
     # each user's validation item put back. The validation item is the user's most recent known
