@@ -62,7 +62,7 @@ def choice_rows(*, since=None) -> list[Choice]:
     for product_id, context in (
         events.filter(type=Event.Type.LIST_IMPRESSION).values_list("product_id", "context").order_by().iterator(5000)
     ):
-        list_id = str(context.get("list_id")) if isinstance(context, dict) else ""
+        list_id = str(context.get("list_id") or "") if isinstance(context, dict) else ""
         if list_id not in clicks:
             continue
         try:

@@ -10,7 +10,6 @@ though not a band.
 
 from __future__ import annotations
 
-import math
 import re
 import zlib
 from collections.abc import Hashable, Mapping, Sequence
@@ -49,7 +48,8 @@ def encode_item_features(
     rows = [features.get(raw, {}) for raw in raw_item_ids]
     category = _vocabulary_ids([r.get("category") for r in rows])
     brand = _vocabulary_ids([r.get("brand") for r in rows])
-    price_band = _price_bands([r.get("price") for r in rows], n_price_bands)
+    prices = _floats([r.get("price") for r in rows])
+    price_band = _price_bands(prices, n_price_bands)
     offsets = [0]
     tokens: list[int] = []
     for r in rows:
@@ -65,7 +65,7 @@ def encode_item_features(
         n_brands=int(brand.max(initial=0)),
         n_price_bands=n_price_bands,
         n_title_buckets=n_title_buckets,
-        price_rank=_price_ranks([r.get("price") for r in rows], category),
+        price_rank=_price_ranks(prices, category),
     )
 
 
@@ -81,15 +81,22 @@ def _vocabulary_ids(values: list[Any]) -> np.ndarray:
     return np.asarray(ids, dtype=np.int64)
 
 
-def _price_bands(prices: list[Any], n_bands: int) -> np.ndarray:
-    logs = np.full(len(prices), np.nan)
-    for i, p in enumerate(prices):
+def _floats(values: list[Any]) -> np.ndarray:
+    """Each value as a float; NaN where it is missing, not a number or infinite."""
+    out = np.full(len(values), np.nan)
+    for i, value in enumerate(values):
         try:
-            value = float(p)
+            out[i] = float(value)
         except (TypeError, ValueError):
             continue
-        if math.isfinite(value) and value > 0:
-            logs[i] = math.log(value)
+    out[~np.isfinite(out)] = np.nan
+    return out
+
+
+def _price_bands(prices: np.ndarray, n_bands: int) -> np.ndarray:
+    logs = np.full(len(prices), np.nan)
+    positive = prices > 0  # NaN compares False
+    logs[positive] = np.log(prices[positive])
     bands = np.zeros(len(prices) + 1, dtype=np.int64)
     known = ~np.isnan(logs)
     if known.any():
@@ -98,15 +105,9 @@ def _price_bands(prices: list[Any], n_bands: int) -> np.ndarray:
     return bands
 
 
-def _price_ranks(prices: list[Any], category: np.ndarray) -> np.ndarray:
+def _price_ranks(values: np.ndarray, category: np.ndarray) -> np.ndarray:
     """``[n + 1]`` each price's rank within its category scaled to 0..1 (equal prices share a rank)."""
-    values = np.full(len(prices), np.nan)
-    for i, p in enumerate(prices):
-        try:
-            values[i] = float(p)
-        except (TypeError, ValueError):
-            continue
-    ranks = np.full(len(prices) + 1, 0.5, dtype=np.float32)
+    ranks = np.full(len(values) + 1, 0.5, dtype=np.float32)
     known = np.isfinite(values) & (category[1:] > 0)
     for cat in np.unique(category[1:][known]):
         members = np.flatnonzero(known & (category[1:] == cat))
