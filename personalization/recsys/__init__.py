@@ -47,7 +47,8 @@ Modules
 ``data``          rows -> per-user sequences, item index, ``SnapshotStats``
 ``content``       category / brand / price band / hashed title ids per item
 ``models/``       ``Recommender`` base; popularity, co-visitation + frequently-bought-together, SASRec,
-                  and SASRec's affinity stage (brand, category and price affinities, ``affinity.py``)
+                  and SASRec's second stage (brand, category and price affinities, co-visitation
+                  with the newest history items, ``affinity.py``)
 ``choices``       logged clicks among a list's cards, which teach the affinity stage
 ``trainer``       AdamW, seeding, early stopping on validation NDCG@10, device choice, checkpoints
 ``metrics``       HR@K, NDCG@K, Recall@K, MRR, coverage, popularity bias, per-segment metrics

@@ -20,6 +20,7 @@ from personalization.recsys.data import (
 from personalization.recsys.evaluation import HeldOut, LeaveLastOutSplit, evaluate, leave_last_out
 from personalization.recsys.models import Recommender
 from personalization.recsys.models.base import TorchRecommender
+from personalization.recsys.models.covisitation import CoVisitation
 from personalization.recsys.trainer import ProgressCallback, Trainer, TrainerConfig
 
 MODEL_NAMES = ("popularity", "covisit", "fbt", "sasrec")
@@ -63,9 +64,13 @@ def train_and_evaluate(
             model.fit(dataset, trainer=trainer)
         else:
             model.fit(dataset)
-        if getattr(evaluated, "affinity", None) is not None:
-            # The affinity stage needs held-out data to be fitted; the evaluated one carries over.
-            model.affinity = evaluated.affinity
+        stage = getattr(evaluated, "affinity", None)
+        if stage is not None:
+            # The second stage's weights need held-out data to be fitted: the evaluated ones carry
+            # over; its co-visitation table is counted again over all the interactions.
+            if stage.transitions is not None:
+                stage.transitions = CoVisitation().fit(dataset)
+            model.affinity = stage
     return model, metrics, dataset.stats
 
 

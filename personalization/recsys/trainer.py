@@ -59,10 +59,12 @@ class TrainingReport:
     train_seconds: float = 0.0
     stopped_early: bool = False
     tail_epochs: int = 0  # epochs on the validation targets after the best one was chosen (see SASRec)
+    # Fitting a second stage after the epochs (SASRec's, see ``affinity.py``); part of train_seconds.
+    stage_seconds: float = 0.0
 
     @property
     def seconds_per_epoch(self) -> float:
-        return self.train_seconds / self.epochs if self.epochs else 0.0
+        return (self.train_seconds - self.stage_seconds) / self.epochs if self.epochs else 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -74,6 +76,7 @@ class TrainingReport:
             "seconds_per_epoch": self.seconds_per_epoch,
             "stopped_early": self.stopped_early,
             "tail_epochs": self.tail_epochs,
+            "stage_seconds": self.stage_seconds,
         }
 
 

@@ -1,9 +1,11 @@
-"""A second stage over a sequence model: the visitor's own affinities to categories, brands and prices.
+"""A second stage over a sequence model: the visitor's own affinities, and what followed their items.
 
 A sequence model trained on a few thousand shop sessions learns the catalogue's next-item
 patterns, but little of a taste that the visitor's history states plainly: which brand they
-keep choosing in a category, and at what price. This stage rescores every item with a linear
-function of a few features of (history, item):
+keep choosing in a category, and at what price. And a transformer's item vectors blur the
+sharp pairwise evidence that a count keeps: which items other people touched right next to
+the ones in this history. This stage rescores every item with a linear function of a few
+features of (history, item):
 
 ========================  ==================================================================
 ``base``                  the sequence model's score, standardised over the catalogue
@@ -18,18 +20,25 @@ function of a few features of (history, item):
 ``viewed``                the item is in the history, only ever looked at
 ``bought``                the history has a stronger event for it than a view (added to the
                           cart, purchased): someone who just bought a kettle may want no other
+``covisit``               the item's co-visitation with the newest history items
+                          (``CoVisitation.score`` over the training sequences: neighbours
+                          within a few steps, recent items weighing more), as log(1 + 100 s)
+                          standardised over the catalogue
 ========================  ==================================================================
 
 Shares weigh each history item by its event (a purchase more than a view) and by recency
-(``decay`` per newer item).
+(``decay`` per newer item). Without content features (a data set of bare item ids) the
+content columns are zero and only ``base``, ``popularity``, ``viewed``, ``bought`` and
+``covisit`` speak.
 
 Where the weights come from, best first:
 
 - logged clicks (``choices.py``): for each list a visitor saw and clicked in, which of the cards
   they examined (those down to the clicked one) they chose, given what they had done before. A
   softmax over those cards, with the position's examination discount as an extra feature so that
-  position bias is not read as taste. Popularity is left out here: the logged lists were ordered
-  by it, so the cards passed over on the way to a click were the popular ones;
+  position bias is not read as taste. Popularity and co-visitation are left out here: the logged
+  lists were ordered by them (the popular-first arm and the "similar" shelves), so the cards
+  passed over on the way to a click were the popular or co-visited ones;
 - without enough clicks, the held-out next items (the validation targets, never the training
   sequences the base model has memorised), each against the whole catalogue (a uniform sample of
   it above ``MAX_FULL_CATALOG`` items), history masked.
@@ -50,6 +59,7 @@ from torch.nn import functional as F
 
 from personalization.recsys.content import ItemContent
 from personalization.recsys.models.base import History
+from personalization.recsys.models.covisitation import CoVisitation
 
 if TYPE_CHECKING:
     from personalization.recsys.choices import ChoiceSet
@@ -64,9 +74,11 @@ FEATURES = (
     "price_distance",
     "viewed",
     "bought",
+    "covisit",
 )
 # Left out of the click model: the logged lists were ordered by them (see ``_fit_clicks``).
-CONFOUNDED = ("popularity",)
+CONFOUNDED = ("popularity", "covisit")
+COVISIT_SCALE = 100.0  # co-visitation sums are cosine-normalised, mostly well below 1
 MIN_EXAMPLES = 40  # held-out visitors needed to fit and check the weights at all
 MAX_FULL_CATALOG = 4096  # larger catalogues fit on a uniform sample of candidates per example
 SAMPLED_CANDIDATES = 1024
@@ -114,6 +126,7 @@ class AffinityReranker:
         event_weights: np.ndarray,
         decay: float,
         weights: np.ndarray | None = None,
+        transitions: CoVisitation | None = None,
     ) -> None:
         self.category = np.asarray(category, dtype=np.int64)
         self.brand = np.asarray(brand, dtype=np.int64)
@@ -126,7 +139,11 @@ class AffinityReranker:
         known[0] = False
         pairs = np.where(known, self.category * (int(self.brand.max(initial=0)) + 1) + self.brand, 0)
         self.pair = np.unique(pairs, return_inverse=True)[1].astype(np.int64)
-        self.weights = np.asarray(weights if weights is not None else self.neutral_weights(), dtype=np.float32)
+        neutral = self.neutral_weights()
+        weights = np.asarray(weights if weights is not None else neutral, dtype=np.float32)
+        # A stage saved before a feature was added has no weight for it: zero, as if never fitted.
+        self.weights = np.concatenate([weights, np.zeros(len(neutral) - len(weights), dtype=np.float32)])
+        self.transitions = transitions
 
     @staticmethod
     def neutral_weights() -> np.ndarray:
@@ -137,19 +154,31 @@ class AffinityReranker:
 
     @classmethod
     def for_catalog(
-        cls, content: ItemContent, item_counts: np.ndarray, event_weights: np.ndarray, *, decay: float
+        cls,
+        content: ItemContent | None,
+        item_counts: np.ndarray,
+        event_weights: np.ndarray,
+        *,
+        decay: float,
+        transitions: CoVisitation | None = None,
     ) -> AffinityReranker:
+        """The stage for a catalogue of ``len(item_counts) - 1`` items; ``content`` None: bare item ids."""
         logs = np.log1p(np.asarray(item_counts, dtype=np.float64))
         popularity = np.zeros_like(logs)
         popularity[1:] = (logs[1:] - logs[1:].mean()) / (logs[1:].std() + 1e-6)
-        price_rank = content.price_rank if content.price_rank is not None else np.full(len(content.category), 0.5)
+        unknown = np.zeros(len(logs), dtype=np.int64)
+        if content is not None and content.price_rank is not None:
+            price_rank = content.price_rank
+        else:
+            price_rank = np.full(len(logs), 0.5)
         return cls(
-            category=content.category,
-            brand=content.brand,
+            category=content.category if content is not None else unknown,
+            brand=content.brand if content is not None else unknown,
             price_rank=price_rank,
             popularity=popularity,
             event_weights=event_weights,
             decay=decay,
+            transitions=transitions,
         )
 
     # Features and scores.
@@ -158,9 +187,11 @@ class AffinityReranker:
         """``[B, N + 1, F]`` features of every item for each history; row 0 (padding) is zero."""
         n_rows, width = base.shape
         out = np.zeros((n_rows, width, len(FEATURES)), dtype=np.float32)
-        body = np.where(np.isfinite(base[:, 1:]), base[:, 1:], 0.0)
-        out[:, 1:, 0] = (body - body.mean(1, keepdims=True)) / (body.std(1, keepdims=True) + 1e-6)
+        out[:, 1:, 0] = _standardised(np.where(np.isfinite(base), base, 0.0))
         out[:, :, 1] = self.popularity
+        if self.transitions is not None:
+            covisit = np.maximum(self.transitions.score(histories), 0.0)
+            out[:, 1:, 9] = _standardised(np.log1p(COVISIT_SCALE * covisit))
         category, brand, pair = self.category, self.brand, self.pair
         for row, history in enumerate(histories):
             keep = (history.items > 0) & (history.items < width)
@@ -263,6 +294,8 @@ class AffinityReranker:
         used = ndcg_reranked > ndcg_base + config.min_gain
         if used:
             self.weights = _optimise(x, allowed, positive, neutral, config, start=weights)[:n_features]
+            if self.weights[FEATURES.index("covisit")] == 0:  # left out of a click fit: nothing to compute
+                self.transitions = None
         return self._report(used, source, n, ndcg_base, ndcg_reranked)
 
     def _report(self, used: bool, source: str, n: int, ndcg_base: float, ndcg_reranked: float) -> AffinityReport:
@@ -313,11 +346,19 @@ class AffinityReranker:
             "event_weights": torch.from_numpy(self.event_weights),
             "decay": self.decay,
             "weights": torch.from_numpy(self.weights),
+            "transitions": self.transitions._state() if self.transitions is not None else None,
         }
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> AffinityReranker:
-        return cls(**{key: value.numpy() if torch.is_tensor(value) else value for key, value in state.items()})
+        state = dict(state)
+        transitions = state.pop("transitions", None)
+        if transitions is not None:
+            model = CoVisitation()
+            model._load_state(transitions, device="cpu")
+            transitions = model
+        arrays = {key: value.numpy() if torch.is_tensor(value) else value for key, value in state.items()}
+        return cls(**arrays, transitions=transitions)
 
 
 def _optimise(
@@ -345,6 +386,12 @@ def _optimise(
 
     optimiser.step(closure)
     return weights.detach().numpy().astype(np.float32)
+
+
+def _standardised(scores: np.ndarray) -> np.ndarray:
+    """Each row minus its mean, over its standard deviation; ``[B, N + 1]`` in, ``[B, N]`` out (column 0 dropped)."""
+    body = scores[:, 1:]
+    return (body - body.mean(1, keepdims=True)) / (body.std(1, keepdims=True) + 1e-6)
 
 
 def _ndcg_at_10(scores: np.ndarray, allowed: np.ndarray, positive: np.ndarray) -> float:

@@ -21,6 +21,7 @@ Shapes: ``B`` batch, ``L`` positions (left-padded, the newest item last), ``D`` 
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Self
@@ -34,6 +35,7 @@ from personalization.recsys.content import ItemContent
 from personalization.recsys.data import InteractionDataset
 from personalization.recsys.models.affinity import AffinityConfig, AffinityReport, AffinityReranker
 from personalization.recsys.models.base import History, HistoryLike, Recommender, TorchRecommender
+from personalization.recsys.models.covisitation import CoVisitation
 
 if TYPE_CHECKING:
     from personalization.recsys.choices import Choice
@@ -78,9 +80,9 @@ class SASRecConfig:
     weight_targets_by_event: bool = True
     sampled_softmax_threshold: int = 50_000
     sampled_negatives: int = 2048
-    # A linear second stage over the visitor's category, brand and price affinities (see
-    # ``affinity.py``), fitted after training on logged clicks, else on the validation targets;
-    # only for data with content features, and kept only when it ranks a checking half better.
+    # A linear second stage over the visitor's category, brand and price affinities and the items'
+    # co-visitation with the history (see ``affinity.py``), fitted after training on logged clicks,
+    # else on the validation targets; kept only when it ranks a checking half better.
     affinity_rerank: bool = True
     # Once early stopping has chosen the epoch, this many more epochs on the training sequences with
     # each user's validation item put back. The validation item is the user's most recent known
@@ -278,8 +280,11 @@ class SASRec(TorchRecommender):
         self.affinity, self.affinity_report = None, None
         self.training_report = trainer.train(self, validation=validation, progress=progress)
         self._windows = {}
-        if self.config.affinity_rerank and dataset.content is not None and validation is not None:
+        if self.config.affinity_rerank and validation is not None:
+            started = time.perf_counter()
             self._fit_affinity(dataset, validation, choices, seed=trainer.config.seed)
+            self.training_report.stage_seconds = time.perf_counter() - started
+            self.training_report.train_seconds += self.training_report.stage_seconds
         if validation is not None and len(validation) and self.config.validation_tail_epochs:
             self._fit_validation_tail(dataset, validation, trainer)
         return self
@@ -327,7 +332,11 @@ class SASRec(TorchRecommender):
 
         config = AffinityConfig(seed=seed)
         reranker = AffinityReranker.for_catalog(
-            dataset.content, dataset.item_counts(), dataset.event_weights, decay=config.decay
+            dataset.content,
+            dataset.item_counts(),
+            dataset.event_weights,
+            decay=config.decay,
+            transitions=CoVisitation().fit(dataset),
         )
         choice_set = choices_index(dataset, choices) if choices is not None else None
         self.affinity_report = reranker.fit(

@@ -166,6 +166,7 @@ def test_logged_clicks_teach_the_stage_brand_loyalty_and_it_ignores_the_old_orde
     assert report.examples > 200
     assert report.weights["brand_in_category"] + report.weights["brand"] > 0.5
     assert all(report.weights[name] == 0 for name in CONFOUNDED)
+    assert model.affinity.transitions is None  # a zero weight: no co-visitation to compute when serving
 
     def favourite_brand_first(shoppers) -> int:
         """How many shoppers get their own brand on top of category 0."""
@@ -207,3 +208,51 @@ def test_choices_are_cut_at_the_click_and_keep_only_what_came_before():
     assert list(chosen.clicked) == [1, 0]
     np.testing.assert_array_equal(chosen.histories[1].items, index.indices_of(["a"]))
     np.testing.assert_array_equal(chosen.candidates[1], [index.index_of("a"), 0])
+
+
+def paired_rows(n_users: int = 300, pairs: int = 40, seed: int = 0):
+    """Bare item ids: every "a" item is followed by its own "b" item; which pair comes next is random.
+
+    Histories have 7 items (a b a b a b a), so each validation target is the "b" of the "a" before it.
+    """
+    rng = np.random.default_rng(seed)
+    rows = []
+    for user in range(n_users):
+        step = 0
+        for k in rng.integers(0, pairs, 4):
+            for item in (f"a{k}", f"b{k}"):
+                rows.append((f"u{user}", item, user * 86400.0 + 60.0 * step))
+                step += 1
+        rows.pop()  # end on an "a": the validation target is a "b", the test target an "a"
+    return rows
+
+
+def test_without_content_features_the_stage_learns_what_follows_from_co_visitation():
+    dataset = build_dataset(paired_rows())
+    assert dataset.content is None
+    split = leave_last_out(dataset)
+    model = SASRec(SASRecConfig(hidden=8, layers=1, max_len=8, dropout=0.1))
+    model.fit(split.train, validation=split.validation, trainer=Trainer(TrainerConfig(epochs=1, device="cpu")))
+    report = model.affinity_report
+    assert report.used, report
+    assert report.weights["covisit"] > 0.5
+    # One epoch of a tiny transformer barely knows the pairs; the counted ones do.
+    assert report.ndcg_reranked > report.ndcg_base + 0.2, report
+    loaded = Recommender.from_bytes(model.to_bytes())
+    histories = list(split.validation.histories[:4])
+    np.testing.assert_allclose(loaded.score(histories), model.score(histories), rtol=1e-5, atol=1e-5)
+
+
+def test_a_stage_saved_before_the_co_visitation_feature_still_loads_and_scores_as_it_did(loyal_model):
+    model, split = loyal_model
+    old = model.affinity.state()
+    del old["transitions"]
+    old["weights"] = old["weights"][: FEATURES.index("covisit")]
+    stage = AffinityReranker.from_state(old)
+    assert stage.transitions is None and stage.weights[FEATURES.index("covisit")] == 0
+    histories = list(split.test.histories[:3])
+    base = model._base_scores(histories)
+    current = model.affinity.features(histories, base)[..., : FEATURES.index("covisit")]
+    np.testing.assert_allclose(
+        stage.rerank(histories, base)[:, 1:], (current @ old["weights"].numpy())[:, 1:], rtol=1e-5
+    )

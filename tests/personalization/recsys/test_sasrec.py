@@ -11,7 +11,8 @@ from personalization.recsys.models import sasrec as sasrec_module
 from personalization.recsys.models.sasrec import SASRecConfig, gap_buckets
 from personalization.recsys.trainer import Trainer, TrainerConfig
 
-SMALL = SASRecConfig(hidden=32, layers=1, heads=1, max_len=16, dropout=0.1)
+# The transformer on its own: the second stage fitted after it has its own tests (test_affinity.py).
+SMALL = SASRecConfig(hidden=32, layers=1, heads=1, max_len=16, dropout=0.1, affinity_rerank=False)
 
 
 def fast_trainer(**overrides) -> Trainer:
