@@ -8,10 +8,22 @@ accounts' passwords (derived from the seed, so no secret) are hashed with fewer 
 rounds (a standard hash that Django upgrades at the next real sign-in), and on SQLite each
 commit skips the fsync (`PRAGMA synchronous=OFF`), which only matters if the machine loses
 power mid-run.
+
+With `workers` above 1 the shoppers are dealt out to that many forked processes (shopper i to
+process i mod workers), which play their own shoppers' visits in time order, one simulated day
+at a time: each day ends with every process handing its shoppers' browsers (cookies, random
+streams, tastes) back, so the next day's processes fork from where the last day ended and the
+site state (models retrained between days, caches) is the parent's. Within a day the processes
+interleave as the operating system schedules them, so what one shopper is shown can depend on
+what another did a moment before: a run with several workers is not repeatable bit for bit,
+a run with one is. Several processes need a database they can all open: PostgreSQL, or an
+SQLite file (opened in WAL mode, whose single writer at a time is enough here); an in-memory
+SQLite database is refused.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import random
 import time
 import uuid
@@ -23,7 +35,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
-from django.db import connection
+from django.db import connection, connections
 from django.db.backends.signals import connection_created
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -107,7 +119,11 @@ class Simulation:
         seed: int = 42,
         start: datetime | None = None,
         catalog: Catalog | None = None,
+        workers: int = 1,
     ) -> None:
+        if workers < 1:
+            raise ValueError("workers must be at least 1")
+        self.workers = workers
         self.catalog = catalog or catalog_load()
         if not self.catalog.items:
             raise ValueError("The shop has no active products; load the demo store first (load_demo_store).")
@@ -138,18 +154,61 @@ class Simulation:
 
         upcoming = [v for v in self.queue[self.played :] if until is None or v.at < until]
         started = time.perf_counter()
-        with site_tuned_for_simulation(), simulated_time(self.clock), seeded_visitor_ids(self.visitor_ids):
-            for visit in tqdm(upcoming, desc=label, unit="session", disable=not progress, mininterval=1):
-                browser = self.browsers.get(visit.shopper)
-                if browser is None:
-                    shopper = self.shoppers[visit.shopper]
-                    browser = self.browsers[visit.shopper] = Browser(shopper, catalog=self.catalog, clock=self.clock)
-                self.clock.set(visit.at)
-                self.results.setdefault(visit.shopper, []).append((visit.at, visit_play(browser)))
-                self.played += 1
+        bar = tqdm(total=len(upcoming), desc=label, unit="session", disable=not progress, mininterval=1)
+        with site_tuned_for_simulation(), simulated_time(self.clock), seeded_visitor_ids(self.visitor_ids), bar:
+            if self.workers == 1:
+                for visit in upcoming:
+                    self._play_visit(visit)
+                    bar.update()
+            else:
+                self._play_in_processes(upcoming, bar)
         events_flush_all()
         self.seconds += time.perf_counter() - started
         return len(upcoming)
+
+    def _play_visit(self, visit: Visit) -> None:
+        browser = self.browsers.get(visit.shopper)
+        if browser is None:
+            shopper = self.shoppers[visit.shopper]
+            browser = self.browsers[visit.shopper] = Browser(shopper, catalog=self.catalog, clock=self.clock)
+        self.clock.set(visit.at)
+        self.results.setdefault(visit.shopper, []).append((visit.at, visit_play(browser)))
+        self.played += 1
+
+    def _play_in_processes(self, upcoming: list[Visit], bar) -> None:
+        """One simulated day at a time, each shared out to ``workers`` forked processes (module docstring)."""
+        global _playing
+        _check_database_shared()
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA journal_mode=WAL")
+        days: dict[int, list[Visit]] = {}
+        for visit in upcoming:
+            days.setdefault(int((visit.at - self.start).total_seconds() // 86400), []).append(visit)
+        context = multiprocessing.get_context("fork")
+        for day, visits in sorted(days.items()):
+            shards = [
+                (day, shard, [v for v in visits if v.shopper % self.workers == shard]) for shard in range(self.workers)
+            ]
+            connections.close_all()  # each process opens its own connection; none may inherit this one
+            _playing = self
+            try:
+                with context.Pool(self.workers) as pool:
+                    for played in pool.imap_unordered(_play_shard, [shard for shard in shards if shard[2]]):
+                        self._merge(played)
+                        bar.update(played.visits)
+            finally:
+                _playing = None
+
+    def _merge(self, played: ShardPlayed) -> None:
+        """Take over what a worker process's shoppers did and where their browsers are now."""
+        for index, browser in played.browsers.items():
+            browser.catalog, browser.clock = self.catalog, self.clock
+            self.browsers[index] = browser
+            self.shoppers[index] = browser.shopper
+        for index, visits in played.results.items():
+            self.results.setdefault(index, []).extend(visits)
+        self.played += played.visits
 
     def summary(self, *, experiment=None, since: datetime | None = None) -> SimulationSummary:
         """Totals of the visits since `since` (all by default), and per variant of `experiment` for its units."""
@@ -186,6 +245,43 @@ class Simulation:
         return {units[unit]: key for unit, key in exposures.values_list("unit_id", "variant__key")}
 
 
+@dataclass
+class ShardPlayed:
+    """What one worker process sends back: its shoppers' browsers and the results of the visits it played."""
+
+    visits: int
+    browsers: dict[int, Browser]
+    results: dict[int, list[tuple[datetime, VisitResult]]]
+
+
+_playing: Simulation | None = None  # the simulation a forked worker process plays a part of
+
+
+def _play_shard(task: tuple[int, int, list[Visit]]) -> ShardPlayed:
+    """In a worker process: play one shard's visits of one day, in time order."""
+    day, shard, visits = task
+    simulation = _playing
+    assert simulation is not None, "only called in a process forked by Simulation._play_in_processes"
+    # Each (day, shard) draws new visitors' ids from its own stream, so no two processes hand out the same id.
+    simulation.visitor_ids.seed(f"{simulation.seed}:visitor-ids:{day}:{shard}")
+    results_before = {visit.shopper: len(simulation.results.get(visit.shopper, ())) for visit in visits}
+    for visit in visits:
+        simulation._play_visit(visit)
+    events_flush_all()
+    connections.close_all()
+    return ShardPlayed(
+        visits=len(visits),
+        browsers={index: simulation.browsers[index] for index in results_before},
+        results={index: simulation.results[index][before:] for index, before in results_before.items()},
+    )
+
+
+def _check_database_shared() -> None:
+    """Worker processes must reach the same database: an in-memory SQLite one exists only in this process."""
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        raise ValueError("Several simulator workers need PostgreSQL or an SQLite file, not an in-memory database.")
+
+
 def _add(tally: Tally, results: list[VisitResult], order_totals: dict[str, Decimal]) -> None:
     tally.visitors += 1
     tally.sessions += len(results)
@@ -208,9 +304,9 @@ def _add(tally: Tally, results: list[VisitResult], order_totals: dict[str, Decim
 
 
 def simulate(
-    *, visitors: int, days: float, seed: int = 42, experiment=None, progress: bool = True
+    *, visitors: int, days: float, seed: int = 42, experiment=None, progress: bool = True, workers: int = 1
 ) -> SimulationSummary:
     """The `simulate_shoppers` command: a fresh population over the last `days` days, played to the end."""
-    simulation = Simulation(visitors=visitors, days=days, seed=seed)
+    simulation = Simulation(visitors=visitors, days=days, seed=seed, workers=workers)
     simulation.play(progress=progress)
     return simulation.summary(experiment=experiment)

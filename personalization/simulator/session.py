@@ -121,6 +121,20 @@ class Browser:
         self.cart_size = 0
         self.user_id: int | None = None
 
+    def __getstate__(self) -> dict:
+        """For a worker process to hand the browser back: its cookies travel, the test client and catalogue do not."""
+        state = self.__dict__.copy()
+        client = state.pop("client")
+        state.update(cookies=client.cookies, client_defaults=client.defaults, catalog=None, clock=None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        """The receiving simulation sets ``catalog`` and ``clock`` again."""
+        cookies, defaults = state.pop("cookies"), state.pop("client_defaults")
+        self.__dict__.update(state)
+        self.client = Client(**defaults)
+        self.client.cookies = cookies
+
     @property
     def visitor_id(self) -> str:
         from personalization.tracking.identity import VISITOR_COOKIE, visitor_id_from_header

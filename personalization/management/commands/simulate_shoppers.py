@@ -14,14 +14,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--experiment", default="", help="Report per variant of this experiment (default: a running ranker one)."
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="Processes to share the shoppers out to (default 1: repeatable for a seed; more: faster, "
+            "not repeatable bit for bit; PostgreSQL or an SQLite file).",
+        )
         parser.add_argument("--no-progress", action="store_false", dest="progress", help="No progress bar.")
 
-    def handle(self, *args, visitors: int, days: float, seed: int, experiment: str, progress: bool, **options):
+    def handle(
+        self, *args, visitors: int, days: float, seed: int, experiment: str, progress: bool, workers: int, **options
+    ):
         from personalization.experiments.models import Experiment
         from personalization.simulator.run import simulate
 
-        if visitors < 1 or days <= 0:
-            raise CommandError("--visitors must be at least 1 and --days more than 0.")
+        if visitors < 1 or days <= 0 or workers < 1:
+            raise CommandError("--visitors and --workers must be at least 1 and --days more than 0.")
         chosen = None
         if experiment:
             chosen = Experiment.objects.filter(key=experiment).first()
@@ -30,7 +39,9 @@ class Command(BaseCommand):
         else:
             chosen = Experiment.objects.filter(status=Experiment.Status.RUNNING, surface="ranker").first()
         try:
-            summary = simulate(visitors=visitors, days=days, seed=seed, experiment=chosen, progress=progress)
+            summary = simulate(
+                visitors=visitors, days=days, seed=seed, experiment=chosen, progress=progress, workers=workers
+            )
         except ValueError as error:
             raise CommandError(str(error)) from None
         for line in summary.lines():

@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from personalization.simulator.run import Simulation
@@ -73,9 +75,38 @@ def test_the_same_seed_plays_the_same_visits(demo_catalog):
     assert first == again
 
 
-def _tracking_redis_clear() -> None:
-    from django.conf import settings
+@pytest.mark.skipif(not settings.USING_POSTGRES, reason="worker processes need a shared server database")
+def test_worker_processes_play_every_visit_once_and_keep_each_shopper_one_visitor(demo_catalog):
+    # when two processes share the shoppers out, a simulated day at a time
+    simulation = Simulation(visitors=25, days=3, seed=42, start=START, workers=2)
+    simulation.play(progress=False)
 
+    # then every visit was played once, and what they bought is in the database
+    summary = simulation.summary()
+    assert summary.total.sessions == simulation.played == len(simulation.queue)
+    assert summary.total.orders == Order.objects.count() > 0
+    # and each shopper came back over the days as one visitor (the cookies came home), no two the same
+    visitors = {browser.visitor_id for browser in simulation.browsers.values()}
+    assert len(visitors) == len(simulation.browsers) == len({v.shopper for v in simulation.queue})
+    recorded = set(Event.objects.exclude(visitor_id="").values_list("visitor_id", flat=True).distinct())
+    assert recorded == visitors
+
+
+def test_worker_processes_refuse_a_database_only_this_process_can_see(db):
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        pytest.skip("the test database is not an in-memory SQLite one")
+    with pytest.raises(ValueError, match="in-memory"):
+        Simulation(visitors=3, days=1, seed=1, start=START, workers=2, catalog=_tiny_catalog()).play(progress=False)
+
+
+def _tiny_catalog():
+    from personalization.simulator.shoppers import Catalog, CatalogItem
+
+    item = CatalogItem(pk=1, slug="mug", category="kitchen", brand="Acme", price_level=0.5)
+    return Catalog(items={1: item}, category_names={"kitchen": "Kitchen"}, brands_by_category={"kitchen": ("Acme",)})
+
+
+def _tracking_redis_clear() -> None:
     from personalization.tracking import buffer
 
     if settings.TRACKING_REDIS_URL:
