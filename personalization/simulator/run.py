@@ -262,6 +262,7 @@ def _play_shard(task: tuple[int, int, list[Visit]]) -> ShardPlayed:
     day, shard, visits = task
     simulation = _playing
     assert simulation is not None, "only called in a process forked by Simulation._play_in_processes"
+    _forget_inherited_connections()
     # Each (day, shard) draws new visitors' ids from its own stream, so no two processes hand out the same id.
     simulation.visitor_ids.seed(f"{simulation.seed}:visitor-ids:{day}:{shard}")
     results_before = {visit.shopper: len(simulation.results.get(visit.shopper, ())) for visit in visits}
@@ -274,6 +275,24 @@ def _play_shard(task: tuple[int, int, list[Visit]]) -> ShardPlayed:
         browsers={index: simulation.browsers[index] for index in results_before},
         results={index: simulation.results[index][before:] for index, before in results_before.items()},
     )
+
+
+_inherited: list = []  # a worker process's copies of the parent's connections: never used, never closed
+
+
+def _forget_inherited_connections() -> None:
+    """Give this forked process database connections of its own.
+
+    The parent closes its connection before forking, but Django keeps one per thread and async
+    context (asgiref), and the fork can resolve to an open one of another context than the one
+    that closed (seen in the test suite after the browser tests had run). Using that socket
+    from two processes mixes their rows; closing it would end the parent's session. So each
+    wrapper found here is set aside, still referenced so that it is never deallocated (which would
+    say goodbye to the server on the parent's socket), and replaced by a fresh, unopened one.
+    """
+    for alias in connections:
+        _inherited.append(connections[alias])
+        connections[alias] = connections.create_connection(alias)
 
 
 def _check_database_shared() -> None:
