@@ -9,16 +9,17 @@ rounds (a standard hash that Django upgrades at the next real sign-in), and on S
 commit skips the fsync (`PRAGMA synchronous=OFF`), which only matters if the machine loses
 power mid-run.
 
-With `workers` above 1 the shoppers are dealt out to that many forked processes (shopper i to
-process i mod workers), which play their own shoppers' visits in time order, one simulated day
-at a time: each day ends with every process handing its shoppers' browsers (cookies, random
-streams, tastes) back, so the next day's processes fork from where the last day ended and the
-site state (models retrained between days, caches) is the parent's. Within a day the processes
-interleave as the operating system schedules them, so what one shopper is shown can depend on
-what another did a moment before: a run with several workers is not repeatable bit for bit,
-a run with one is. Several processes need a database they can all open: PostgreSQL, or an
-SQLite file (opened in WAL mode, whose single writer at a time is enough here); an in-memory
-SQLite database is refused.
+With `workers` above 1 each `play` call forks that many processes and deals the shoppers out
+to them (shopper i to process i mod workers). They play their shoppers' visits in time order,
+one simulated day at a time: no process starts a day before all have finished the one before,
+so none runs ahead in simulated time. At the end of the call each hands its shoppers' browsers
+(cookies, random streams, tastes) and results back, so the next call (after a retraining, say)
+forks from where this one ended. Like the processes of a real deployment, each keeps its own
+local cache (without Redis). Within a day the processes interleave as the operating system
+schedules them, so what one shopper is shown can depend on what another did a moment before: a
+run with several workers is not repeatable bit for bit, a run with one is. Several processes
+need a database they can all open: PostgreSQL, or an SQLite file (opened in WAL mode, with
+IMMEDIATE transactions, see settings); an in-memory SQLite database is refused.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from __future__ import annotations
 import multiprocessing
 import random
 import time
+import traceback
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -176,7 +178,7 @@ class Simulation:
         self.played += 1
 
     def _play_in_processes(self, upcoming: list[Visit], bar) -> None:
-        """One simulated day at a time, each shared out to ``workers`` forked processes (module docstring)."""
+        """``workers`` forked processes, each with its own shoppers, played one simulated day at a time."""
         global _playing
         _check_database_shared()
         if connection.vendor == "sqlite":
@@ -186,19 +188,34 @@ class Simulation:
         for visit in upcoming:
             days.setdefault(int((visit.at - self.start).total_seconds() // 86400), []).append(visit)
         context = multiprocessing.get_context("fork")
-        for day, visits in sorted(days.items()):
-            shards = [
-                (day, shard, [v for v in visits if v.shopper % self.workers == shard]) for shard in range(self.workers)
-            ]
-            connections.close_all()  # each process opens its own connection; none may inherit this one
-            _playing = self
-            try:
-                with context.Pool(self.workers) as pool:
-                    for played in pool.imap_unordered(_play_shard, [shard for shard in shards if shard[2]]):
-                        self._merge(played)
-                        bar.update(played.visits)
-            finally:
-                _playing = None
+        connections.close_all()  # each process opens its own connection; none may inherit this one
+        pipes, processes = [], []
+        _playing = self
+        try:
+            for shard in range(self.workers):
+                ours, theirs = context.Pipe()
+                process = context.Process(target=_worker, args=(theirs, shard), daemon=True)
+                process.start()
+                theirs.close()
+                pipes.append(ours)
+                processes.append(process)
+            for day, visits in sorted(days.items()):
+                for shard, pipe in enumerate(pipes):
+                    pipe.send((day, [v for v in visits if v.shopper % self.workers == shard]))
+                for pipe in pipes:  # the day ends when every process has played its part of it
+                    bar.update(_received(pipe))
+            for pipe in pipes:
+                pipe.send(None)
+            for pipe in pipes:
+                self._merge(_received(pipe))
+        finally:
+            _playing = None
+            for pipe in pipes:
+                pipe.close()  # a process still waiting for work (another one failed) reads the end of it
+            for process in processes:
+                process.join(timeout=30)
+                if process.is_alive():
+                    process.kill()
 
     def _merge(self, played: ShardPlayed) -> None:
         """Take over what a worker process's shoppers did and where their browsers are now."""
@@ -247,7 +264,7 @@ class Simulation:
 
 @dataclass
 class ShardPlayed:
-    """What one worker process sends back: its shoppers' browsers and the results of the visits it played."""
+    """What a worker process sends back at the end: its shoppers' browsers and the results of their visits."""
 
     visits: int
     browsers: dict[int, Browser]
@@ -257,24 +274,55 @@ class ShardPlayed:
 _playing: Simulation | None = None  # the simulation a forked worker process plays a part of
 
 
-def _play_shard(task: tuple[int, int, list[Visit]]) -> ShardPlayed:
-    """In a worker process: play one shard's visits of one day, in time order."""
-    day, shard, visits = task
+def _worker(pipe, shard: int) -> None:
+    """A worker process: play each day's visits sent for its shoppers; at the end send their browsers and results.
+
+    Anything that goes wrong is sent back as the traceback's text, for the parent to raise.
+    """
     simulation = _playing
-    assert simulation is not None, "only called in a process forked by Simulation._play_in_processes"
+    assert simulation is not None, "only run in a process forked by Simulation._play_in_processes"
     _forget_inherited_connections()
-    # Each (day, shard) draws new visitors' ids from its own stream, so no two processes hand out the same id.
-    simulation.visitor_ids.seed(f"{simulation.seed}:visitor-ids:{day}:{shard}")
-    results_before = {visit.shopper: len(simulation.results.get(visit.shopper, ())) for visit in visits}
-    for visit in visits:
-        simulation._play_visit(visit)
-    events_flush_all()
-    connections.close_all()
-    return ShardPlayed(
-        visits=len(visits),
-        browsers={index: simulation.browsers[index] for index in results_before},
-        results={index: simulation.results[index][before:] for index, before in results_before.items()},
-    )
+    before: dict[int, int] = {}  # shopper -> how many results it had when this process started
+    try:
+        while isinstance(task := _next_task(pipe), tuple):
+            day, visits = task
+            # Each (day, process) draws new visitors' ids from its own stream: no two processes hand out the same id.
+            simulation.visitor_ids.seed(f"{simulation.seed}:visitor-ids:{day}:{shard}")
+            for visit in visits:
+                before.setdefault(visit.shopper, len(simulation.results.get(visit.shopper, ())))
+                simulation._play_visit(visit)
+            pipe.send(len(visits))
+        if task is None:  # the end of the run, not the parent giving up
+            pipe.send(
+                ShardPlayed(
+                    visits=sum(len(simulation.results[index]) - count for index, count in before.items()),
+                    browsers={index: simulation.browsers[index] for index in before},
+                    results={index: simulation.results[index][count:] for index, count in before.items()},
+                )
+            )
+    except BaseException:
+        pipe.send(traceback.format_exc())
+    finally:
+        connections.close_all()
+
+
+def _next_task(pipe) -> tuple[int, list[Visit]] | None | bool:
+    """A day's visits, None at the end of the run, False when the parent closed the pipe (it gave up)."""
+    try:
+        return pipe.recv()
+    except EOFError:
+        return False
+
+
+def _received(pipe):
+    """The next message of a worker process; its traceback, or its death, raised here."""
+    try:
+        message = pipe.recv()
+    except EOFError:
+        raise RuntimeError("a simulator worker process died (killed, or out of memory?)") from None
+    if isinstance(message, str):
+        raise RuntimeError(f"a simulator worker process failed:\n{message}")
+    return message
 
 
 _inherited: list = []  # a worker process's copies of the parent's connections: never used, never closed

@@ -92,6 +92,20 @@ def test_worker_processes_play_every_visit_once_and_keep_each_shopper_one_visito
     assert recorded == visitors
 
 
+@pytest.mark.skipif(not settings.USING_POSTGRES, reason="worker processes need a shared server database")
+def test_a_failing_worker_process_stops_the_run_with_its_traceback(demo_catalog, monkeypatch):
+    from personalization.simulator import run
+
+    def broken(browser):
+        raise KeyError("no such shelf")
+
+    monkeypatch.setattr(run, "visit_play", broken)  # the forked processes inherit the patch
+    simulation = Simulation(visitors=6, days=1, seed=3, start=START, workers=2)
+    with pytest.raises(RuntimeError, match="no such shelf"):
+        simulation.play(progress=False)
+    assert simulation.played == 0
+
+
 def test_worker_processes_refuse_a_database_only_this_process_can_see(db):
     if connection.vendor != "sqlite" or not connection.is_in_memory_db():
         pytest.skip("the test database is not an in-memory SQLite one")
