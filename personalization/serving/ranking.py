@@ -6,6 +6,7 @@ import dataclasses
 import logging
 import time
 import uuid
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -92,18 +93,19 @@ def score_with_model(model, name: str, candidate_ids: list[int], *, context: Sho
     return picked
 
 
-_lookups: dict[int, np.ndarray] = {}
+# Per loaded model, weakly: an entry keyed by id() could outlive its model and serve the next one
+# allocated at the same address with the old catalogue's indices.
+_lookups: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def candidate_indices(model, candidate_ids: list[int]) -> np.ndarray:
     """Model indices [n] of product ids (0 = unknown), through a lookup array built once per loaded model."""
-    lookup = _lookups.get(id(model))
+    lookup = _lookups.get(model)
     if lookup is None:
         raw = np.asarray([int(r) for r in model.item_index.raw_ids], dtype=np.int64)
         lookup = np.zeros(int(raw.max(initial=0)) + 1, dtype=np.int64)
         lookup[raw] = np.arange(1, len(raw) + 1)
-        _lookups.clear() if len(_lookups) > 16 else None
-        _lookups[id(model)] = lookup
+        _lookups[model] = lookup
     ids = np.asarray(candidate_ids, dtype=np.int64)
     inside = (ids >= 0) & (ids < len(lookup))
     return np.where(inside, lookup[np.where(inside, ids, 0)], 0)
