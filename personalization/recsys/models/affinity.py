@@ -79,6 +79,7 @@ FEATURES = (
 # Left out of the click model: the logged lists were ordered by them (see ``_fit_clicks``).
 CONFOUNDED = ("popularity", "covisit")
 COVISIT_SCALE = 100.0  # co-visitation sums are cosine-normalised, mostly well below 1
+_COVISIT = FEATURES.index("covisit")
 MIN_EXAMPLES = 40  # held-out visitors needed to fit and check the weights at all
 MAX_FULL_CATALOG = 4096  # larger catalogues fit on a uniform sample of candidates per example
 SAMPLED_CANDIDATES = 1024
@@ -191,7 +192,7 @@ class AffinityReranker:
         out[:, :, 1] = self.popularity
         if self.transitions is not None:
             covisit = np.maximum(self.transitions.score(histories), 0.0)
-            out[:, 1:, 9] = _standardised(np.log1p(COVISIT_SCALE * covisit))
+            out[:, 1:, _COVISIT] = _standardised(np.log1p(COVISIT_SCALE * covisit))
         category, brand, pair = self.category, self.brand, self.pair
         for row, history in enumerate(histories):
             keep = (history.items > 0) & (history.items < width)
@@ -294,7 +295,7 @@ class AffinityReranker:
         used = ndcg_reranked > ndcg_base + config.min_gain
         if used:
             self.weights = _optimise(x, allowed, positive, neutral, config, start=weights)[:n_features]
-            if self.weights[FEATURES.index("covisit")] == 0:  # left out of a click fit: nothing to compute
+            if self.weights[_COVISIT] == 0:  # left out of a click fit: nothing to compute
                 self.transitions = None
         return self._report(used, source, n, ndcg_base, ndcg_reranked)
 
