@@ -49,6 +49,7 @@ all: it is kept only when it raises NDCG@10 there; it is then refitted on all of
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -59,7 +60,7 @@ from torch.nn import functional as F
 
 from personalization.recsys.content import ItemContent
 from personalization.recsys.models.base import History
-from personalization.recsys.models.covisitation import CoVisitation
+from personalization.recsys.models.covisitation import CoVisitation, CoVisitationConfig
 
 if TYPE_CHECKING:
     from personalization.recsys.choices import ChoiceSet
@@ -273,6 +274,9 @@ class AffinityReranker:
         (``CONFOUNDED``): the cards a visitor passed over on the way to a click were the ones the
         old ranking put first, so within a list they would look like reasons NOT to click.
         """
+        # Co-visitation is confounded here: its column would only be zeroed, so it is neither computed
+        # for the clicks nor kept for serving.
+        self.transitions = None
         x, allowed, _ = self._gather(choices.histories, choices.candidates, base)
         allowed &= choices.candidates > 0
         discount = np.log(1.0 / np.log2(1.0 + np.maximum(choices.positions, 1.0)))
@@ -295,8 +299,6 @@ class AffinityReranker:
         used = ndcg_reranked > ndcg_base + config.min_gain
         if used:
             self.weights = _optimise(x, allowed, positive, neutral, config, start=weights)[:n_features]
-            if self.weights[_COVISIT] == 0:  # left out of a click fit: nothing to compute
-                self.transitions = None
         return self._report(used, source, n, ndcg_base, ndcg_reranked)
 
     def _report(self, used: bool, source: str, n: int, ndcg_base: float, ndcg_reranked: float) -> AffinityReport:
@@ -347,7 +349,11 @@ class AffinityReranker:
             "event_weights": torch.from_numpy(self.event_weights),
             "decay": self.decay,
             "weights": torch.from_numpy(self.weights),
-            "transitions": self.transitions._state() if self.transitions is not None else None,
+            "transitions": (
+                {"config": dataclasses.asdict(self.transitions.config), "state": self.transitions._state()}
+                if self.transitions is not None
+                else None
+            ),
         }
 
     @classmethod
@@ -355,8 +361,8 @@ class AffinityReranker:
         state = dict(state)
         transitions = state.pop("transitions", None)
         if transitions is not None:
-            model = CoVisitation()
-            model._load_state(transitions, device="cpu")
+            model = CoVisitation(CoVisitationConfig(**transitions["config"]))
+            model._load_state(transitions["state"], device="cpu")
             transitions = model
         arrays = {key: value.numpy() if torch.is_tensor(value) else value for key, value in state.items()}
         return cls(**arrays, transitions=transitions)
