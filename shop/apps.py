@@ -6,4 +6,7 @@ class ShopConfig(AppConfig):
     verbose_name = "Shop"
 
     def ready(self):
-        from shop import cart_session  # noqa: F401  (connects the login cart merge)
+        from shop import (
+            cart_session,  # noqa: F401  (connects the login cart merge)
+            product_cache,  # noqa: F401  (connects the catalogue version to saves and deletes)
+        )

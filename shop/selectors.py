@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
+from shop import product_cache
 from shop.models import Brand, Cart, Category, Order, Product, ProductImage
 
 # "recommended" is this shopper's personalized order (ranked by the personalization app before
@@ -21,6 +23,7 @@ SORTS = {
     "name": ("name", "pk"),
 }
 DEFAULT_SORT = "recommended"
+CATEGORY_MENU_TTL_SECONDS = 3600  # a change of the catalogue starts a new key at once
 
 
 @dataclass(frozen=True)
@@ -126,10 +129,12 @@ def product_search(*, query: str, filters: ProductFilters | None = None) -> Quer
     return base.filter(condition)
 
 
-def products_in_order(*, ids: list[int]) -> list[Product]:
-    """Listing-ready products for the given ids, in that order (ids of inactive products are skipped)."""
-    by_id = {p.pk: p for p in _with_listing_relations(Product.objects.filter(pk__in=ids, is_active=True))}
-    return [by_id[pk] for pk in ids if pk in by_id]
+def products_in_order(*, ids: list[int], in_stock: bool = False) -> list[Product]:
+    """Listing-ready products for the given ids, in that order (ids of inactive products are skipped).
+
+    Served from each process's copies where they are current (see `shop.product_cache`).
+    """
+    return product_cache.listing_products(ids, in_stock=in_stock)
 
 
 class ProductsInOrder(Sequence):
@@ -163,6 +168,36 @@ def brands_for_listing(*, products: QuerySet[Product]) -> QuerySet[Brand]:
 def category_tree() -> list[Category]:
     """Top-level categories with their children prefetched (one query each level)."""
     return list(Category.objects.filter(parent=None).prefetch_related("children"))
+
+
+def category_menu() -> list[dict]:
+    """The top-level categories with their children, as plain values (name, slug, url, children).
+
+    Kept in the cache under the catalogue version, so a saved category shows at once
+    (see `shop.product_cache`); every page's navigation and the home page's tiles read it.
+    """
+    key = f"shop:category-menu:{product_cache.catalog_version()}"
+    items = cache.get(key)
+    if items is None:
+        items = [
+            {
+                "name": category.name,
+                "slug": category.slug,
+                "url": category.get_absolute_url(),
+                "children": [{"name": c.name, "url": c.get_absolute_url()} for c in category.children.all()],
+            }
+            for category in category_tree()
+        ]
+        cache.set(key, items, CATEGORY_MENU_TTL_SECONDS)
+    return items
+
+
+def newest_products(*, limit: int, on_sale: bool = False) -> list[Product]:
+    """The newest active products, listing-ready; `on_sale`: only those priced below their compare-at price."""
+    newest = Product.objects.filter(is_active=True).order_by(*SORTS["newest"])
+    if on_sale:
+        newest = newest.filter(compare_at_price__gt=F("price"))
+    return product_cache.listing_products_of(newest, limit=limit)
 
 
 def cart_lines(*, cart: Cart | None) -> list:

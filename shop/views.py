@@ -10,7 +10,6 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.paginator import Page, Paginator
-from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -102,11 +101,10 @@ def _log_listing_impression(request: HttpRequest, ranked, page: Page) -> None:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    newest = selectors.product_list()
     context = {
-        "categories": selectors.category_tree(),
-        "new_products": list(newest[:HOME_GRID_SIZE]),
-        "sale_products": list(newest.filter(compare_at_price__gt=F("price"))[:HOME_GRID_SIZE]),
+        "categories": selectors.category_menu(),
+        "new_products": selectors.newest_products(limit=HOME_GRID_SIZE),
+        "sale_products": selectors.newest_products(limit=HOME_GRID_SIZE, on_sale=True),
     }
     return render(request, "shop/home.html", context)
 

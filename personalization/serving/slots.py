@@ -9,13 +9,14 @@ from collections.abc import Callable
 import numpy as np
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 
 from personalization.serving.champions import champion_model, version_tag
 from personalization.serving.context import ShopperContext
 from personalization.serving.ranking import RankedList, candidate_scores, order_by_scores, reasons_for
 from personalization.serving.rules import apply_rules
-from shop.models import OrderLine, Product, ProductImage
+from shop.models import OrderLine, Product
+from shop.selectors import products_in_order
 
 logger = logging.getLogger(__name__)
 CANDIDATE_LIMIT = 5000
@@ -25,19 +26,8 @@ POPULAR_IN_CATEGORY_TTL = 60  # seconds; cards are re-checked for stock when fet
 
 
 def _products(ids) -> list[Product]:
-    """Products by id, in that order, ready for cards (two queries whatever the count).
-
-    Cards never show the long description or the attribute table, so those are not read.
-    """
-    ids = list(ids)
-    rows = (
-        Product.objects.filter(pk__in=ids, is_active=True, stock__gt=0)
-        .defer("description", "attributes", "category__description")
-        .select_related("brand", "category")
-        .prefetch_related(Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk")))
-    )
-    by_id = {p.pk: p for p in rows}
-    return [by_id[i] for i in ids if i in by_id]
+    """In-stock products by id, in that order, ready for cards (one light query when this process has them)."""
+    return products_in_order(ids=list(ids), in_stock=True)
 
 
 def _neighbours(seed_ids, *, k: int, exclude: set[int]) -> list[int]:

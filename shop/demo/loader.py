@@ -22,6 +22,7 @@ from shop.demo.catalog import BRANDS, CATEGORIES
 from shop.demo.images import image_filename, render_product_image
 from shop.demo.products import ProductDraft, build_products
 from shop.models import Brand, Category, Product, ProductImage
+from shop.product_cache import catalog_changed
 
 DEFAULT_PRODUCT_COUNT = 600
 DEFAULT_SEED = 42
@@ -63,6 +64,7 @@ def demo_store_load(
         shown_password, admin_created = _ensure_admin(admin_password)
         shoppers_created = _ensure_shoppers()
     images_created = _ensure_images(drafts) if with_images else 0
+    catalog_changed()  # bulk writes send no signals: every process's kept listing products are fetched again
 
     skus = [draft.sku for draft in drafts]
     return DemoStoreSummary(

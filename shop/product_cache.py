@@ -1,0 +1,137 @@
+"""Listing-ready products (brand, category and images loaded) kept in each process between requests.
+
+A product page shows five recommendation rows, a home page four product lists: fetched the
+usual way, each list costs two queries with joins and a prefetch, and building their SQL and
+model instances is most of the page's time. Here one light query per list asks the database
+which of the wanted products are live, with their stock, prices and `updated_at`; only the
+products this process has not seen since their last change are fetched in full.
+
+What could make a kept copy stale:
+- the product itself was saved: `updated_at` (auto_now) moves, the light query sees it;
+- its stock or prices changed through `QuerySet.update` (checkout, refunds, price scripts):
+  the light query reads those columns every time and the copy gets them;
+- it was deactivated or sold out: the light query no longer returns it;
+- its images, brand or category changed, or a product was saved, deleted or bulk-changed in a
+  way the light query cannot see: every save and delete of those models bumps the *catalogue
+  version* in the Django cache (signals below, again once the transaction commits), and
+  copies of another version are fetched again. Code that changes names, slugs or images with
+  `QuerySet.update` or `bulk_create` must call `catalog_changed()` (the demo loader does).
+
+The version lives in the shared cache (Redis in production), so a change in one web worker or
+Celery task reaches every process; a cleared cache starts a new version. With the local-memory
+cache of the embedded setup, only the process that made the change sees it at once (the dev
+server is one process). Each caller gets its own shallow copies: nothing it sets on them
+reaches the kept products or another request.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.db.models.signals import post_delete, post_save
+
+from shop.models import Brand, Category, Product, ProductImage
+
+VERSION_KEY = "shop:catalog-version"
+MAX_PRODUCTS = 5000  # kept per process, least recently used dropped first
+LIGHT_COLUMNS = ("pk", "updated_at", "stock", "price", "compare_at_price")
+
+_lock = threading.Lock()
+_kept: OrderedDict[int, tuple[str, object, Product]] = OrderedDict()  # pk -> (version, updated_at, product)
+
+
+def catalog_version() -> str:
+    """The current catalogue version; a new one when the cache has none (first use, or cleared)."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY) or ""
+    return version
+
+
+def catalog_changed() -> None:
+    """Every process fetches its listing products again (after their next light query)."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def forget() -> None:
+    """Drop this process's copies (tests; a shell session that edited rows by hand)."""
+    with _lock:
+        _kept.clear()
+
+
+def listing_products(ids: Iterable[int], *, in_stock: bool = False) -> list[Product]:
+    """Active products by id, in that order, ready for cards and listings; `in_stock` drops sold-out ones."""
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return []
+    live = Product.objects.filter(pk__in=ids, is_active=True)
+    if in_stock:
+        live = live.filter(stock__gt=0)
+    rows = {row[0]: row for row in live.values_list(*LIGHT_COLUMNS)}
+    return _ready([rows[pk] for pk in ids if pk in rows])
+
+
+def listing_products_of(queryset: QuerySet[Product], *, limit: int) -> list[Product]:
+    """The first `limit` products of a queryset (its filters, its order), ready for cards and listings."""
+    return _ready(list(queryset.values_list(*LIGHT_COLUMNS)[:limit]))
+
+
+def _ready(rows: list[tuple]) -> list[Product]:
+    """The products of these light rows, in their order: kept copies where current, the rest fetched."""
+    if not rows:
+        return []
+    version = catalog_version()
+    found: dict[int, Product] = {}
+    with _lock:
+        for pk, updated_at, *_ in rows:
+            entry = _kept.get(pk)
+            if entry is not None and entry[0] == version and entry[1] == updated_at:
+                found[pk] = entry[2]
+                _kept.move_to_end(pk)
+    missing = [row[0] for row in rows if row[0] not in found]
+    if missing:
+        fetched = (
+            Product.objects.filter(pk__in=missing)
+            .select_related("brand", "category")
+            .prefetch_related(Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk")))
+        )
+        found.update((product.pk, product) for product in fetched)
+        with _lock:
+            for pk in missing:  # kept in the order asked: the list's last product is the most recently used
+                if pk in found:
+                    _kept[pk] = (version, found[pk].updated_at, found[pk])
+                    _kept.move_to_end(pk)
+            while len(_kept) > MAX_PRODUCTS:
+                _kept.popitem(last=False)
+    return [_copy(found[row[0]], row) for row in rows if row[0] in found]
+
+
+def _copy(product: Product, row: tuple) -> Product:
+    """A shallow copy with its own state and the light query's stock and prices."""
+    clone = Product.__new__(Product)
+    clone.__dict__ = product.__dict__.copy()
+    state = clone._state = type(product._state)()
+    state.db, state.adding = product._state.db, False
+    state.fields_cache = dict(product._state.fields_cache)
+    if hasattr(product, "_prefetched_objects_cache"):
+        clone._prefetched_objects_cache = dict(product._prefetched_objects_cache)
+    _, _, clone.stock, clone.price, clone.compare_at_price = row
+    return clone
+
+
+def _changed(sender, **kwargs) -> None:
+    catalog_changed()
+    # A process that reads between this save and the commit would keep the old row under the new version.
+    transaction.on_commit(catalog_changed, robust=True)
+
+
+for _model in (Product, ProductImage, Brand, Category):
+    post_save.connect(_changed, sender=_model, dispatch_uid=f"product_cache_{_model.__name__}_saved")
+    post_delete.connect(_changed, sender=_model, dispatch_uid=f"product_cache_{_model.__name__}_deleted")
