@@ -153,7 +153,11 @@ class ProductsInOrder(Sequence):
 
 
 def product_detail(*, slug: str) -> Product:
-    return _with_listing_relations(Product.objects.filter(is_active=True)).get(slug=slug)
+    """An active product with its brand, category and images; Product.DoesNotExist if there is none."""
+    found = product_cache.listing_products_of(Product.objects.filter(is_active=True, slug=slug), limit=1)
+    if not found:
+        raise Product.DoesNotExist(f"No active product {slug!r}.")
+    return found[0]
 
 
 def brands_for_listing(*, products: QuerySet[Product]) -> QuerySet[Brand]:

@@ -16,6 +16,7 @@ from personalization.serving.context import ShopperContext
 from personalization.serving.ranking import RankedList, candidate_scores, order_by_scores, reasons_for
 from personalization.serving.rules import apply_rules
 from shop.models import OrderLine, Product
+from shop.product_cache import catalog_version
 from shop.selectors import products_in_order
 
 logger = logging.getLogger(__name__)
@@ -23,6 +24,8 @@ CANDIDATE_LIMIT = 5000
 # The similar slot's pool, in multiples of the cards shown, that a shopper's own model reorders.
 SIMILAR_POOL_FACTOR = 4
 POPULAR_IN_CATEGORY_TTL = 60  # seconds; cards are re-checked for stock when fetched
+BOUGHT_WITH_TTL = 60  # seconds: an order shows in "others also bought" within a minute
+CANDIDATES_TTL = 60
 
 
 def _products(ids) -> list[Product]:
@@ -47,6 +50,23 @@ def _neighbours(seed_ids, *, k: int, exclude: set[int]) -> list[int]:
     return [pk for pk in raw if pk not in exclude][:k]
 
 
+def _catalogue_candidates() -> list[int]:
+    """The newest CANDIDATE_LIMIT products in stock: for_you's candidates, cached for a minute per catalogue version.
+
+    A product that sells out meanwhile may stay a candidate until then; the cards are fetched in stock only.
+    """
+    key = f"serving:candidates:{catalog_version()}"
+    ids = cache.get(key)
+    if ids is None:
+        ids = list(
+            Product.objects.filter(is_active=True, stock__gt=0)
+            .order_by("-created_at")
+            .values_list("pk", flat=True)[:CANDIDATE_LIMIT]
+        )
+        cache.set(key, ids, CANDIDATES_TTL)
+    return ids
+
+
 def for_you(*, context: ShopperContext, k: int, product: Product | None = None, **_) -> RankedList:
     """The whole catalog ranked for this shopper, minus what is in the cart, was just viewed or is on the page."""
     if product is not None and not context.has_history:
@@ -55,12 +75,7 @@ def for_you(*, context: ShopperContext, k: int, product: Product | None = None, 
     exclude = set(context.cart_product_ids) | set(context.recent_product_ids[-3:])
     if product is not None:
         exclude.add(product.pk)
-    ids = list(
-        Product.objects.filter(is_active=True, stock__gt=0)
-        .exclude(pk__in=exclude)
-        .order_by("-created_at")
-        .values_list("pk", flat=True)[:CANDIDATE_LIMIT]
-    )
+    ids = [pk for pk in _catalogue_candidates() if pk not in exclude]
     deadline = time.perf_counter() + settings.PERSONALIZATION_TIME_BUDGET_MS / 1000
     scores, ranker = candidate_scores(ids, context=context, deadline=deadline)
     # Fetch a few spare products: rules may exclude some.
@@ -105,23 +120,32 @@ def bought_together(*, context: ShopperContext, k: int, product: Product | None 
     """Other products in the orders that contained this one (one aggregate query)."""
     if product is None:
         return RankedList(surface="bought_together")
-    orders = OrderLine.objects.filter(product=product).values("order_id")
-    rows = (
-        OrderLine.objects.filter(order_id__in=orders)
-        .exclude(product=product)
-        .exclude(product=None)
-        .values("product_id")
-        .annotate(n=Count("order_id", distinct=True))
-        .order_by("-n", "product_id")[: k * 2]
-    )
-    ids = [row["product_id"] for row in rows]
-    products = _products(ids)[:k]
+    products = _products(_bought_with(product.pk, k=k * 2))[:k]
     return RankedList(
         products=tuple(products),
         ranker="bought_together",
         surface="bought_together",
         reasons={p.pk: f"Often bought with {product.name}" for p in products},
     )
+
+
+def _bought_with(product_id: int, *, k: int) -> list[int]:
+    """The products most often in the same orders as this one (one aggregate query, cached for a minute)."""
+    key = f"serving:bought-with:{product_id}:{k}"
+    ids = cache.get(key)
+    if ids is None:
+        orders = OrderLine.objects.filter(product_id=product_id).values("order_id")
+        rows = (
+            OrderLine.objects.filter(order_id__in=orders)
+            .exclude(product_id=product_id)
+            .exclude(product=None)
+            .values("product_id")
+            .annotate(n=Count("order_id", distinct=True))
+            .order_by("-n", "product_id")[:k]
+        )
+        ids = [row["product_id"] for row in rows]
+        cache.set(key, ids, BOUGHT_WITH_TTL)
+    return ids
 
 
 def complete_your_order(*, context: ShopperContext, k: int, **_) -> RankedList:
