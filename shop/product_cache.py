@@ -78,6 +78,23 @@ def listing_products(ids: Iterable[int], *, in_stock: bool = False) -> list[Prod
     return _ready([rows[pk] for pk in ids if pk in rows])
 
 
+def existing_product_ids(ids: Iterable[int]) -> set[int]:
+    """Which of these product ids exist (active or not): those kept under the current version, the rest asked for.
+
+    A kept product was read after the last catalogue change, and deleting a product is one.
+    """
+    ids = set(ids)
+    if not ids:
+        return set()
+    version = catalog_version()
+    with _lock:
+        known = {pk for pk in ids if (entry := _kept.get(pk)) is not None and entry[0] == version}
+    unknown = ids - known
+    if unknown:
+        known.update(Product.objects.filter(pk__in=unknown).values_list("pk", flat=True))
+    return known
+
+
 def listing_products_of(queryset: QuerySet[Product], *, limit: int) -> list[Product]:
     """The first `limit` products of a queryset (its filters, its order), ready for cards and listings."""
     return _ready(list(queryset.values_list(*LIGHT_COLUMNS)[:limit]))

@@ -36,6 +36,7 @@ COLUMNS = (
     "value",
 )
 INCOMING = "tracking_event_incoming"
+AS_IS = frozenset({"CharField", "ForeignKey"})
 
 
 def store_raw(raw_batch: Sequence[bytes]) -> None:
@@ -50,11 +51,11 @@ def store_events(events: Sequence[TrackedEvent]) -> None:
     if connection.vendor == "postgresql" and len(events) >= COPY_THRESHOLD:
         _copy_documents([event.to_json().encode() for event in events])
         return
-    from shop.models import Product
+    from shop.product_cache import existing_product_ids
 
     product_ids = {e.product_id for e in events if e.product_id is not None}
     user_ids = {e.user_id for e in events if e.user_id is not None}
-    live_products = set(Product.objects.filter(pk__in=product_ids).values_list("pk", flat=True)) if product_ids else ()
+    live_products = existing_product_ids(product_ids)
     users = get_user_model().objects.filter(pk__in=user_ids)
     live_users = set(users.values_list("pk", flat=True)) if user_ids else ()
     rows = []
@@ -81,7 +82,15 @@ def _insert_ignoring_duplicates(rows: Sequence[Event]) -> None:
         f"{ops.insert_statement(on_conflict=OnConflict.IGNORE)} {ops.quote_name(Event._meta.db_table)} "
         f"({columns}) VALUES ({placeholders}) {suffix}"
     )
-    params = [[field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields] for row in rows]
+    # Text and id columns hold str, int or None already (TrackedEvent.to_row); the rest are prepared by their field.
+    prepare = [None if field.get_internal_type() in AS_IS else field.get_db_prep_save for field in fields]
+    params = [
+        [
+            getattr(row, field.attname) if prep is None else prep(getattr(row, field.attname), connection)
+            for field, prep in zip(fields, prepare, strict=True)
+        ]
+        for row in rows
+    ]
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.executemany(sql, params)
 

@@ -130,3 +130,18 @@ def test_only_the_most_recently_used_products_are_kept(shelf, monkeypatch, djang
 def test_listing_products_of_keeps_the_querysets_order_and_limit(shelf):
     by_name_desc = Product.objects.filter(is_active=True).order_by("-name")
     assert names(product_cache.listing_products_of(by_name_desc, limit=3)) == ["Item 3", "Item 2", "Item 1"]
+
+
+def test_existing_ids_answer_from_kept_products_and_forget_deleted_ones(shelf, django_assert_num_queries):
+    # given two kept products and one this process never read
+    product_cache.listing_products([shelf[0].pk, shelf[1].pk])
+    ids = {shelf[0].pk, shelf[1].pk, shelf[2].pk, 10_000}
+    # then only the others are asked for
+    with django_assert_num_queries(1):
+        assert product_cache.existing_product_ids(ids) == {shelf[0].pk, shelf[1].pk, shelf[2].pk}
+    with django_assert_num_queries(0):
+        assert product_cache.existing_product_ids({shelf[0].pk}) == {shelf[0].pk}
+    # when a kept product is deleted
+    Product.objects.filter(pk=shelf[0].pk).delete()
+    # then it is asked for again, and gone
+    assert product_cache.existing_product_ids(ids) == {shelf[1].pk, shelf[2].pk}
