@@ -26,9 +26,7 @@ reaches the kept products or another request.
 
 from __future__ import annotations
 
-import threading
 import uuid
-from collections import OrderedDict
 from collections.abc import Iterable
 
 from django.core.cache import cache
@@ -36,14 +34,13 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.db.models.signals import post_delete, post_save
 
+from shop.lru import LRU
 from shop.models import Brand, Category, Product, ProductImage
 
 VERSION_KEY = "shop:catalog-version"
-MAX_PRODUCTS = 5000  # kept per process, least recently used dropped first
 LIGHT_COLUMNS = ("pk", "updated_at", "stock", "price", "compare_at_price")
 
-_lock = threading.Lock()
-_kept: OrderedDict[int, tuple[str, object, Product]] = OrderedDict()  # pk -> (version, updated_at, product)
+_kept: LRU[int, tuple[str, object, Product]] = LRU(5000)  # pk -> (version, updated_at, product)
 
 
 def catalog_version() -> str:
@@ -62,8 +59,7 @@ def catalog_changed() -> None:
 
 def forget() -> None:
     """Drop this process's copies (tests; a shell session that edited rows by hand)."""
-    with _lock:
-        _kept.clear()
+    _kept.clear()
 
 
 def listing_products(ids: Iterable[int], *, in_stock: bool = False) -> list[Product]:
@@ -87,8 +83,7 @@ def existing_product_ids(ids: Iterable[int]) -> set[int]:
     if not ids:
         return set()
     version = catalog_version()
-    with _lock:
-        known = {pk for pk in ids if (entry := _kept.get(pk)) is not None and entry[0] == version}
+    known = {pk for pk in ids if (entry := _kept.get(pk)) is not None and entry[0] == version}
     unknown = ids - known
     if unknown:
         known.update(Product.objects.filter(pk__in=unknown).values_list("pk", flat=True))
@@ -106,12 +101,10 @@ def _ready(rows: list[tuple]) -> list[Product]:
         return []
     version = catalog_version()
     found: dict[int, Product] = {}
-    with _lock:
-        for pk, updated_at, *_ in rows:
-            entry = _kept.get(pk)
-            if entry is not None and entry[0] == version and entry[1] == updated_at:
-                found[pk] = entry[2]
-                _kept.move_to_end(pk)
+    for pk, updated_at, *_ in rows:
+        entry = _kept.get(pk)
+        if entry is not None and entry[0] == version and entry[1] == updated_at:
+            found[pk] = entry[2]
     missing = [row[0] for row in rows if row[0] not in found]
     if missing:
         fetched = (
@@ -120,18 +113,18 @@ def _ready(rows: list[tuple]) -> list[Product]:
             .prefetch_related(Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk")))
         )
         found.update((product.pk, product) for product in fetched)
-        with _lock:
-            for pk in missing:  # kept in the order asked: the list's last product is the most recently used
-                if pk in found:
-                    _kept[pk] = (version, found[pk].updated_at, found[pk])
-                    _kept.move_to_end(pk)
-            while len(_kept) > MAX_PRODUCTS:
-                _kept.popitem(last=False)
-    return [_copy(found[row[0]], row) for row in rows if row[0] in found]
+        for pk in missing:  # kept in the order asked: the list's last product is the most recently used
+            if pk in found:
+                _kept.put(pk, (version, found[pk].updated_at, found[pk]))
+    return [_copy(found[row[0]], row, version) for row in rows if row[0] in found]
 
 
-def _copy(product: Product, row: tuple) -> Product:
-    """A shallow copy with its own state and the light query's stock and prices."""
+def _copy(product: Product, row: tuple, version: str) -> Product:
+    """A shallow copy with its own state, the light query's stock and prices, and the version it was checked at.
+
+    `catalog_version` on a product says that its relations (brand, category, images) were current
+    at that version: what `shop_tags.product_card_body` keys its rendered cards by.
+    """
     clone = Product.__new__(Product)
     clone.__dict__ = product.__dict__.copy()
     state = clone._state = type(product._state)()
@@ -140,6 +133,7 @@ def _copy(product: Product, row: tuple) -> Product:
     if hasattr(product, "_prefetched_objects_cache"):
         clone._prefetched_objects_cache = dict(product._prefetched_objects_cache)
     _, _, clone.stock, clone.price, clone.compare_at_price = row
+    clone.catalog_version = version
     return clone
 
 

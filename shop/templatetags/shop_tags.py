@@ -1,15 +1,20 @@
-"""Template tags of the storefront: the category navigation and money formatting."""
+"""Template tags of the storefront: the category navigation, product cards and money formatting."""
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
 from shop import selectors
+from shop.lru import LRU
 
 register = template.Library()
 
+CARD_BODY_TEMPLATE = "shop/includes/product_card_body.html"
+_card_bodies: LRU[tuple, str] = LRU(10_000)  # rendered card bodies kept per process
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥", "INR": "₹"}
 
 
@@ -17,6 +22,43 @@ CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "
 def category_nav(context) -> dict:
     request = context.get("request")
     return {"items": selectors.category_menu(), "current_path": request.path if request else ""}
+
+
+@register.simple_tag(takes_context=True)
+def product_card_body(context, product) -> str:
+    """The inside of a product card (link, picture, badges, brand, name, price), rendered once per product state.
+
+    A card's body depends on the product, its brand, category and images, the currency and the
+    language, nothing else of the page. Products served by `shop.product_cache` carry the
+    catalogue version they were checked at, which moves with every change of those relations;
+    their bodies are kept in this process under that version, the product's `updated_at`, its
+    prices and whether it is in stock. Other products are rendered every time.
+    """
+    currency = context.get("currency", "")
+    version = getattr(product, "catalog_version", None)
+    if version is None:
+        return render_to_string(CARD_BODY_TEMPLATE, {"product": product, "currency": currency})
+    key = (
+        product.pk,
+        version,
+        product.updated_at,
+        product.name,
+        product.price,
+        product.compare_at_price,
+        product.in_stock,
+        currency,
+        get_language(),
+    )
+    body = _card_bodies.get(key)
+    if body is None:
+        body = render_to_string(CARD_BODY_TEMPLATE, {"product": product, "currency": currency})
+        _card_bodies.put(key, body)
+    return body
+
+
+def forget_card_bodies() -> None:
+    """Drop this process's rendered card bodies (tests; after changing the card templates in a shell)."""
+    _card_bodies.clear()
 
 
 @register.filter

@@ -118,7 +118,7 @@ def test_each_caller_gets_its_own_copies(shelf):
 
 
 def test_only_the_most_recently_used_products_are_kept(shelf, monkeypatch, django_assert_num_queries):
-    monkeypatch.setattr(product_cache, "MAX_PRODUCTS", 2)
+    monkeypatch.setattr(product_cache._kept, "size", 2)
     product_cache.listing_products([shelf[0].pk, shelf[1].pk])
     product_cache.listing_products([shelf[2].pk])  # drops shelf[0], the least recently used
     with django_assert_num_queries(1):
