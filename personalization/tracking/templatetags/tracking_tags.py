@@ -35,7 +35,7 @@ def tracking_script(context) -> str:
         "maxBatch": MAX_EVENTS,
         "productId": product_id,
     }
-    return render_to_string("tracking/script.html", {"config": config}, request=request)
+    return render_to_string("tracking/script.html", {"config": config})  # needs nothing of the request
 
 
 @register.inclusion_tag("tracking/consent_banner.html", takes_context=True)
