@@ -38,23 +38,42 @@ from shop.lru import LRU
 from shop.models import Brand, Category, Product, ProductImage
 
 VERSION_KEY = "shop:catalog-version"
+STOCK_VERSION_KEY = "shop:stock-version"
 LIGHT_COLUMNS = ("pk", "updated_at", "stock", "price", "compare_at_price")
 
 _kept: LRU[int, tuple[str, object, Product]] = LRU(5000)  # pk -> (version, updated_at, product)
 
 
-def catalog_version() -> str:
-    """The current catalogue version; a new one when the cache has none (first use, or cleared)."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY) or ""
+def _version(key: str) -> str:
+    version = cache.get(key)
+    if version is None:  # first use, or the cache was cleared: a new version, the same for every process
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        version = cache.get(key) or ""
     return version
+
+
+def catalog_version() -> str:
+    """The current catalogue version: it moves when products, images, brands or categories change."""
+    return _version(VERSION_KEY)
 
 
 def catalog_changed() -> None:
     """Every process fetches its listing products again (after their next light query)."""
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def shelf_version() -> str:
+    """The catalogue version and the stock version together: for cached lists of what is in stock and sells.
+
+    The stock version moves when an order takes stock or a cancelled one gives it back (after
+    the commit), so a list cached under it (candidates in stock, best sellers, bought together)
+    is the list that would be computed now, until the next order.
+    """
+    return f"{catalog_version()}:{_version(STOCK_VERSION_KEY)}"
+
+
+def stock_changed() -> None:
+    cache.set(STOCK_VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def forget() -> None:

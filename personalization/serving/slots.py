@@ -16,15 +16,15 @@ from personalization.serving.context import ShopperContext
 from personalization.serving.ranking import RankedList, candidate_scores, order_by_scores, reasons_for
 from personalization.serving.rules import apply_rules
 from shop.models import OrderLine, Product
-from shop.product_cache import catalog_version
+from shop.product_cache import shelf_version
 from shop.selectors import products_in_order
 
 logger = logging.getLogger(__name__)
 CANDIDATE_LIMIT = 5000
 # The similar slot's pool, in multiples of the cards shown, that a shopper's own model reorders.
 SIMILAR_POOL_FACTOR = 4
-POPULAR_IN_CATEGORY_TTL = 60  # seconds; cards are re-checked for stock when fetched
-BOUGHT_WITH_TTL = 60  # seconds: an order shows in "others also bought" within a minute
+POPULAR_IN_CATEGORY_TTL = 60  # seconds; each order starts new keys (shelf_version) at once
+BOUGHT_WITH_TTL = 60  # seconds; each order starts new keys (shelf_version) at once
 CANDIDATES_TTL = 60
 
 
@@ -51,11 +51,12 @@ def _neighbours(seed_ids, *, k: int, exclude: set[int]) -> list[int]:
 
 
 def _catalogue_candidates() -> list[int]:
-    """The newest CANDIDATE_LIMIT products in stock: for_you's candidates, cached for a minute per catalogue version.
+    """The newest CANDIDATE_LIMIT products in stock: for_you's candidates, cached until the next order.
 
-    A product that sells out meanwhile may stay a candidate until then; the cards are fetched in stock only.
+    Cached under the catalogue and stock versions (see `shop.product_cache.shelf_version`); the
+    minute's expiry only bounds what a stock change outside orders (the admin, a script) can leave.
     """
-    key = f"serving:candidates:{catalog_version()}"
+    key = f"serving:candidates:{shelf_version()}"
     ids = cache.get(key)
     if ids is None:
         ids = list(
@@ -130,8 +131,8 @@ def bought_together(*, context: ShopperContext, k: int, product: Product | None 
 
 
 def _bought_with(product_id: int, *, k: int) -> list[int]:
-    """The products most often in the same orders as this one (one aggregate query, cached for a minute)."""
-    key = f"serving:bought-with:{product_id}:{k}"
+    """The products most often in the same orders as this one (one aggregate query, cached until the next order)."""
+    key = f"serving:bought-with:{product_id}:{k}:{shelf_version()}"
     ids = cache.get(key)
     if ids is None:
         orders = OrderLine.objects.filter(product_id=product_id).values("order_id")
@@ -177,7 +178,7 @@ def recently_viewed(*, context: ShopperContext, k: int, product: Product | None 
 def _popular_in_category(category_id, *, k: int, exclude: set[int]) -> list[int]:
     """The category's in-stock products, best sellers first (the ranking is cached for a minute)."""
     model = champion_model("popularity")
-    key = f"serving:popular-in:{category_id}:{version_tag(model)}"
+    key = f"serving:popular-in:{category_id}:{version_tag(model)}:{shelf_version()}"
     ids = cache.get(key)
     if ids is None:
         ids = list(

@@ -29,6 +29,7 @@ from shop.exceptions import (
 from shop.models import Cart, Order, OrderLine, OrderStatusChange, Payment, Product, ShippingMethod
 from shop.payments import get_provider
 from shop.pricing import compute_totals
+from shop.product_cache import stock_changed
 from shop.signals import order_placed, order_status_changed
 from shop.vouchers.selectors import voucher_terms
 from shop.vouchers.services import (
@@ -192,6 +193,7 @@ def _place_locked(
     for line in lines:
         # The F() update plus the PositiveIntegerField check constraint make negative stock impossible.
         Product.objects.filter(pk=line.product_id).update(stock=F("stock") - line.quantity)
+    transaction.on_commit(stock_changed)  # lists cached under the stock version are computed again
 
     result = provider.charge(
         amount=order.total, currency=order.currency, order_number=order.number, card_number=card_number
@@ -246,6 +248,7 @@ def order_transition(
             list(Product.objects.select_for_update().filter(pk__in=[ln.product_id for ln in lines]).order_by("pk"))
             for line in lines:
                 Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
+            transaction.on_commit(stock_changed)
             voucher_redemptions_release(order=order)
         if to_status == S.PAID:
             order.payments.filter(status=Payment.Status.PENDING).update(status=Payment.Status.CAPTURED)
