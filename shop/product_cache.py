@@ -41,7 +41,7 @@ VERSION_KEY = "shop:catalog-version"
 STOCK_VERSION_KEY = "shop:stock-version"
 LIGHT_COLUMNS = ("pk", "updated_at", "stock", "price", "compare_at_price")
 
-_kept: LRU[int, tuple[str, object, Product]] = LRU(5000)  # pk -> (version, updated_at, product)
+_kept: LRU[int, tuple[str, object, Product]] = LRU(2000)  # pk -> (version, updated_at, product); a few MB
 
 
 def _version(key: str) -> str:

@@ -51,3 +51,23 @@ def make_user(*, username: str | None = None, password: str = "correct-horse-bat
     return get_user_model().objects.create_user(
         username=username, email=fields.pop("email", f"{username}@example.com"), password=password, **fields
     )
+
+
+def place_order(*, user, address, products, idempotency_key: str, quantity: int = 1, **fields):
+    """One cash-on-delivery order of the user for these products, through the cart and checkout services."""
+    from shop.services.cart import cart_add, cart_get_or_create
+    from shop.services.orders import order_place
+
+    cart = cart_get_or_create(user=user, session_key=None)
+    for product in products:
+        cart_add(cart=cart, product_id=product.pk, quantity=quantity)
+    return order_place(
+        cart=cart,
+        user=user,
+        email=fields.pop("email", "alice@example.com"),
+        address=address,
+        shipping_method_code=fields.pop("shipping_method_code", "standard"),
+        payment_method=fields.pop("payment_method", "cod"),
+        idempotency_key=idempotency_key,
+        **fields,
+    )

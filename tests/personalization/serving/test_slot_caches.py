@@ -3,26 +3,13 @@
 import pytest
 
 from personalization.serving import ShopperContext, fill_slot
-from shop.services.cart import cart_add, cart_get_or_create
-from shop.services.orders import order_place
-from tests.factories import make_product
+from tests.factories import make_product, place_order
 
 pytestmark = pytest.mark.django_db(transaction=True)  # orders reach the caches when they commit
 
 
 def buy(user, address, *products, key):
-    cart = cart_get_or_create(user=user, session_key=None)
-    for product in products:
-        cart_add(cart=cart, product_id=product.pk, quantity=1)
-    return order_place(
-        cart=cart,
-        user=user,
-        email="alice@example.com",
-        address=address,
-        shipping_method_code="standard",
-        payment_method="cod",
-        idempotency_key=key,
-    )
+    return place_order(user=user, address=address, products=products, idempotency_key=key)
 
 
 def someone(*recent):

@@ -5,9 +5,8 @@ import pytest
 from personalization.tracking.models import Event, PersonalizationPreference
 from shop.models import Order
 from shop.services.cart import cart_add, cart_get_or_create
-from shop.services.orders import order_place
 from shop.signals import order_placed
-from tests.factories import make_product
+from tests.factories import make_product, place_order
 
 pytestmark = pytest.mark.django_db
 
@@ -16,15 +15,11 @@ pytestmark = pytest.mark.django_db
 def order(user, product, address, django_capture_on_commit_callbacks):
     cart = cart_get_or_create(user=user, session_key=None)
     cart_add(cart=cart, product_id=product.pk, quantity=2)
-    cart_add(cart=cart, product_id=make_product(price="5.00").pk, quantity=1)
     with django_capture_on_commit_callbacks(execute=True):
-        return order_place(
-            cart=cart,
+        return place_order(
             user=user,
-            email="alice@example.com",
             address=address,
-            shipping_method_code="standard",
-            payment_method="cod",
+            products=[make_product(price="5.00")],
             idempotency_key="k-1",
             visitor_id="v-alice",
         )
@@ -46,16 +41,6 @@ def test_a_repeated_order_placed_signal_counts_nothing_twice(order):
 
 def test_no_purchase_events_for_a_user_who_switched_off(user, product, address, django_capture_on_commit_callbacks):
     PersonalizationPreference.objects.create(user=user, enabled=False)
-    cart = cart_get_or_create(user=user, session_key=None)
-    cart_add(cart=cart, product_id=product.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        order_place(
-            cart=cart,
-            user=user,
-            email="a@example.com",
-            address=address,
-            shipping_method_code="standard",
-            payment_method="cod",
-            idempotency_key="k-2",
-        )
+        place_order(user=user, address=address, products=[product], idempotency_key="k-2", email="a@example.com")
     assert not Event.objects.filter(type="purchase").exists()
