@@ -20,7 +20,8 @@ What could make a kept copy stale:
 The version lives in the shared cache (Redis in production), so a change in one web worker or
 Celery task reaches every process; a cleared cache starts a new version. With the local-memory
 cache of the embedded setup, only the process that made the change sees it at once (the dev
-server is one process). Each caller gets its own shallow copies: nothing it sets on them
+server is one process); as versions expire after VERSION_LIFETIME seconds, several processes
+on local-memory caches show another's change of a picture or a brand name within that time. Each caller gets its own shallow copies: nothing it sets on them
 reaches the kept products or another request.
 """
 
@@ -39,6 +40,7 @@ from shop.models import Brand, Category, Product, ProductImage
 
 VERSION_KEY = "shop:catalog-version"
 STOCK_VERSION_KEY = "shop:stock-version"
+VERSION_LIFETIME = 300  # seconds; a new version then (everything fetched again once): bounds any missed change
 LIGHT_COLUMNS = ("pk", "updated_at", "stock", "price", "compare_at_price")
 
 _kept: LRU[int, tuple[str, object, Product]] = LRU(2000)  # pk -> (version, updated_at, product); a few MB
@@ -47,7 +49,7 @@ _kept: LRU[int, tuple[str, object, Product]] = LRU(2000)  # pk -> (version, upda
 def _version(key: str) -> str:
     version = cache.get(key)
     if version is None:  # first use, or the cache was cleared: a new version, the same for every process
-        cache.add(key, uuid.uuid4().hex, timeout=None)
+        cache.add(key, uuid.uuid4().hex, timeout=VERSION_LIFETIME)
         version = cache.get(key) or ""
     return version
 
@@ -59,7 +61,7 @@ def catalog_version() -> str:
 
 def catalog_changed() -> None:
     """Every process fetches its listing products again (after their next light query)."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=VERSION_LIFETIME)
 
 
 def shelf_version() -> str:
@@ -73,7 +75,7 @@ def shelf_version() -> str:
 
 
 def stock_changed() -> None:
-    cache.set(STOCK_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    cache.set(STOCK_VERSION_KEY, uuid.uuid4().hex, timeout=VERSION_LIFETIME)
 
 
 def forget() -> None:

@@ -176,7 +176,7 @@ def recently_viewed(*, context: ShopperContext, k: int, product: Product | None 
 
 
 def _popular_in_category(category_id, *, k: int, exclude: set[int]) -> list[int]:
-    """The category's in-stock products, best sellers first (the ranking is cached for a minute)."""
+    """The category's in-stock products, best sellers first (cached until the next order or model)."""
     model = champion_model("popularity")
     key = f"serving:popular-in:{category_id}:{version_tag(model)}:{shelf_version()}"
     ids = cache.get(key)
