@@ -21,8 +21,9 @@ The version lives in the shared cache (Redis in production), so a change in one 
 Celery task reaches every process; a cleared cache starts a new version. With the local-memory
 cache of the embedded setup, only the process that made the change sees it at once (the dev
 server is one process); as versions expire after VERSION_LIFETIME seconds, several processes
-on local-memory caches show another's change of a picture or a brand name within that time. Each caller gets its own shallow copies: nothing it sets on them
-reaches the kept products or another request.
+on local-memory caches show another's change of a picture or a brand name within that time.
+Each caller gets its own shallow copies: nothing it sets on them reaches the kept products or
+another request.
 """
 
 from __future__ import annotations
