@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import uuid
 
 from django.conf import settings
 from django.core.cache import cache
@@ -57,10 +58,17 @@ def model_version(version_id: int) -> Recommender | None:
 
 def version_tag(model: Recommender | None) -> str:
     """A name for a loaded model that means the same in every process (shared cache keys use it)."""
+    if model is None:
+        return "none"
     for version_id, loaded in list(_loaded.values()):
-        if loaded is model and model is not None:
+        if loaded is model:
             return f"v{version_id}"
-    return "none" if model is None else f"p{id(model)}"
+    # A model not loaded from the registry (tests, a shell): a token of its own, never reused by another
+    # model the way a freed object's id() is.
+    token = getattr(model, "_serving_tag", None)
+    if token is None:
+        token = model._serving_tag = f"p{uuid.uuid4().hex[:16]}"
+    return token
 
 
 def _limit_threads() -> None:

@@ -1,7 +1,9 @@
 import pytest
 
 from personalization.models import MerchandisingRule
+from personalization.recsys.models.popularity import Popularity
 from personalization.serving import ShopperContext, fill_slot, rank_products
+from personalization.serving.champions import version_tag
 from personalization.serving.rules import diversify_first_row
 from shop.models import Product
 from tests.factories import make_brand, make_product
@@ -198,3 +200,10 @@ def test_similar_says_which_products_were_viewed_together_and_which_only_fill_up
     reasons = {p.pk: similar.reasons[p.pk] for p in similar.products}
     assert reasons[similar.products[0].pk] == f"Viewed with {camera.name}"
     assert reasons[newcomer.pk] == "Popular in Cameras"
+
+
+def test_a_model_outside_the_registry_keeps_one_tag_of_its_own():
+    first, second = Popularity(), Popularity()
+    assert version_tag(first) == version_tag(first)
+    assert version_tag(first) != version_tag(second)
+    assert version_tag(None) == "none"
