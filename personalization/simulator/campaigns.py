@@ -111,7 +111,7 @@ def demo_campaigns_ensure(*, starts_at: datetime) -> DemoCampaigns:
         vouchers = []
         for code, kind, value, description in VOUCHERS:
             voucher, made = Voucher.objects.get_or_create(
-                code=code, defaults={"kind": kind, "value": value, "description": description}
+                code=code, defaults={"kind": kind, "value": value, "description": description, "advertised": True}
             )
             vouchers.append(voucher)
             created += made

@@ -8,8 +8,19 @@ MORE_CODES = 50
 
 @admin.register(Voucher)
 class VoucherAdmin(admin.ModelAdmin):
-    list_display = ["code", "kind", "value", "min_spend", "used_count", "usage_limit", "ends_at", "owner", "is_active"]
-    list_filter = ["kind", "is_active", "combinable", "batch"]
+    list_display = [
+        "code",
+        "kind",
+        "value",
+        "min_spend",
+        "used_count",
+        "usage_limit",
+        "ends_at",
+        "owner",
+        "advertised",
+        "is_active",
+    ]
+    list_filter = ["kind", "is_active", "advertised", "combinable", "batch"]
     search_fields = ["code", "owner__username", "owner__email"]
     raw_id_fields = ["owner", "products"]
     filter_horizontal = ["categories"]

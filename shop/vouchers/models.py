@@ -72,6 +72,10 @@ class Voucher(models.Model):
     combinable = models.BooleanField(default=False, help_text="May be used together with other combinable vouchers.")
     is_active = models.BooleanField(default=True)
     description = models.CharField(max_length=200, blank=True)
+    advertised = models.BooleanField(
+        default=False,
+        help_text="Shown with its code and description on the home page and in every cart (not for personal codes).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

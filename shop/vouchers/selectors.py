@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
 from shop.models import Cart, Category
 from shop.vouchers.models import AppliedVoucher, Voucher, VoucherRedemption, normalize_code
@@ -14,6 +15,17 @@ def voucher_by_code(*, code: str) -> Voucher | None:
     if not code:
         return None
     return Voucher.objects.filter(code=code).first()
+
+
+def advertised_vouchers(*, limit: int = 3) -> list[Voucher]:
+    """Codes the shop shows to everyone: advertised, active, running now, not used up, nobody's personal code."""
+    now = timezone.now()
+    return list(
+        Voucher.objects.filter(advertised=True, is_active=True, owner=None, batch=None)
+        .filter(Q(starts_at=None) | Q(starts_at__lte=now), Q(ends_at=None) | Q(ends_at__gt=now))
+        .filter(Q(usage_limit=None) | Q(used_count__lt=F("usage_limit")))
+        .order_by("created_at", "pk")[:limit]
+    )
 
 
 def _with_descendants(category_ids: set[int]) -> frozenset[int]:

@@ -1,4 +1,4 @@
-"""Vouchers in templates: the per-line discounts of a placed order."""
+"""Vouchers in templates: the per-line discounts of a placed order, and the codes the shop advertises."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django import template
 
-from shop.vouchers.selectors import redemptions_for_order
+from shop.vouchers.selectors import advertised_vouchers, redemptions_for_order
 
 register = template.Library()
 
@@ -26,3 +26,14 @@ def order_vouchers(order) -> dict:
 @register.filter
 def line_discount(discounts: dict, line) -> Decimal:
     return (discounts or {}).get(line.pk, Decimal("0"))
+
+
+@register.inclusion_tag("vouchers/advertised.html", takes_context=True)
+def advertised_codes(context, applied=(), heading: str = "Codes for everyone") -> dict:
+    """`{% advertised_codes applied=totals.vouchers %}`: the advertised codes, minus those already in the cart."""
+    in_cart = {getattr(voucher, "code", voucher) for voucher in applied or ()}
+    return {
+        "vouchers": [v for v in advertised_vouchers() if v.code not in in_cart],
+        "heading": heading,
+        "currency": context.get("currency", ""),
+    }
