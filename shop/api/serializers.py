@@ -112,6 +112,15 @@ class CartVoucherSerializer(serializers.Serializer):
     problem = serializers.CharField(help_text="Why it takes nothing off now (the cart changed); empty if it applies.")
 
 
+class AdvertisedVoucherSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["percent", "fixed", "free_shipping"])
+    label = serializers.CharField(help_text='What it gives, e.g. "10% off".')
+    description = serializers.CharField(help_text="The shop's words for it; may be empty.")
+    min_spend = money_field(help_text="The cart subtotal it needs, before discounts (0: none).")
+    ends_at = serializers.DateTimeField(allow_null=True, help_text="When it stops working; null: no end.")
+
+
 class CartSerializer(TotalsSerializer):
     """A cart priced by the server: `shipping` is 0 until a method is chosen (see checkout/quote)."""
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("cart/lines/<str:product_id>", cart.CartLineView.as_view(), name="api-cart-line"),
     path("cart/vouchers", cart.CartVoucherView.as_view(), name="api-cart-vouchers"),
     path("cart/vouchers/<str:code>", cart.CartVoucherDetailView.as_view(), name="api-cart-voucher"),
+    path("vouchers/advertised", cart.AdvertisedVoucherListView.as_view(), name="api-vouchers-advertised"),
     path("checkout/options", checkout.CheckoutOptionsView.as_view(), name="api-checkout-options"),
     path("checkout/quote", checkout.CheckoutQuoteView.as_view(), name="api-checkout-quote"),
     path("orders", orders.OrderListView.as_view(), name="api-order-list"),

@@ -13,13 +13,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shop.api import examples
-from shop.api.serializers import CartSerializer
+from shop.api.serializers import AdvertisedVoucherSerializer, CartSerializer
 from shop.models import Cart, CartLine
 from shop.pricing import compute_totals
 from shop.selectors import cart_lines
 from shop.services.cart import MAX_LINE_QUANTITY, cart_add, cart_get_or_create, cart_remove, cart_set_quantity
 from shop.vouchers.exceptions import VoucherNotFound, VoucherUsedUp
-from shop.vouchers.selectors import cart_voucher_terms
+from shop.vouchers.selectors import advertised_vouchers, cart_voucher_terms
 from shop.vouchers.services import voucher_apply, voucher_remove, vouchers_clear
 
 MAX_ID = 2**63 - 1
@@ -199,3 +199,37 @@ class CartVoucherDetailView(APIView):
         except VoucherNotFound as error:
             raise NotFound(error.message) from None
         return cart_response(cart=cart, request=request)
+
+
+@extend_schema(
+    tags=["cart"],
+    summary="Codes for everyone",
+    description="The voucher codes the shop advertises to every shopper (the home page and cart list them too).",
+    responses={200: AdvertisedVoucherSerializer(many=True)},
+    examples=[
+        examples.response(
+            "Two codes",
+            [
+                {
+                    "code": "WELCOME10",
+                    "kind": "percent",
+                    "label": "10% off",
+                    "description": "10% off your first order",
+                    "min_spend": "0.00",
+                    "ends_at": None,
+                },
+                {
+                    "code": "FREESHIP",
+                    "kind": "free_shipping",
+                    "label": "Free shipping",
+                    "description": "Free shipping",
+                    "min_spend": "50.00",
+                    "ends_at": "2026-12-31T23:00:00Z",
+                },
+            ],
+        )
+    ],
+)
+class AdvertisedVoucherListView(APIView):
+    def get(self, request):
+        return Response(AdvertisedVoucherSerializer(advertised_vouchers(), many=True).data)

@@ -56,3 +56,25 @@ def test_a_code_already_in_the_cart_is_not_offered_again(cart_client):
 def test_nothing_is_shown_when_nothing_is_advertised(client):
     make_voucher(code="QUIET")
     assert "promo-codes" not in client.get(reverse("shop:home")).content.decode()
+
+
+def test_the_api_lists_them_for_the_mobile_app(client):
+    ends = timezone.now() + timedelta(days=30)
+    make_voucher(code="WELCOME10", advertised=True, description="10% off your first order")
+    make_voucher(
+        code="FREESHIP",
+        kind=Voucher.Kind.FREE_SHIPPING,
+        value=0,
+        min_spend=Decimal("50"),
+        ends_at=ends,
+        advertised=True,
+    )
+    make_voucher(code="QUIET")
+    response = client.get("/api/v1/vouchers/advertised")
+    assert response.status_code == 200
+    assert [(v["code"], v["kind"], v["label"], v["min_spend"]) for v in response.json()] == [
+        ("WELCOME10", "percent", "10% off", "0.00"),
+        ("FREESHIP", "free_shipping", "Free shipping", "50.00"),
+    ]
+    assert response.json()[0]["description"] == "10% off your first order"
+    assert response.json()[1]["ends_at"] is not None
