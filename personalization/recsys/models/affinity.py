@@ -243,7 +243,7 @@ class AffinityReranker:
         self,
         histories: Sequence[History],
         targets: np.ndarray,
-        base: np.ndarray,
+        base: np.ndarray | None,
         config: AffinityConfig,
         *,
         choices: ChoiceSet | None = None,
@@ -254,9 +254,9 @@ class AffinityReranker:
         With at least ``MIN_EXAMPLES`` logged ``choices`` (``choice_base`` holds the
         base model's ``[n, N + 1]`` scores for their histories) the weights come from those
         clicks, see :meth:`_fit_clicks`; else from the held-out ``targets`` ranked against the
-        catalogue.
+        catalogue, whose base scores ``base`` holds (not needed when the clicks decide).
         """
-        if choices is not None and choice_base is not None and len(choices) >= MIN_EXAMPLES:
+        if choice_base is not None and self.clicks_decide(choices):
             return self._fit_clicks(choices, choice_base, config)
         n = len(targets)
         if n < MIN_EXAMPLES:
@@ -264,6 +264,11 @@ class AffinityReranker:
         rng = np.random.default_rng(config.seed)
         x, allowed, positive = self._catalog_examples(histories, np.asarray(targets, dtype=np.int64), base, rng)
         return self._fit(x, allowed, positive, config, source=f"{n} held-out next items")
+
+    @staticmethod
+    def clicks_decide(choices: ChoiceSet | None) -> bool:
+        """Whether there are enough logged choices for :meth:`fit` to learn from them."""
+        return choices is not None and len(choices) >= MIN_EXAMPLES
 
     def _fit_clicks(self, choices: ChoiceSet, base: np.ndarray, config: AffinityConfig) -> AffinityReport:
         """Which card of a list the visitor clicked, among the cards they examined.

@@ -331,18 +331,20 @@ class SASRec(TorchRecommender):
         from personalization.recsys.choices import choices_index
 
         config = AffinityConfig(seed=seed)
+        choice_set = choices_index(dataset, choices) if choices is not None else None
+        # Clicks leave co-visitation out (it ordered the logged lists) and need no validation scores.
+        by_clicks = AffinityReranker.clicks_decide(choice_set)
         reranker = AffinityReranker.for_catalog(
             dataset.content,
             dataset.item_counts(),
             dataset.event_weights,
             decay=config.decay,
-            transitions=CoVisitation().fit(dataset),
+            transitions=None if by_clicks else CoVisitation().fit(dataset),
         )
-        choice_set = choices_index(dataset, choices) if choices is not None else None
         self.affinity_report = reranker.fit(
             list(validation.histories),
             validation.targets,
-            self._base_scores_batched(validation.histories),
+            None if by_clicks else self._base_scores_batched(validation.histories),
             config,
             choices=choice_set,
             choice_base=self._base_scores_batched(choice_set.histories) if choice_set is not None else None,
