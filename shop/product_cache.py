@@ -129,16 +129,19 @@ def _ready(rows: list[tuple]) -> list[Product]:
             found[pk] = entry[2]
     missing = [row[0] for row in rows if row[0] not in found]
     if missing:
-        fetched = (
-            Product.objects.filter(pk__in=missing)
-            .select_related("brand", "category")
-            .prefetch_related(Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk")))
-        )
+        fetched = with_listing_relations(Product.objects.filter(pk__in=missing))
         found.update((product.pk, product) for product in fetched)
         for pk in missing:  # kept in the order asked: the list's last product is the most recently used
             if pk in found:
                 _kept.put(pk, (version, found[pk].updated_at, found[pk]))
     return [_copy(found[row[0]], row, version) for row in rows if row[0] in found]
+
+
+def with_listing_relations(queryset: QuerySet[Product]) -> QuerySet[Product]:
+    """What a card or a listing shows of a product besides its row: brand, category, pictures in order."""
+    return queryset.select_related("brand", "category").prefetch_related(
+        Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk"))
+    )
 
 
 def _copy(product: Product, row: tuple, version: str) -> Product:

@@ -8,10 +8,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from shop import product_cache
-from shop.models import Brand, Cart, Category, Order, Product, ProductImage
+from shop.models import Brand, Cart, Category, Order, Product
 
 # "recommended" is this shopper's personalized order (ranked by the personalization app before
 # pagination); the database ordering here is its fallback when personalization is off.
@@ -74,12 +74,6 @@ class ProductFilters:
         )
 
 
-def _with_listing_relations(queryset: QuerySet[Product]) -> QuerySet[Product]:
-    return queryset.select_related("brand", "category").prefetch_related(
-        Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk"))
-    )
-
-
 def product_list(*, category: Category | None = None, filters: ProductFilters | None = None) -> QuerySet[Product]:
     """Active products of a category (and its sub-categories), filtered and sorted."""
     filters = filters or ProductFilters()
@@ -94,7 +88,7 @@ def product_list(*, category: Category | None = None, filters: ProductFilters | 
         queryset = queryset.filter(price__lte=filters.price_max)
     if filters.in_stock:
         queryset = queryset.filter(stock__gt=0)
-    return _with_listing_relations(queryset.order_by(*SORTS[filters.sort]))
+    return product_cache.with_listing_relations(queryset.order_by(*SORTS[filters.sort]))
 
 
 def product_search(*, query: str, filters: ProductFilters | None = None) -> QuerySet[Product]:
@@ -180,10 +174,9 @@ def category_menu() -> list[dict]:
     Kept in the cache under the catalogue version, so a saved category shows at once
     (see `shop.product_cache`); every page's navigation and the home page's tiles read it.
     """
-    key = f"shop:category-menu:{product_cache.catalog_version()}"
-    items = cache.get(key)
-    if items is None:
-        items = [
+
+    def menu() -> list[dict]:
+        return [
             {
                 "name": category.name,
                 "slug": category.slug,
@@ -192,8 +185,9 @@ def category_menu() -> list[dict]:
             }
             for category in category_tree()
         ]
-        cache.set(key, items, CATEGORY_MENU_TTL_SECONDS)
-    return items
+
+    key = f"shop:category-menu:{product_cache.catalog_version()}"
+    return cache.get_or_set(key, menu, CATEGORY_MENU_TTL_SECONDS)
 
 
 def newest_products(*, limit: int, on_sale: bool = False) -> list[Product]:

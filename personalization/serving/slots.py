@@ -23,9 +23,9 @@ logger = logging.getLogger(__name__)
 CANDIDATE_LIMIT = 5000
 # The similar slot's pool, in multiples of the cards shown, that a shopper's own model reorders.
 SIMILAR_POOL_FACTOR = 4
-POPULAR_IN_CATEGORY_TTL = 60  # seconds; each order starts new keys (shelf_version) at once
-BOUGHT_WITH_TTL = 60  # seconds; each order starts new keys (shelf_version) at once
-CANDIDATES_TTL = 60
+# Seconds lists of what is in stock and sells are kept; each order starts new keys (shelf_version) at
+# once, so this only bounds what a stock change outside orders (the admin, a script) can leave.
+SHELF_TTL = 60
 
 
 def _products(ids) -> list[Product]:
@@ -53,19 +53,10 @@ def _neighbours(seed_ids, *, k: int, exclude: set[int]) -> list[int]:
 def _catalogue_candidates() -> list[int]:
     """The newest CANDIDATE_LIMIT products in stock: for_you's candidates, cached until the next order.
 
-    Cached under the catalogue and stock versions (see `shop.product_cache.shelf_version`); the
-    minute's expiry only bounds what a stock change outside orders (the admin, a script) can leave.
+    Cached under the catalogue and stock versions (see `shop.product_cache.shelf_version`).
     """
-    key = f"serving:candidates:{shelf_version()}"
-    ids = cache.get(key)
-    if ids is None:
-        ids = list(
-            Product.objects.filter(is_active=True, stock__gt=0)
-            .order_by("-created_at")
-            .values_list("pk", flat=True)[:CANDIDATE_LIMIT]
-        )
-        cache.set(key, ids, CANDIDATES_TTL)
-    return ids
+    newest = Product.objects.filter(is_active=True, stock__gt=0).order_by("-created_at").values_list("pk", flat=True)
+    return cache.get_or_set(f"serving:candidates:{shelf_version()}", lambda: list(newest[:CANDIDATE_LIMIT]), SHELF_TTL)
 
 
 def for_you(*, context: ShopperContext, k: int, product: Product | None = None, **_) -> RankedList:
@@ -132,21 +123,17 @@ def bought_together(*, context: ShopperContext, k: int, product: Product | None 
 
 def _bought_with(product_id: int, *, k: int) -> list[int]:
     """The products most often in the same orders as this one (one aggregate query, cached until the next order)."""
+    orders = OrderLine.objects.filter(product_id=product_id).values("order_id")
+    rows = (
+        OrderLine.objects.filter(order_id__in=orders)
+        .exclude(product_id=product_id)
+        .exclude(product=None)
+        .values("product_id")
+        .annotate(n=Count("order_id", distinct=True))
+        .order_by("-n", "product_id")[:k]
+    )
     key = f"serving:bought-with:{product_id}:{k}:{shelf_version()}"
-    ids = cache.get(key)
-    if ids is None:
-        orders = OrderLine.objects.filter(product_id=product_id).values("order_id")
-        rows = (
-            OrderLine.objects.filter(order_id__in=orders)
-            .exclude(product_id=product_id)
-            .exclude(product=None)
-            .values("product_id")
-            .annotate(n=Count("order_id", distinct=True))
-            .order_by("-n", "product_id")[:k]
-        )
-        ids = [row["product_id"] for row in rows]
-        cache.set(key, ids, BOUGHT_WITH_TTL)
-    return ids
+    return cache.get_or_set(key, lambda: [row["product_id"] for row in rows], SHELF_TTL)
 
 
 def complete_your_order(*, context: ShopperContext, k: int, **_) -> RankedList:
@@ -178,9 +165,8 @@ def recently_viewed(*, context: ShopperContext, k: int, product: Product | None 
 def _popular_in_category(category_id, *, k: int, exclude: set[int]) -> list[int]:
     """The category's in-stock products, best sellers first (cached until the next order or model)."""
     model = champion_model("popularity")
-    key = f"serving:popular-in:{category_id}:{version_tag(model)}:{shelf_version()}"
-    ids = cache.get(key)
-    if ids is None:
+
+    def best_sellers() -> list[int]:
         ids = list(
             Product.objects.filter(category_id=category_id, is_active=True, stock__gt=0)
             .order_by("-created_at")
@@ -189,8 +175,10 @@ def _popular_in_category(category_id, *, k: int, exclude: set[int]) -> list[int]
         if model is not None and ids:
             scores = model.score_candidates([], ids)
             ids = [ids[i] for i in np.argsort(-scores, kind="stable")]
-        cache.set(key, ids, POPULAR_IN_CATEGORY_TTL)
-    return [pk for pk in ids if pk not in exclude][:k]
+        return ids
+
+    key = f"serving:popular-in:{category_id}:{version_tag(model)}:{shelf_version()}"
+    return [pk for pk in cache.get_or_set(key, best_sellers, SHELF_TTL) if pk not in exclude][:k]
 
 
 def trending(*, context: ShopperContext, k: int, category=None, **_) -> RankedList:

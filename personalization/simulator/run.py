@@ -225,7 +225,7 @@ class Simulation:
             self.shoppers[index] = browser.shopper
         for index, visits in played.results.items():
             self.results.setdefault(index, []).extend(visits)
-        self.played += played.visits
+            self.played += len(visits)
 
     def summary(self, *, experiment=None, since: datetime | None = None) -> SimulationSummary:
         """Totals of the visits since `since` (all by default), and per variant of `experiment` for its units."""
@@ -266,7 +266,6 @@ class Simulation:
 class ShardPlayed:
     """What a worker process sends back at the end: its shoppers' browsers and the results of their visits."""
 
-    visits: int
     browsers: dict[int, Browser]
     results: dict[int, list[tuple[datetime, VisitResult]]]
 
@@ -295,7 +294,6 @@ def _worker(pipe, shard: int) -> None:
         if task is None:  # the end of the run, not the parent giving up
             pipe.send(
                 ShardPlayed(
-                    visits=sum(len(simulation.results[index]) - count for index, count in before.items()),
                     browsers={index: simulation.browsers[index] for index in before},
                     results={index: simulation.results[index][count:] for index, count in before.items()},
                 )

@@ -31,7 +31,7 @@ def line_discount(discounts: dict, line) -> Decimal:
 @register.inclusion_tag("vouchers/advertised.html", takes_context=True)
 def advertised_codes(context, applied=(), heading: str = "Codes for everyone") -> dict:
     """`{% advertised_codes applied=totals.vouchers %}`: the advertised codes, minus those already in the cart."""
-    in_cart = {getattr(voucher, "code", voucher) for voucher in applied or ()}
+    in_cart = {voucher.code for voucher in applied or ()}
     return {
         "vouchers": [v for v in advertised_vouchers() if v.code not in in_cart],
         "heading": heading,
