@@ -43,6 +43,11 @@ def _check_stock(product: Product, quantity: int) -> None:
         raise InsufficientStock(f"Only {product.stock} of {product.name} left in stock.")
 
 
+def _lock(cart: Cart) -> None:
+    """Lock the cart row before its lines, as checkout does: a change lands wholly before or after an order."""
+    list(Cart.objects.select_for_update().filter(pk=cart.pk).values_list("pk", flat=True))
+
+
 def cart_get_or_create(*, user: AbstractBaseUser | None, session_key: str | None) -> Cart:
     """The signed-in user's cart, or the session's anonymous cart."""
     if user is not None and user.is_authenticated:
@@ -65,6 +70,7 @@ def cart_add(*, cart: Cart, product_id, quantity=1) -> CartLine:
     quantity = _clean_quantity(quantity)
     product = _purchasable_product(product_id)
     with transaction.atomic():
+        _lock(cart)
         line = CartLine.objects.select_for_update().filter(cart=cart, product=product).first()
         new_quantity = quantity + (line.quantity if line else 0)
         if new_quantity > MAX_LINE_QUANTITY:
@@ -88,6 +94,7 @@ def cart_set_quantity(*, cart: Cart, product_id, quantity) -> CartLine | None:
         return None
     product = _purchasable_product(product_id)
     with transaction.atomic():
+        _lock(cart)
         line = CartLine.objects.select_for_update().filter(cart=cart, product=product).first()
         if line is None:
             raise ProductUnavailable(f"{product.name} is not in your cart.")
@@ -106,11 +113,13 @@ def cart_remove(*, cart: Cart, product_id) -> None:
         product_pk = int(product_id)
     except (TypeError, ValueError):
         raise ProductUnavailable("This product does not exist.") from None
-    line = CartLine.objects.filter(cart=cart, product_id=product_pk).select_related("product").first()
-    if line is None:
-        raise ProductUnavailable("This product is not in your cart.")
-    line.delete()
-    cart.save(update_fields=["updated_at"])
+    with transaction.atomic():
+        _lock(cart)
+        line = CartLine.objects.filter(cart=cart, product_id=product_pk).select_related("product").first()
+        if line is None:
+            raise ProductUnavailable("This product is not in your cart.")
+        line.delete()
+        cart.save(update_fields=["updated_at"])
     cart_changed.send(sender=Cart, cart=cart, product=line.product, quantity_delta=-line.quantity)
 
 
@@ -119,6 +128,8 @@ def cart_merge(*, source: Cart, target: Cart) -> Cart:
     if source.pk == target.pk:
         return target
     with transaction.atomic():
+        # Both carts locked in primary-key order, like checkout's locks, so two merges never deadlock.
+        list(Cart.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk"))
         existing = {line.product_id: line for line in target.lines.select_for_update()}
         for line in source.lines.select_related("product"):
             if not line.product.is_active:
@@ -138,4 +149,6 @@ def cart_merge(*, source: Cart, target: Cart) -> Cart:
 
 
 def cart_clear(*, cart: Cart) -> None:
-    cart.lines.all().delete()
+    with transaction.atomic():
+        _lock(cart)
+        cart.lines.all().delete()

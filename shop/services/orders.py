@@ -1,8 +1,9 @@
 """Placing orders and moving them through their lifecycle.
 
-Stock rows are locked with select_for_update in primary-key order, so two
-checkouts that share products always lock in the same order and never deadlock;
-stock is decremented under the lock and can never go negative.
+The cart row is locked first, so one cart becomes at most one order whatever the idempotency
+keys. Stock rows are then locked with select_for_update in primary-key order, so two checkouts
+that share products always lock in the same order and never deadlock; stock is decremented
+under the lock and can never go negative.
 """
 
 from __future__ import annotations
@@ -129,7 +130,12 @@ def _same_customer_or_conflict(order: Order, user) -> Order:
 def _place_locked(
     *, cart, user, email, address, shipping, provider, idempotency_key, expected_total, card_number, visitor_id
 ) -> Order:
-    lines = list(cart.lines.select_related("product").order_by("product_id"))
+    # The cart row is locked first and its lines read under that lock: a concurrent checkout of the
+    # same cart (another idempotency key) waits here, then finds the lines gone with the first order.
+    locked_cart = Cart.objects.select_for_update().filter(pk=cart.pk).first()
+    if locked_cart is None:
+        raise EmptyCart()
+    lines = list(locked_cart.lines.select_related("product").order_by("product_id"))
     if not lines:
         raise EmptyCart()
     product_ids = [line.product_id for line in lines]
@@ -144,7 +150,7 @@ def _place_locked(
             raise InsufficientStock(f"{line.product.name} {detail}.")
 
     # Locked after the products: every checkout takes its locks in the same order.
-    vouchers = vouchers_lock_for_order(cart=cart, user=user, email=email)
+    vouchers = vouchers_lock_for_order(cart=locked_cart, user=user, email=email)
     totals = compute_totals(lines, shipping_method=shipping, vouchers=[voucher_terms(v) for v in vouchers])
     for outcome in totals.vouchers:
         if outcome.error is not None:
@@ -189,7 +195,7 @@ def _place_locked(
     )
     if vouchers:
         line_ids = {line.product_id: line.pk for line in order_lines}
-        voucher_redemptions_create(order=order, cart=cart, vouchers=vouchers, totals=totals, line_ids=line_ids)
+        voucher_redemptions_create(order=order, cart=locked_cart, vouchers=vouchers, totals=totals, line_ids=line_ids)
     for line in lines:
         # The F() update plus the PositiveIntegerField check constraint make negative stock impossible.
         Product.objects.filter(pk=line.product_id).update(stock=F("stock") - line.quantity)
@@ -209,7 +215,7 @@ def _place_locked(
     )
     if result.captured:
         _record_transition(order, S.PAID, by=None, note=f"Paid by {provider.name}")
-    cart.lines.all().delete()
+    locked_cart.lines.all().delete()
     return order
 
 

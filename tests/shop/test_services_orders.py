@@ -215,3 +215,41 @@ def test_twenty_buyers_of_the_last_five_units(address, shipping_methods):
     assert outcomes.count("sold out") == 15, outcomes
     assert Order.objects.count() == 5
     assert product.stock == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(not settings.USING_POSTGRES, reason="row locks need PostgreSQL (set DATABASE_URL)")
+def test_one_cart_checked_out_ten_times_at_once_makes_one_order(address, shipping_methods):
+    # given one cart with two units, stock for many orders, and ten submits with different keys
+    product = make_product(stock=100)
+    buyer = make_user(username="double-clicker")
+    cart = cart_get_or_create(user=buyer, session_key=None)
+    cart_add(cart=cart, product_id=product.pk, quantity=2)
+    barrier = threading.Barrier(10)
+    outcomes = []
+
+    def submit(n):
+        try:
+            barrier.wait()
+            place(cart, buyer, address, idempotency_key=f"attempt-{n}")
+            outcomes.append("ok")
+        except EmptyCart:
+            outcomes.append("empty")
+        except Exception as error:  # recorded so the assertion shows it
+            outcomes.append(repr(error))
+        finally:
+            connection.close()
+
+    # when they all check the cart out at once
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # then one order took the cart, the others found it empty, and the stock moved once
+    product.refresh_from_db()
+    assert sorted(outcomes) == ["empty"] * 9 + ["ok"], outcomes
+    assert Order.objects.count() == 1
+    assert product.stock == 98
