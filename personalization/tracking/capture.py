@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from personalization.tracking.identity import request_user_id
-from personalization.tracking.schema import TrackedEvent
+from personalization.tracking.schema import TrackedEvent, storable
 
 logger = logging.getLogger(__name__)
 
@@ -58,9 +58,10 @@ def event_from_request(
         user_id=request_user_id(request),
         session_key=(session.session_key or "") if session is not None else "",
         product_id=product_id,
-        path=request.path[:MAX_PATH],
-        referrer=clean_referrer(request.META.get("HTTP_REFERER", "")),
-        context=context or {},
+        # Stripped, not refused: the server saw the event happen, and a NUL the database cannot hold means nothing.
+        path=storable(request.path[:MAX_PATH]),
+        referrer=storable(clean_referrer(request.META.get("HTTP_REFERER", ""))),
+        context={key: storable(value) if isinstance(value, str) else value for key, value in (context or {}).items()},
         value=value,
     )
 

@@ -7,6 +7,7 @@ what the Redis buffer holds (as JSON) and what the flush turns into rows.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -24,6 +25,23 @@ SERVER_ONLY_TYPES = frozenset(
 CLIENT_TYPES = frozenset(T.values) - SERVER_ONLY_TYPES
 # Types that mean nothing without the product they are about.
 PRODUCT_TYPES = frozenset({T.PRODUCT_VIEW, T.LIST_IMPRESSION, T.LIST_CLICK, T.DWELL})
+
+# What PostgreSQL text and jsonb cannot hold: NUL, and UTF-16 surrogates, which are not characters in UTF-8.
+UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def unstorable_reason(text: str) -> str | None:
+    """Why the database would refuse this text, or None when it can hold it."""
+    found = UNSTORABLE.search(text)
+    if found is None:
+        return None
+    if found.group() == "\x00":
+        return "Must not contain NUL (\\u0000) characters."
+    return "Must not contain unpaired surrogates (\\ud800-\\udfff)."
+
+
+def storable(text: str) -> str:
+    return UNSTORABLE.sub("", text)
 
 
 @dataclass(frozen=True)

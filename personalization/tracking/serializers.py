@@ -52,11 +52,12 @@ class EventBatchAcceptedSerializer(serializers.Serializer):
 
 
 class EventBatchErrorDetailSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text='"invalid"')
+    code = serializers.CharField(help_text='"invalid", or "parse_error" for a body that is not JSON (no fields).')
     message = serializers.CharField()
     fields = serializers.DictField(
+        required=False,
         help_text='{"events": [...]}: per event, in order, {field: [messages]} ({} when valid); '
-        "or a list of messages about the batch itself (empty, too many events)."
+        "or a list of messages about the batch itself (empty, too many events).",
     )
 
 

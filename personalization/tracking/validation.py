@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from personalization.tracking.models import Event
-from personalization.tracking.schema import CLIENT_TYPES, PRODUCT_TYPES, SERVER_ONLY_TYPES
+from personalization.tracking.schema import CLIENT_TYPES, PRODUCT_TYPES, SERVER_ONLY_TYPES, unstorable_reason
 
 T = Event.Type
 MAX_EVENTS = 100
@@ -149,6 +149,8 @@ def _clean_uuid(value) -> str:
 def _clean_type(value) -> str:
     if value is None:
         raise ValueError("This field is required.")
+    if not isinstance(value, str):
+        raise ValueError("Must be text: one of the event types.")
     if value in SERVER_ONLY_TYPES:
         raise ValueError(f"{value} events are recorded by the server and cannot be sent.")
     if value not in CLIENT_TYPES:
@@ -190,6 +192,8 @@ def _clean_text(value, longest: int) -> str:
         raise ValueError("Must be text.")
     if len(value) > longest:
         raise ValueError(f"At most {longest} characters.")
+    if reason := unstorable_reason(value):
+        raise ValueError(reason)
     return value
 
 
@@ -206,6 +210,10 @@ def validate_context(context) -> dict:
     for key, value in context.items():
         if len(key) > 40:
             errors.append(f"{key[:40]}...: keys are at most 40 characters.")
+        elif reason := unstorable_reason(key):
+            errors.append(f"{key!r}: {reason}")
+        elif isinstance(value, str) and (reason := unstorable_reason(value)):
+            errors.append(f"{key}: {reason}")
         elif key in CONTEXT_NUMBERS:
             low, high = CONTEXT_NUMBERS[key]
             if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:

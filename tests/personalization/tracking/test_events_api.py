@@ -87,6 +87,16 @@ def test_client_timestamp_is_kept(browser):
         ({"context": {"position": -1}}, "context", "position"),
         ({"context": {"nested": {"a": 1}}}, "context", "nothing nested"),
         ({"context": {"blob": "x" * 300}}, "context", "at most"),
+        ({"type": {}}, "type", "Must be text"),
+        ({"type": ["page_view"]}, "type", "Must be text"),
+        ({"uuid": {}}, "uuid", "valid UUID"),
+        ({"path": "/a\u0000b"}, "path", "NUL"),
+        ({"referrer": "https://example.com/\u0000"}, "referrer", "NUL"),
+        ({"path": "/\ud800"}, "path", "surrogate"),
+        ({"context": {"variant": "a\u0000"}}, "context", "NUL"),
+        ({"context": {"note": "\u0000"}}, "context", "NUL"),
+        ({"context": {"k\u0000": 1}}, "context", "NUL"),
+        ({"context": {"list_id": {}, "position": 0}, "type": "scroll"}, "context", "list_id"),
     ],
     ids=[
         "unknown-type",
@@ -104,6 +114,16 @@ def test_client_timestamp_is_kept(browser):
         "negative-position",
         "nested-context",
         "long-text",
+        "type-object",
+        "type-list",
+        "uuid-object",
+        "nul-path",
+        "nul-referrer",
+        "lone-surrogate",
+        "nul-known-context",
+        "nul-free-context",
+        "nul-context-key",
+        "context-object-value",
     ],
 )
 def test_one_bad_event_refuses_the_whole_batch_and_says_which(browser, bad, field, message):
@@ -222,3 +242,19 @@ def test_undated_events_keep_their_batch_order(browser, product):
     visitor_id = Event.objects.first().visitor_id
     depths = [e.context["depth"] for e in recent_events(visitor_id=visitor_id) if e.type == "scroll"]
     assert depths == [30, 20, 10]
+
+
+@pytest.mark.parametrize("body", [b"\x00", b"{", b'{"events": [\xff]}'], ids=["nul-byte", "truncated", "not-utf8"])
+def test_a_body_that_is_not_json_gets_the_documented_400(browser, body):
+    from drf_spectacular.generators import SchemaGenerator
+    from jsonschema import Draft202012Validator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    documented = schema["paths"][URL]["post"]["responses"]["400"]["content"]["application/json"]["schema"]
+
+    response = browser.post(URL, body, content_type="application/json")
+
+    assert response.status_code == 400
+    validator = Draft202012Validator({**documented, "components": schema["components"]})
+    assert not list(validator.iter_errors(response.json())), response.json()
+    assert response.json()["error"]["code"] == "parse_error"

@@ -35,6 +35,13 @@ def test_search_page_records_query_and_result_count_when_the_view_sets_it(browse
     assert "result_count" in event.context
 
 
+def test_text_the_database_cannot_hold_is_stripped_from_server_side_events(browser):
+    # A page view is a fact the server saw; a NUL in a header means nothing and must not cost the event.
+    browser.get(reverse("shop:home"), HTTP_REFERER="https://example.org/a\x00b\ud800")
+
+    assert Event.objects.get(type="page_view").referrer == "https://example.org/ab"
+
+
 def test_checkout_page_records_checkout_start(browser, product):
     browser.get(product.get_absolute_url())
     browser.post(reverse("shop:cart_add"), {"product_id": product.pk, "quantity": 1})
