@@ -120,9 +120,12 @@ REDIS_CACHE_URL = os.environ.get("REDIS_CACHE_URL", _redis_db(REDIS_URL, 1) if R
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Answers as an empty cache while Redis is unreachable: the store runs on without it.
+            "BACKEND": "config.cache.FailOpenRedisCache",
             "LOCATION": REDIS_CACHE_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "store"),
+            # Seconds: a paused or unreachable Redis costs a page this much, once per config.cache.RETRY_AFTER.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
         }
     }
 else:
