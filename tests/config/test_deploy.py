@@ -111,11 +111,11 @@ def gunicorn(collected_static, tmp_path) -> Iterator[int]:
     log.close()
 
 
-def fetch(port: int, path: str) -> tuple[int, dict[str, str], str]:
+def fetch(port: int, path: str, *, https: bool = True) -> tuple[int, dict[str, str], str]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=COMMAND_TIMEOUT)
     try:
         # As the TLS-terminating proxy says it; SECURE_SSL_REDIRECT stays on.
-        conn.request("GET", path, headers={"X-Forwarded-Proto": "https"})
+        conn.request("GET", path, headers={"X-Forwarded-Proto": "https"} if https else {})
         response = conn.getresponse()
         body = response.read().decode("utf-8", errors="replace")
         return response.status, {k.lower(): v for k, v in response.getheaders()}, body
@@ -150,3 +150,14 @@ def test_gunicorn_serves_pages_and_hashed_static_files_with_debug_off(transactio
     for url in static_urls:
         status, headers, _body = fetch(gunicorn, url)
         assert status == 200, f"{url} answered {status}"
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+@pytest.mark.skipif(not settings.USING_POSTGRES, reason="gunicorn needs a shared server database (DATABASE_URL)")
+def test_health_check_answers_over_plain_http_with_debug_off(transactional_db, gunicorn):
+    # The container's health check asks gunicorn directly, not through the TLS proxy.
+    status, headers, body = fetch(gunicorn, reverse("health"), https=False)
+
+    assert status == 200, f"/healthz answered {status} {headers.get('location', '')}"
+    assert fetch(gunicorn, reverse("shop:home"), https=False)[0] == 301, "pages over plain HTTP go to HTTPS"
