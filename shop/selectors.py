@@ -24,6 +24,9 @@ SORTS = {
 }
 DEFAULT_SORT = "recommended"
 CATEGORY_MENU_TTL_SECONDS = 3600  # a change of the catalogue starts a new key at once
+_PRICE = Product._meta.get_field("price")
+# The dearest price a product can have: a filter beyond it would overflow the column in the query.
+MAX_PRICE_FILTER = Decimal(10) ** (_PRICE.max_digits - _PRICE.decimal_places) - Decimal(10) ** -_PRICE.decimal_places
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,9 @@ class ProductFilters:
                 return None
             if not value.is_finite() or value < 0:
                 errors.append(f"{name.replace('_', ' ').capitalize()} must be zero or more.")
+                return None
+            if value > MAX_PRICE_FILTER:
+                errors.append(f"{name.replace('_', ' ').capitalize()} must be at most {MAX_PRICE_FILTER}.")
                 return None
             return value
 
