@@ -294,6 +294,11 @@ ADS_QUALITY_WINDOW_DAYS = int(os.environ.get("ADS_QUALITY_WINDOW_DAYS", "30"))
 # Orders of the advertised product by the clicking visitor within this many days count for the ad.
 ADS_ATTRIBUTION_DAYS = int(os.environ.get("ADS_ATTRIBUTION_DAYS", "7"))
 ADS_CLICK_MAX_AGE = int(os.environ.get("ADS_CLICK_MAX_AGE", str(60 * 60 * 24)))  # seconds a click link is paid for
+# Paid clicks per visitor and per client address within each window of this many seconds; past them a
+# click still leads to the product but is logged as filtered, never charged (one office shares an address).
+ADS_CLICK_CAP_WINDOW = int(os.environ.get("ADS_CLICK_CAP_WINDOW", "3600"))
+ADS_CLICK_CAP_PER_VISITOR = int(os.environ.get("ADS_CLICK_CAP_PER_VISITOR", "10"))
+ADS_CLICK_CAP_PER_ADDRESS = int(os.environ.get("ADS_CLICK_CAP_PER_ADDRESS", "30"))
 # Seconds the index of live campaigns stays cached; edits in the admin clear it at once.
 ADS_INDEX_CACHE_SECONDS = int(os.environ.get("ADS_INDEX_CACHE_SECONDS", "60"))
 
