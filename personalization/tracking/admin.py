@@ -1,6 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
-from personalization.tracking.models import Event, PersonalizationPreference, VisitorLink
+from personalization.tracking.models import DeadLetterEvent, Event, PersonalizationPreference, VisitorLink
+from personalization.tracking.services import dead_letters_drop, dead_letters_replay
 
 
 @admin.register(Event)
@@ -35,3 +36,33 @@ class PersonalizationPreferenceAdmin(admin.ModelAdmin):
     list_display = ["user", "enabled", "updated_at"]
     list_filter = ["enabled"]
     raw_id_fields = ["user"]
+
+
+@admin.register(DeadLetterEvent)
+class DeadLetterEventAdmin(admin.ModelAdmin):
+    """Events the database refused. Correct `raw` where the event itself is wrong, then replay; or drop."""
+
+    list_display = ["created_at", "reason", "raw"]
+    list_filter = [("created_at", admin.DateFieldListFilter)]
+    search_fields = ["reason", "raw"]
+    readonly_fields = ["reason", "created_at"]
+    fields = ["raw", "reason", "created_at"]
+    actions = ["replay_dead_letters", "drop_dead_letters"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # "drop" says what it does here
+        return actions
+
+    @admin.action(description="Replay: store the selected events now", permissions=["change"])
+    def replay_dead_letters(self, request, queryset):
+        stored, refused = dead_letters_replay(dead_letters=queryset)
+        self.message_user(request, f"{stored} stored, {refused} refused again (see their reason).", messages.INFO)
+
+    @admin.action(description="Drop the selected events", permissions=["delete"])
+    def drop_dead_letters(self, request, queryset):
+        dropped = dead_letters_drop(dead_letters=queryset)
+        self.message_user(request, f"{dropped} dropped.", messages.INFO)

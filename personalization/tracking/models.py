@@ -96,3 +96,22 @@ class PersonalizationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: personalization {'on' if self.enabled else 'off'}"
+
+
+class DeadLetterEvent(models.Model):
+    """A buffered event the database refused, set aside so the rest of its batch could be stored.
+
+    Staff replay it (after correcting `raw` if the event itself was wrong) or drop it.
+    """
+
+    raw = models.TextField(help_text="The event's JSON as it was buffered; bytes that were not text are escaped.")
+    # SHA-256 of the document as refused: a flush that reruns after a crash sets the same letter aside once.
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    reason = models.TextField(help_text="What the database (or the decoding) said when it was last refused.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Dead letter {self.pk} of {self.created_at:%Y-%m-%d %H:%M:%S}"

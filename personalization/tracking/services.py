@@ -1,4 +1,4 @@
-"""Every write of the tracking app: recording events, flushing the buffer, links, preferences, deletion."""
+"""Every write of the tracking app: recording and flushing events, dead letters, links, preferences, deletion."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from personalization.tracking import buffer, storage
-from personalization.tracking.models import Event, PersonalizationPreference, VisitorLink
+from personalization.tracking.models import DeadLetterEvent, Event, PersonalizationPreference, VisitorLink
 from personalization.tracking.policy import preference_cache_key
 from personalization.tracking.schema import TrackedEvent
 from personalization.tracking.selectors import events_of_owner, visitor_ids_for_user
@@ -36,8 +37,12 @@ def events_record(*, events: Sequence[TrackedEvent]) -> None:
 
 
 def event_rows_write(*, events: Sequence[TrackedEvent]) -> None:
-    """Insert events once each (the UUID is unique), dropping references to rows deleted meanwhile."""
-    storage.store_events(events)
+    """Insert events once each (the UUID is unique), dropping references to rows deleted meanwhile.
+
+    Events the database refuses become dead letters, in the same transaction as the rest.
+    """
+    with transaction.atomic():
+        _dead_letters_add(storage.store_events_isolating(events))
 
 
 def events_flush(*, max_batches: int = 50, fail_after_move=None) -> int:
@@ -61,12 +66,50 @@ def events_flush(*, max_batches: int = 50, fail_after_move=None) -> int:
                 if fail_after_move is not None:
                     fail_after_move()
                 with transaction.atomic():
-                    storage.store_raw(raw_batch)
+                    _dead_letters_add(storage.store_raw_isolating(raw_batch))
                 buffer.acknowledge_batch()
                 flushed += len(raw_batch)
     except buffer.BufferUnavailable as exc:
         logger.warning("Tracking flush skipped: Redis unavailable (%s).", exc)
     return flushed
+
+
+def _dead_letters_add(refused: Sequence[storage.Refused]) -> None:
+    if not refused:
+        return
+    letters = [DeadLetterEvent(raw=r.text, digest=r.digest, reason=r.reason) for r in refused]
+    DeadLetterEvent.objects.bulk_create(letters, ignore_conflicts=True)
+    logger.warning(
+        "The database refused %d tracking events; they are dead letters now: %s", len(refused), refused[0].reason
+    )
+
+
+def dead_letters_replay(*, dead_letters: QuerySet[DeadLetterEvent]) -> tuple[int, int]:
+    """Store the dead letters the database takes now, and delete them; returns (stored, still refused).
+
+    A stored letter is deleted in the same transaction, and the event's UUID is unique, so replaying
+    twice, or two staff at once, stores it once. One still refused keeps the new reason.
+    """
+    stored = refused = 0
+    for pk in list(dead_letters.order_by("pk").values_list("pk", flat=True)):
+        with transaction.atomic():
+            letter = DeadLetterEvent.objects.select_for_update().filter(pk=pk).first()
+            if letter is None:
+                continue  # replayed or dropped meanwhile
+            failures = storage.store_raw_isolating([letter.raw.encode("utf-8", "backslashreplace")])
+            if failures:
+                letter.reason = failures[0].reason
+                letter.save(update_fields=["reason"])
+                refused += 1
+            else:
+                letter.delete()
+                stored += 1
+    return stored, refused
+
+
+def dead_letters_drop(*, dead_letters: QuerySet[DeadLetterEvent]) -> int:
+    deleted, _ = dead_letters.delete()
+    return deleted
 
 
 def visitor_link_create(*, user, visitor_id: str) -> None:
