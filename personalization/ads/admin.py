@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from personalization.ads import services
-from personalization.ads.models import AdCampaign, AdClick, PromotedProduct
-from personalization.ads.selectors import advertiser_report
+from personalization.ads.models import AdCampaign, AdClick, FilteredAdClick, PromotedProduct
+from personalization.ads.selectors import advertiser_report, forged_click_count
 
 REPORT_PERIODS = {"1": 1, "7": 7, "30": 30, "90": 90}
 
@@ -91,6 +91,7 @@ class AdCampaignAdmin(admin.ModelAdmin):
             "title": "Advertiser report",
             "opts": self.model._meta,
             "rows": rows,
+            "forged_clicks": forged_click_count(since=since, until=until),
             "days": days,
             "periods": list(REPORT_PERIODS.values()),
             "since": since,
@@ -112,6 +113,20 @@ class AdClickAdmin(admin.ModelAdmin):
     def campaign_link(self, click):
         url = reverse("admin:ads_adcampaign_change", args=[click.campaign_id])
         return format_html('<a href="{}">{}</a>', url, click.campaign.name)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FilteredAdClick)
+class FilteredAdClickAdmin(admin.ModelAdmin):
+    list_display = ("clicked_at", "reason", "campaign", "product", "slot", "price")
+    list_filter = ("reason", "slot")
+    list_select_related = ("campaign", "product")
+    date_hierarchy = "clicked_at"
 
     def has_add_permission(self, request):
         return False

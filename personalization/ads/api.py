@@ -2,8 +2,9 @@
 
 Asking is showing: the app asks when it is about to display the slot, and every returned ad is
 logged as an impression (and counts towards the visitor's frequency cap). The app opens
-`click_url` (it redirects to the product page) when the shopper taps the ad; only then is the
-advertiser charged, once per ad.
+`click_url` (it redirects to the product page) when the shopper taps the ad, with the same
+X-Visitor-Id header; only then is the advertiser charged, once per ad, and only for the visitor
+the ad was shown to.
 """
 
 from __future__ import annotations
@@ -62,7 +63,9 @@ class SponsoredProductSerializer(serializers.Serializer):
     position = serializers.IntegerField(help_text="1-based, within the slot.")
     label = serializers.CharField(help_text='Always "Sponsored": show it with the ad.')
     impression_id = serializers.CharField(help_text="Identifies this showing of the ad.")
-    click_url = serializers.SerializerMethodField(help_text="Open this when the ad is tapped; it redirects.")
+    click_url = serializers.SerializerMethodField(
+        help_text="Open this when the ad is tapped, with the same X-Visitor-Id header; it redirects to the product."
+    )
     product = ProductSummarySerializer()
 
     def get_click_url(self, ad) -> str:

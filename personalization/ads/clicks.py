@@ -2,6 +2,8 @@
 
 The token is the only thing a click can be charged from, so the price and the campaign are
 what the auction decided, never what a client claims; its impression id makes the charge idempotent.
+It also names who the ad was shown to (the visitor id, or the keyed hash of the client address
+when the shopper has no id), so a link replayed by anyone else is never charged.
 """
 
 from __future__ import annotations
@@ -12,6 +14,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core import signing
+from django.http import HttpRequest
+
+from personalization.tracking.policy import is_bot_user_agent, keyed_hash
+from shop.client_address import client_address
 
 SALT = "personalization.ads.click"
 
@@ -24,6 +30,39 @@ class ClickClaim:
     price: Decimal
     slot: str
     visitor_id: str  # who saw the ad
+    address_hash: str = ""  # where it was seen, kept only when the visitor had no id
+
+
+@dataclass(frozen=True)
+class Clicker:
+    """Who sent a click, as the request tells it."""
+
+    visitor_id: str  # "" when the request has none
+    address_hash: str
+    bot: bool = False
+    recordable: bool = True  # False: their visitor id is compared, never stored
+
+    def saw(self, claim: ClickClaim) -> bool:
+        """Whether this is the shopper the ad was shown to."""
+        if claim.visitor_id:
+            return self.visitor_id == claim.visitor_id
+        return bool(claim.address_hash) and self.address_hash == claim.address_hash
+
+
+def request_address_hash(request: HttpRequest) -> str:
+    return keyed_hash(client_address(request))
+
+
+def clicker_from_request(request: HttpRequest) -> Clicker:
+    from personalization.tracking.capture import recording_allowed
+
+    decision = getattr(request, "tracking", None)
+    return Clicker(
+        visitor_id=getattr(request, "visitor_id", None) or "",
+        address_hash=request_address_hash(request),
+        bot=getattr(decision, "reason", "") == "bot" or is_bot_user_agent(request.META.get("HTTP_USER_AGENT", "")),
+        recordable=recording_allowed(request),
+    )
 
 
 class BadClickToken(Exception):
@@ -47,6 +86,8 @@ def click_token(claim: ClickClaim) -> str:
         "s": claim.slot,
         "v": claim.visitor_id,
     }
+    if claim.address_hash and not claim.visitor_id:
+        payload["a"] = claim.address_hash
     return signing.dumps(payload, salt=SALT, compress=True)
 
 
@@ -59,6 +100,7 @@ def _claim(payload) -> ClickClaim:
             price=Decimal(payload["pr"]),
             slot=str(payload["s"]),
             visitor_id=str(payload.get("v") or "")[:64],
+            address_hash=str(payload.get("a") or "")[:64],
         )
     except (KeyError, TypeError, ValueError, InvalidOperation) as error:
         raise BadClickToken() from error

@@ -1,7 +1,8 @@
 """Sponsored products: campaigns with their promoted products, and the clicks they pay for.
 
 Impressions are not stored here: they are `ad_impression` events of the tracking pipeline.
-Clicks are, because a click is money: the ledger row makes a click charged at most once.
+Clicks are, because a click is money: the ledger row makes a click charged at most once, and
+clicks that do not look like a shopper's are kept apart, with the reason, and never charged.
 """
 
 from __future__ import annotations
@@ -107,6 +108,7 @@ class AdClick(models.Model):
     product = models.ForeignKey("shop.Product", null=True, related_name="+", on_delete=models.SET_NULL)
     slot = models.CharField(max_length=20, choices=Slot.choices)
     visitor_id = models.CharField(max_length=64, blank=True)
+    address_hash = models.CharField(max_length=64, blank=True, help_text="A keyed hash of the client address.")
     price = models.DecimalField(max_digits=8, decimal_places=2, help_text="What the auction priced the click at.")
     cost = models.DecimalField(
         max_digits=8,
@@ -127,3 +129,38 @@ class AdClick(models.Model):
 
     def __str__(self) -> str:
         return f"Click on {self.product_id} for {self.campaign_id} ({self.cost})"
+
+
+class FilteredAdClick(models.Model):
+    """A click that was not charged because it did not come from the shopper the ad was shown to, once."""
+
+    class Reason(models.TextChoices):
+        FORGED = "forged", "Forged or unreadable link"
+        EXPIRED = "expired", "Link older than the impression's lifetime"
+        BOT = "bot", "Automated client"
+        OTHER_VISITOR = "other_visitor", "Not the visitor the ad was shown to"
+        REPEAT = "repeat", "Ad already clicked"
+        VISITOR_CAP = "visitor_cap", "Over the visitor's click cap"
+        ADDRESS_CAP = "address_cap", "Over the address's click cap"
+
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    # Empty for a forged link: nothing it claims can be believed.
+    campaign = models.ForeignKey(
+        AdCampaign, null=True, blank=True, related_name="filtered_clicks", on_delete=models.CASCADE
+    )
+    product = models.ForeignKey("shop.Product", null=True, blank=True, related_name="+", on_delete=models.SET_NULL)
+    impression_id = models.UUIDField(null=True, blank=True)
+    slot = models.CharField(max_length=20, choices=Slot.choices, blank=True)
+    price = models.DecimalField(
+        max_digits=8, decimal_places=2, null=True, blank=True, help_text="What the click would have cost."
+    )
+    visitor_id = models.CharField(max_length=64, blank=True, help_text="Who clicked, when they may be recorded.")
+    address_hash = models.CharField(max_length=64, blank=True, help_text="A keyed hash of the client address.")
+    clicked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-clicked_at", "-pk"]
+        indexes = [models.Index(fields=["campaign", "clicked_at"], name="ads_filtered_campaign_time")]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: {self.product_id} for {self.campaign_id}"

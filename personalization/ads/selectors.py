@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
-from personalization.ads.models import AdCampaign, AdClick, PromotedProduct, Slot
+from personalization.ads.models import AdCampaign, AdClick, FilteredAdClick, PromotedProduct, Slot
 from personalization.ads.quality import CtrPrior, slot_prior
 from personalization.ads.targeting import CampaignSpec, LiveIndex, PromotedSpec, words
 from shop.models import Category, Order, OrderLine, Product
@@ -164,6 +164,12 @@ class CampaignReport:
     spend: Decimal
     orders: int
     revenue: Decimal
+    # (reason label, count), most frequent first: clicks logged but never charged.
+    filtered_by_reason: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def filtered_clicks(self) -> int:
+        return sum(n for _, n in self.filtered_by_reason)
 
     @property
     def ctr(self) -> float | None:
@@ -184,7 +190,9 @@ class CampaignReport:
 
 
 def advertiser_report(*, since: datetime, until: datetime, campaigns=None) -> list[CampaignReport]:
-    """Per campaign, for clicks and impressions in [since, until): four queries whatever the number of campaigns.
+    """Per campaign, for clicks and impressions in [since, until): five queries whatever the number of campaigns.
+
+    Clicks and spend are the valid clicks of the ledger; filtered clicks (never charged) are counted by reason.
 
     An order is the ad's when it contains the advertised product and the same visitor placed it within
     ADS_ATTRIBUTION_DAYS after clicking; with several clicks, the last one before the order takes it.
@@ -230,6 +238,15 @@ def advertiser_report(*, since: datetime, until: datetime, campaigns=None) -> li
         .annotate(orders=Count("order", distinct=True), revenue=Sum("line_total"))
         .order_by()
     }
+    labels = dict(FilteredAdClick.Reason.choices)
+    filtered = defaultdict(list)
+    for row in (
+        FilteredAdClick.objects.filter(campaign_id__in=ids, clicked_at__gte=since, clicked_at__lt=until)
+        .values("campaign_id", "reason")
+        .annotate(n=Count("pk"))
+        .order_by("campaign_id", "-n", "reason")
+    ):
+        filtered[row["campaign_id"]].append((labels.get(row["reason"], row["reason"]), row["n"]))
     reports = []
     for campaign in campaigns:
         click_row = clicks.get(campaign.pk, {})
@@ -242,6 +259,14 @@ def advertiser_report(*, since: datetime, until: datetime, campaigns=None) -> li
                 spend=click_row.get("spend") or ZERO,
                 orders=order_row.get("orders", 0),
                 revenue=order_row.get("revenue") or ZERO,
+                filtered_by_reason=tuple(filtered.get(campaign.pk, ())),
             )
         )
     return reports
+
+
+def forged_click_count(*, since: datetime, until: datetime) -> int:
+    """Clicks on links this shop never made: they name no campaign anyone could believe."""
+    return FilteredAdClick.objects.filter(
+        campaign=None, reason=FilteredAdClick.Reason.FORGED, clicked_at__gte=since, clicked_at__lt=until
+    ).count()

@@ -13,11 +13,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, F, Q, Value, When
 from django.utils import timezone
 
-from personalization.ads.clicks import ClickClaim
-from personalization.ads.models import AdCampaign, AdClick, PromotedProduct
+from personalization.ads.clicks import BadClickToken, ClickClaim, Clicker, ExpiredClickToken, claim_from_token
+from personalization.ads.models import AdCampaign, AdClick, FilteredAdClick, PromotedProduct
 from personalization.ads.pacing import seconds_until_tomorrow
 
 logger = logging.getLogger(__name__)
+Reason = FilteredAdClick.Reason
 
 
 def campaign_charge(*, campaign_id: int, amount: Decimal, now: datetime) -> bool:
@@ -45,19 +46,41 @@ def campaign_charge(*, campaign_id: int, amount: Decimal, now: datetime) -> bool
 
 @dataclass(frozen=True)
 class ClickOutcome:
-    click: AdClick | None
-    first: bool  # False: this impression was clicked before
+    claim: ClickClaim | None  # None: a forged link, which leads nowhere in particular
     cost: Decimal
-    reason: str  # "charged", "duplicate", "over_budget"
+    reason: str  # "charged", "over_budget", or the FilteredAdClick.Reason it was not charged for
+    click: AdClick | None = None
+
+    @property
+    def valid(self) -> bool:
+        """A shopper's click on the ad shown to them: kept in the ledger, charged while the budget lasts."""
+        return self.click is not None
 
 
-def ad_click_register(*, claim: ClickClaim, visitor_id: str, now: datetime | None = None) -> ClickOutcome:
-    """Record the click of one shown ad and charge its price, once per impression id.
+def ad_click_register(*, token: str, clicker: Clicker, now: datetime | None = None) -> ClickOutcome:
+    """Judge the click of a click link and charge its price when it is a shopper's first click on that ad.
 
-    A click the budget cannot cover is recorded at no cost: the shopper still gets to the product,
-    the advertiser never pays past the budget.
+    A click is filtered (logged with the reason, never charged) when the link is forged or expired,
+    the client is a bot, the clicker is not who the ad was shown to, the ad was already clicked, or the
+    visitor or address is past its paid-click cap for the window. A valid click the budget cannot
+    cover is recorded at no cost. Either way the shopper still gets to the product.
     """
     now = now or timezone.now()
+    try:
+        claim = claim_from_token(token)
+    except ExpiredClickToken as expired:
+        return _filtered(Reason.EXPIRED, claim=expired.claim, clicker=clicker, now=now)
+    except BadClickToken:
+        return _filtered(Reason.FORGED, claim=None, clicker=clicker, now=now)
+    if clicker.bot:
+        return _filtered(Reason.BOT, claim=claim, clicker=clicker, now=now)
+    if not clicker.saw(claim):
+        return _filtered(Reason.OTHER_VISITOR, claim=claim, clicker=clicker, now=now)
+    if AdClick.objects.filter(impression_id=claim.impression_id).exists():
+        return _filtered(Reason.REPEAT, claim=claim, clicker=clicker, now=now)
+    over_cap = _click_cap_reached(clicker=clicker, now=now)
+    if over_cap is not None:
+        return _filtered(over_cap, claim=claim, clicker=clicker, now=now)
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -66,19 +89,70 @@ def ad_click_register(*, claim: ClickClaim, visitor_id: str, now: datetime | Non
                     campaign_id=claim.campaign_id,
                     product_id=claim.product_id,
                     slot=claim.slot,
-                    visitor_id=visitor_id[:64],
+                    visitor_id=clicker.visitor_id[:64] if clicker.recordable else "",
+                    address_hash=clicker.address_hash,
                     price=claim.price,
                     clicked_at=now,
                     attribution_until=now + timedelta(days=settings.ADS_ATTRIBUTION_DAYS),
                 )
         except IntegrityError:
-            # Same impression clicked before (or right now in another request): it was charged there.
-            return ClickOutcome(click=None, first=False, cost=Decimal("0.00"), reason="duplicate")
+            # The same impression clicked right now in another request: it is charged there.
+            return _filtered(Reason.REPEAT, claim=claim, clicker=clicker, now=now)
         if not campaign_charge(campaign_id=claim.campaign_id, amount=claim.price, now=now):
-            return ClickOutcome(click=click, first=True, cost=Decimal("0.00"), reason="over_budget")
+            return ClickOutcome(claim=claim, cost=Decimal("0.00"), reason="over_budget", click=click)
         click.cost = claim.price
         click.save(update_fields=["cost"])
-    return ClickOutcome(click=click, first=True, cost=claim.price, reason="charged")
+    return ClickOutcome(claim=claim, cost=claim.price, reason="charged", click=click)
+
+
+def _filtered(reason: str, *, claim: ClickClaim | None, clicker: Clicker, now: datetime) -> ClickOutcome:
+    visitor_id = clicker.visitor_id[:64] if clicker.recordable else ""
+    try:
+        with transaction.atomic():
+            FilteredAdClick.objects.create(
+                reason=reason,
+                campaign_id=claim.campaign_id if claim else None,
+                product_id=claim.product_id if claim else None,
+                impression_id=claim.impression_id if claim else None,
+                slot=claim.slot if claim else "",
+                price=claim.price if claim else None,
+                visitor_id=visitor_id,
+                address_hash=clicker.address_hash,
+                clicked_at=now,
+            )
+    except IntegrityError:  # the campaign or product was deleted since the ad was shown
+        FilteredAdClick.objects.create(
+            reason=reason, visitor_id=visitor_id, address_hash=clicker.address_hash, clicked_at=now
+        )
+    return ClickOutcome(claim=claim, cost=Decimal("0.00"), reason=reason)
+
+
+def _click_cap_reached(*, clicker: Clicker, now: datetime) -> str | None:
+    """Count this click against the visitor's and the address's caps; the reason when one is passed.
+
+    Counters live in the cache, one per fixed window of simulated-or-real `now` (atomic increments, so
+    concurrent clicks cannot slip past a cap); while the cache is down no click is capped.
+    """
+    window = settings.ADS_CLICK_CAP_WINDOW
+    bucket = int(now.timestamp() // window)
+    caps = [(Reason.ADDRESS_CAP, f"a:{clicker.address_hash}", settings.ADS_CLICK_CAP_PER_ADDRESS)]
+    if clicker.visitor_id:
+        caps.insert(0, (Reason.VISITOR_CAP, f"v:{clicker.visitor_id}", settings.ADS_CLICK_CAP_PER_VISITOR))
+    passed = None
+    for reason, ident, cap in caps:
+        key = f"ads:clicks:{bucket}:{ident}"
+        try:
+            cache.add(key, 0, window * 2)
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, window * 2)
+            count = 1
+        except Exception:
+            logger.exception("Could not count an ad click against its caps")
+            continue
+        if count > cap and passed is None:
+            passed = reason
+    return passed
 
 
 def frequency_key(*, visitor_id: str, campaign_id: int, day) -> str:

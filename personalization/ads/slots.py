@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from personalization.ads import conf
 from personalization.ads.auction import Bid, Placement, run_auction
-from personalization.ads.clicks import ClickClaim, click_token
+from personalization.ads.clicks import ClickClaim, click_token, request_address_hash
 from personalization.ads.models import AdCampaign
 from personalization.ads.pacing import Spend, ahead_of_pace, day_fraction, effective_bid
 from personalization.ads.quality import smoothed_ctr
@@ -109,7 +109,7 @@ def fill_ad_slot(*, page: Page, visitor_id: str, positions: int, now: datetime) 
     return run_auction(bids, positions=positions, reserve=conf.reserve_price())
 
 
-def _shown_ads(placements, *, slot: str, visitor_id: str) -> tuple[ShownAd, ...]:
+def _shown_ads(placements, *, slot: str, visitor_id: str, address_hash: str) -> tuple[ShownAd, ...]:
     products = products_for_ads(ids=[placement.bid.product_id for placement in placements])
     shown = []
     for placement in placements:
@@ -124,6 +124,7 @@ def _shown_ads(placements, *, slot: str, visitor_id: str) -> tuple[ShownAd, ...]
             price=placement.price,
             slot=slot,
             visitor_id=visitor_id,
+            address_hash=address_hash,
         )
         shown.append(
             ShownAd(
@@ -192,7 +193,9 @@ def ad_slot_for_request(
         placements = fill_ad_slot(page=page, visitor_id=visitor_id, positions=positions, now=now)
         if not placements:
             return AdSlot(slot, reason="no_candidates")
-        result = AdSlot(slot, ads=_shown_ads(placements, slot=slot, visitor_id=visitor_id))
+        # Without a visitor id the click link is bound to the address the ad was shown to.
+        address_hash = "" if visitor_id else request_address_hash(request)
+        result = AdSlot(slot, ads=_shown_ads(placements, slot=slot, visitor_id=visitor_id, address_hash=address_hash))
         log_impressions(request, result, visitor_id=visitor_id, now=now)
         return result
     except Exception:

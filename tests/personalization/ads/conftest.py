@@ -4,7 +4,10 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from personalization.ads.clicks import Clicker, click_token
 from personalization.ads.models import AdCampaign, PromotedProduct
+from personalization.ads.services import ad_click_register
+from personalization.tracking.identity import VISITOR_COOKIE, sign_visitor_id
 from tests.factories import make_brand, make_category, make_product
 
 BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
@@ -30,6 +33,20 @@ def ads_settings(settings):
 @pytest.fixture
 def browser():
     return Client(HTTP_USER_AGENT=BROWSER_UA)
+
+
+def visitor_browser(visitor_id: str | None = None, *, address: str = "203.0.113.7", user_agent: str = BROWSER_UA):
+    """A browser from `address` that holds the visitor cookie of `visitor_id` (None: a first visit)."""
+    client = Client(HTTP_USER_AGENT=user_agent, REMOTE_ADDR=address)
+    if visitor_id is not None:
+        client.cookies[VISITOR_COOKIE] = sign_visitor_id(visitor_id)
+    return client
+
+
+def register_click(claim, *, visitor: str | None = None, address_hash: str = "test-address", now=None):
+    """The click of `claim`'s link by `visitor` (by default the visitor the ad was shown to)."""
+    clicker = Clicker(visitor_id=claim.visitor_id if visitor is None else visitor, address_hash=address_hash)
+    return ad_click_register(token=click_token(claim), clicker=clicker, now=now)
 
 
 def make_campaign(

@@ -84,3 +84,13 @@ def test_endpoint_is_documented(client):
     assert operation["operationId"] == "ads_slot"
     assert {"slot", "q", "category", "product", "limit"} <= {p["name"] for p in operation["parameters"]}
     assert "400" in operation["responses"] and "200" in operation["responses"]
+
+
+def test_click_url_opened_without_the_apps_visitor_header_is_not_charged(app, store):
+    item = store["shoe_items"][0]
+    campaign = make_campaign(products=[item], keywords="running")
+    ad = app.get("/api/v1/ads", {"slot": "search_top", "q": "running"}).json()["ads"][0]
+    response = Client(HTTP_USER_AGENT=APP["HTTP_USER_AGENT"]).get(ad["click_url"].removeprefix("http://testserver"))
+    assert response.status_code == 302 and response["Location"] == item.get_absolute_url()
+    campaign.refresh_from_db()
+    assert campaign.spent_total == 0

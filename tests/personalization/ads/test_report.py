@@ -10,11 +10,11 @@ from django.utils import timezone
 from personalization.ads.clicks import ClickClaim
 from personalization.ads.models import PromotedProduct
 from personalization.ads.selectors import advertiser_report
-from personalization.ads.services import ad_click_register, ad_quality_refresh
+from personalization.ads.services import ad_quality_refresh
 from personalization.tracking.models import Event
 from shop.models import Order, OrderLine
 from tests.factories import make_user
-from tests.personalization.ads.conftest import make_campaign
+from tests.personalization.ads.conftest import make_campaign, register_click
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def impression(campaign, product, *, slot="search_top", at=None):
 
 def click(campaign, product, *, visitor, price="0.50", at=None):
     claim = ClickClaim(uuid.uuid4(), campaign.pk, product.pk, Decimal(price), "search_top", visitor)
-    return ad_click_register(claim=claim, visitor_id=visitor, now=at or timezone.now())
+    return register_click(claim, now=at or timezone.now())
 
 
 def order(*, visitor, product, total, at, status=Order.Status.PAID):
