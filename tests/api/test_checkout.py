@@ -1,5 +1,8 @@
 import pytest
 
+from shop.models import Order
+from tests.api.conftest import place_order
+
 pytestmark = pytest.mark.django_db
 
 
@@ -47,3 +50,15 @@ def test_quote_rejects_bad_shipping_method(api_client, cart_with_item, body, cod
 
     assert response.status_code == 400
     assert response.json()["error"]["code"] == code
+
+
+def test_a_checked_out_cart_submitted_again_with_a_new_key_is_refused(api_client, cart_with_item, product):
+    first = place_order(api_client, key="first-tab")
+    second = place_order(api_client, key="second-tab")
+
+    assert first.status_code == 201
+    assert second.status_code == 400
+    assert second.json()["error"]["code"] == "empty_cart"
+    assert Order.objects.count() == 1
+    product.refresh_from_db()
+    assert product.stock == 3
