@@ -178,6 +178,24 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# Reverse proxies in front of the app that append the client's address to X-Forwarded-For. 0: the header
+# is ignored and REMOTE_ADDR is the client; a count higher than the real one lets clients pick their address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Sign-in, password reset and sign-up limits (shop/ratelimits.py), per account and per client address, as
+# django-ratelimit's "count/period" with s, m, h or d ("10/15m"). Counted in the default cache; without Redis
+# that is each process's own memory. django_ratelimit is not an installed app: only its counter is used, and its
+# system check would reject the embedded default's local-memory cache.
+ACCOUNT_RATE_LIMITS = {
+    "login_account": os.environ.get("ACCOUNT_LOGIN_RATE_PER_ACCOUNT", "10/15m"),
+    "login_address": os.environ.get("ACCOUNT_LOGIN_RATE_PER_ADDRESS", "30/15m"),
+    "password_reset_account": os.environ.get("ACCOUNT_PASSWORD_RESET_RATE_PER_ACCOUNT", "3/h"),
+    "password_reset_address": os.environ.get("ACCOUNT_PASSWORD_RESET_RATE_PER_ADDRESS", "10/h"),
+    "signup_address": os.environ.get("ACCOUNT_SIGNUP_RATE_PER_ADDRESS", "10/h"),
+}
+# The address django-ratelimit's key="ip" reads, should a view use its decorator.
+RATELIMIT_IP_META_KEY = "shop.client_address.client_address"
+
 # Celery: eager in-process without a broker, Redis with one.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
@@ -200,12 +218,15 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "shop.api.pagination.ShopPagination",
     "PAGE_SIZE": 24,
+    # DRF's own throttles on atomic counters (theirs read and write back a history, which parallel requests outrun).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "shop.api.throttling.AnonRateThrottle",
+        "shop.api.throttling.UserRateThrottle",
         # Applies only to views that name a throttle_scope.
-        "rest_framework.throttling.ScopedRateThrottle",
+        "shop.api.throttling.ScopedRateThrottle",
     ],
+    # Only for DRF code that reads the address itself; the shop's throttles ask shop.client_address.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_THROTTLE_ANON", "600/minute"),
         "user": os.environ.get("API_THROTTLE_USER", "2000/minute"),

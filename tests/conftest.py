@@ -105,3 +105,27 @@ def celery_eager():
     app.conf.task_always_eager = True
     yield app
     app.conf.task_always_eager = previous
+
+
+class RateLimitClock:
+    """The clock of django-ratelimit's windows, moved by the test instead of waited for."""
+
+    def __init__(self, now: float):
+        self.now = now
+
+    def time(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def rate_limit_clock(monkeypatch):
+    import time
+
+    import django_ratelimit.core
+
+    clock = RateLimitClock(time.time())
+    monkeypatch.setattr(django_ratelimit.core, "time", clock)
+    return clock

@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 
 from personalization.tracking.identity import request_user_id
+from shop.client_address import client_address
 
 CONSENT_COOKIE = "tracking_consent"
 CONSENT_HEADER = "HTTP_X_TRACKING_CONSENT"
@@ -103,7 +104,7 @@ def keyed_hash(value: str) -> str:
 
 
 def address_hash(request: HttpRequest) -> str:
-    return keyed_hash(request.META.get("REMOTE_ADDR", ""))
+    return keyed_hash(client_address(request))
 
 
 def too_many_page_views(request: HttpRequest, *, visitor_id: str | None) -> bool:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from rest_framework.throttling import SimpleRateThrottle
-
 from personalization.tracking.policy import keyed_hash
+from shop.api.throttling import AtomicRateThrottle
 
 
-class VisitorEventsThrottle(SimpleRateThrottle):
+class VisitorEventsThrottle(AtomicRateThrottle):
     scope = "events"
 
     def get_cache_key(self, request, view):
@@ -22,7 +21,7 @@ class VisitorEventsThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": "events-visitor", "ident": ident}
 
 
-class AddressEventsThrottle(SimpleRateThrottle):
+class AddressEventsThrottle(AtomicRateThrottle):
     """Counts by a keyed hash of the address, never the address itself."""
 
     scope = "events"
