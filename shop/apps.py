@@ -10,3 +10,4 @@ class ShopConfig(AppConfig):
             cart_session,  # noqa: F401  (connects the login cart merge)
             product_cache,  # noqa: F401  (connects the catalogue version to saves and deletes)
         )
+        from shop.services import accounts  # noqa: F401  (connects token revocation to password changes)

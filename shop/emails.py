@@ -23,3 +23,16 @@ def send_order_confirmation(*, order_pk: int) -> None:
         )
     except Exception:  # a mail outage must not undo a placed order
         logger.exception("Could not send the confirmation of order %s", order.number)
+
+
+def send_email_changed_notice(*, username: str, old_email: str, new_email: str) -> None:
+    context = {"username": username, "new_email": new_email, "shop_name": settings.SHOP_NAME}
+    try:
+        send_mail(
+            subject=f"{settings.SHOP_NAME}: your e-mail address was changed",
+            message=render_to_string("shop/email/email_changed.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[old_email],
+        )
+    except Exception:  # the change is made; a mail outage must not turn it into an error
+        logger.exception("Could not tell %s that the e-mail address of %s changed", old_email, username)

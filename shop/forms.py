@@ -1,4 +1,4 @@
-"""Forms of the storefront: checkout and sign-up.
+"""Forms of the storefront: checkout, sign-up and sign-in.
 
 Cart forms are plain HTML: the cart services validate quantities and products
 themselves and raise ShopError with messages written for shoppers.
@@ -11,11 +11,13 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.exceptions import NON_FIELD_ERRORS
 
 from shop.models import ShippingMethod
 from shop.payments import PaymentProvider
 from shop.pricing import money
+from shop.ratelimits import login_attempt
 from shop.services.orders import ShippingAddress
 
 
@@ -32,6 +34,31 @@ class SignupForm(UserCreationForm):
         if commit:
             user.save()
         return user
+
+
+class SignInForm(AuthenticationForm):
+    """Counts each attempt per account and per address before the password is checked (shop.ratelimits)."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "too_many_attempts": "Too many sign-in attempts for this account or from this address. "
+        "Try again in %(minutes)s minutes.",
+    }
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        if username is not None and self.cleaned_data.get("password"):
+            attempt = login_attempt(request=self.request, username=username)
+            if attempt.refused:
+                raise forms.ValidationError(
+                    self.error_messages["too_many_attempts"],
+                    code="too_many_attempts",
+                    params={"minutes": attempt.retry_after_minutes()},
+                )
+        return super().clean()
+
+    def is_refused(self) -> bool:
+        return self.has_error(NON_FIELD_ERRORS, "too_many_attempts")
 
 
 class CheckoutForm(forms.Form):

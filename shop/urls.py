@@ -23,15 +23,7 @@ urlpatterns = [
     path("account/signup/", views.signup, name="signup"),
     path("account/login/", views.ShopLoginView.as_view(), name="login"),
     path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "account/password-reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="shop/account/password_reset.html",
-            email_template_name="shop/email/password_reset.txt",
-            success_url=reverse_lazy("shop:password_reset_done"),
-        ),
-        name="password_reset",
-    ),
+    path("account/password-reset/", views.ShopPasswordResetView.as_view(), name="password_reset"),
     path(
         "account/password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(template_name="shop/account/password_reset_done.html"),

@@ -23,6 +23,7 @@ urlpatterns = [
     path("auth/register", accounts.RegisterView.as_view(), name="api-register"),
     path("auth/token", accounts.TokenView.as_view(), name="api-token"),
     path("me", accounts.MeView.as_view(), name="api-me"),
+    path("me/password", accounts.PasswordChangeView.as_view(), name="api-password-change"),
     path("staff/orders", staff.StaffOrderListView.as_view(), name="api-staff-order-list"),
     path("staff/orders/<str:number>", staff.StaffOrderDetailView.as_view(), name="api-staff-order-detail"),
     path(
