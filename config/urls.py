@@ -1,9 +1,22 @@
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import admin
 from django.http import JsonResponse
 from django.urls import include, path
 from django.views.static import serve
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+
+# Swagger UI and ReDoc style their pages inline and draw icons from data: URLs; their scripts stay files
+# (the split view serves Swagger UI's setup script from its own URL). ReDoc searches in a blob: worker,
+# asks Google for its fonts and shows its logo from its CDN.
+API_DOCS_CSP = {"style-src": [UNSAFE_INLINE], "img-src": ["data:"]}
+REDOC_CSP = {
+    "style-src": [UNSAFE_INLINE, "https://fonts.googleapis.com"],
+    "img-src": ["data:", "https://cdn.redoc.ly"],
+    "font-src": [SELF, "https://fonts.gstatic.com"],
+    "worker-src": [SELF, "blob:"],
+}
 
 
 def health(request):
@@ -17,8 +30,12 @@ urlpatterns = [
     path("staff/experiments/", include("personalization.experiments.urls")),
     path("ads/", include("personalization.ads.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path(
+        "api/docs/",
+        csp_update(API_DOCS_CSP)(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
+    path("api/redoc/", csp_update(REDOC_CSP)(SpectacularRedocView.as_view(url_name="api-schema")), name="api-redoc"),
     path("", include("shop.urls")),
     # Uploaded product images; in production a web server or object storage serves these.
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),

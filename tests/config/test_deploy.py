@@ -28,8 +28,10 @@ HASHED_STATIC = re.compile(r"/static/[\w/.-]+\.[0-9a-f]{12}\.(?:css|js|svg)")
 
 
 def deploy_env(*, static_root: Path, **extra: str) -> dict[str, str]:
+    # The browser tests' conftest allows sync ORM calls under an event loop; a deployment must not.
+    inherited = {name: value for name, value in os.environ.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return {
-        **os.environ,
+        **inherited,
         "DEBUG": "0",
         "SECRET_KEY": "deploy-test-" + "k" * 50,
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -145,6 +147,7 @@ def test_gunicorn_serves_pages_and_hashed_static_files_with_debug_off(transactio
     log = (tmp_path / "gunicorn.log").read_text()
     for name, (status, headers, _body) in responses.items():
         assert status == 200, f"{name} ({pages[name]}) answered {status}; server log:\n{log[-4000:]}"
+        assert "content-security-policy" in headers, f"{name} has no Content-Security-Policy"
     static_urls = set(HASHED_STATIC.findall(responses["home"][2]))
     assert static_urls, "the home page links no hashed static file"
     for url in static_urls:

@@ -11,9 +11,12 @@ import os
 import re
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from tests.e2e.layout import DESKTOP
 from tests.e2e.steps import PASSWORD
@@ -34,6 +37,9 @@ CHROMIUM_ARGS = [
 ]
 INSTALL_HINT = "install it with `apt-get install chromium` (as root, or run `make browser-deps`)"
 ARTIFACTS = Path(os.environ.get("E2E_ARTIFACTS") or "test-artifacts/e2e").resolve()
+# The experiment_with_results fixture: visitors exposed over these days.
+EXPERIMENT_VISITORS = 60
+EXPERIMENT_DAYS = 3
 # Milliseconds; generous for a 2-core machine running the server in the same process.
 STEP_TIMEOUT_MS = 15_000
 
@@ -214,3 +220,52 @@ def staff(transactional_db):
     from tests.factories import make_user
 
     return make_user(username="staffer", password=PASSWORD, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def experiment_with_results(transactional_db):
+    """A running home-layout test: sixty visitors exposed over three days, some of whom bought afterwards."""
+    from personalization.experiments.models import Experiment, Exposure, Variant
+    from personalization.experiments.services import experiment_start
+    from personalization.tracking.models import Event
+
+    experiment = Experiment.objects.create(
+        key="home-layout", name="Home layout", surface="home_layout", hypothesis="Editorial sells more."
+    )
+    control = Variant.objects.create(
+        experiment=experiment, key="grid", weight=50, is_control=True, config={"layout": "grid"}, position=0
+    )
+    editorial = Variant.objects.create(
+        experiment=experiment, key="editorial", weight=50, config={"layout": "editorial"}, position=1
+    )
+    experiment = experiment_start(experiment=experiment)
+    start = timezone.now() - timedelta(days=EXPERIMENT_DAYS)
+    exposures, purchases = [], []
+    for n in range(EXPERIMENT_VISITORS):
+        variant = editorial if n % 2 else control
+        exposed_at = start + timedelta(days=n % EXPERIMENT_DAYS, hours=n % 5)
+        exposures.append(
+            Exposure(
+                experiment=experiment,
+                variant=variant,
+                unit_id=f"v:visitor-{n}",
+                unit_type="visitor",
+                visitor_id=f"visitor-{n}",
+                exposed_at=exposed_at,
+            )  # fmt: skip
+        )
+        if n % 3 == 0 or (variant == editorial and n % 5 == 0):
+            bought_at = exposed_at + timedelta(hours=2)
+            purchases.append(
+                Event(
+                    uuid=uuid.uuid4(),
+                    type=Event.Type.PURCHASE,
+                    timestamp=bought_at,
+                    recorded_at=bought_at,
+                    visitor_id=f"visitor-{n}",
+                    value=Decimal("40.00") + n,
+                )  # fmt: skip
+            )
+    Exposure.objects.bulk_create(exposures)
+    Event.objects.bulk_create(purchases)
+    return experiment

@@ -1,20 +1,14 @@
 """Staff journeys: experiment results with their charts drawn, and orders in the admin."""
 
 import re
-import uuid
-from datetime import timedelta
-from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.e2e.steps import sign_in, wait_for
 
 pytestmark = pytest.mark.browser
 
-VISITORS = 60
-DAYS = 3
 # Drawn pixels of a canvas (alpha > 0); a chart with axes, labels and lines has thousands.
 DRAWN_PIXELS = """(id) => {
     const canvas = document.getElementById(id);
@@ -23,55 +17,6 @@ DRAWN_PIXELS = """(id) => {
     for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) drawn++;
     return {width: canvas.width, height: canvas.height, drawn};
 }"""
-
-
-@pytest.fixture
-def experiment_with_results(transactional_db):
-    """A running home-layout test: sixty visitors exposed over three days, some of whom bought afterwards."""
-    from personalization.experiments.models import Experiment, Exposure, Variant
-    from personalization.experiments.services import experiment_start
-    from personalization.tracking.models import Event
-
-    experiment = Experiment.objects.create(
-        key="home-layout", name="Home layout", surface="home_layout", hypothesis="Editorial sells more."
-    )
-    control = Variant.objects.create(
-        experiment=experiment, key="grid", weight=50, is_control=True, config={"layout": "grid"}, position=0
-    )
-    editorial = Variant.objects.create(
-        experiment=experiment, key="editorial", weight=50, config={"layout": "editorial"}, position=1
-    )
-    experiment = experiment_start(experiment=experiment)
-    start = timezone.now() - timedelta(days=DAYS)
-    exposures, purchases = [], []
-    for n in range(VISITORS):
-        variant = editorial if n % 2 else control
-        exposed_at = start + timedelta(days=n % DAYS, hours=n % 5)
-        exposures.append(
-            Exposure(
-                experiment=experiment,
-                variant=variant,
-                unit_id=f"v:visitor-{n}",
-                unit_type="visitor",
-                visitor_id=f"visitor-{n}",
-                exposed_at=exposed_at,
-            )  # fmt: skip
-        )
-        if n % 3 == 0 or (variant == editorial and n % 5 == 0):
-            bought_at = exposed_at + timedelta(hours=2)
-            purchases.append(
-                Event(
-                    uuid=uuid.uuid4(),
-                    type=Event.Type.PURCHASE,
-                    timestamp=bought_at,
-                    recorded_at=bought_at,
-                    visitor_id=f"visitor-{n}",
-                    value=Decimal("40.00") + n,
-                )  # fmt: skip
-            )
-    Exposure.objects.bulk_create(exposures)
-    Event.objects.bulk_create(purchases)
-    return experiment
 
 
 def test_staff_sees_experiment_results_with_charts_and_a_shopper_is_refused(
