@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "personalization.experiments",
     "personalization.offers",
     "personalization.ads",
+    "config",
 ]
 
 MIDDLEWARE = [
@@ -184,7 +185,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Production hardening; `manage.py check --deploy` passes with DEBUG=0.
+# Production hardening; `manage.py check --deploy` passes with DEBUG=0 (after collectstatic: config/checks.py).
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
