@@ -215,6 +215,9 @@ ACCOUNT_RATE_LIMITS = {
 }
 # The address django-ratelimit's key="ip" reads, should a view use its decorator.
 RATELIMIT_IP_META_KEY = "shop.client_address.client_address"
+# With Redis down the cache answers as an empty one (config.cache) and a count cannot be kept: let the request
+# through, as the throttles and account limits intend, instead of django-ratelimit's default of refusing it.
+RATELIMIT_FAIL_OPEN = True
 
 # Celery: eager in-process without a broker, Redis with one.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
