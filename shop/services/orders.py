@@ -8,6 +8,7 @@ under the lock and can never go negative.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
@@ -38,6 +39,8 @@ from shop.vouchers.services import (
     voucher_redemptions_release,
     vouchers_lock_for_order,
 )
+
+logger = logging.getLogger(__name__)
 
 S = Order.Status
 ALLOWED_TRANSITIONS: dict[str, set[str]] = {
@@ -115,8 +118,10 @@ def order_place(
         if existing is None:
             raise
         return _same_customer_or_conflict(existing, user)
-    transaction.on_commit(lambda: order_placed.send(sender=Order, order=order))
-    transaction.on_commit(lambda: _send_confirmation(order.pk))
+    # Once committed the order stands: a listener or a follow-up that fails then (a broker or mail server
+    # down) is logged, and the shopper still gets the confirmation page.
+    transaction.on_commit(lambda: _announce(order_placed, order=order), robust=True)
+    transaction.on_commit(lambda: _send_confirmation(order.pk), robust=True)
     return order
 
 
@@ -199,7 +204,7 @@ def _place_locked(
     for line in lines:
         # The F() update plus the PositiveIntegerField check constraint make negative stock impossible.
         Product.objects.filter(pk=line.product_id).update(stock=F("stock") - line.quantity)
-    transaction.on_commit(stock_changed)  # lists cached under the stock version are computed again
+    transaction.on_commit(stock_changed, robust=True)  # lists cached under the stock version are computed again
 
     result = provider.charge(
         amount=order.total, currency=order.currency, order_number=order.number, card_number=card_number
@@ -254,7 +259,7 @@ def order_transition(
             list(Product.objects.select_for_update().filter(pk__in=[ln.product_id for ln in lines]).order_by("pk"))
             for line in lines:
                 Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
-            transaction.on_commit(stock_changed)
+            transaction.on_commit(stock_changed, robust=True)
             voucher_redemptions_release(order=order)
         if to_status == S.PAID:
             order.payments.filter(status=Payment.Status.PENDING).update(status=Payment.Status.CAPTURED)
@@ -262,9 +267,17 @@ def order_transition(
             order.payments.filter(status=Payment.Status.CAPTURED).update(status=Payment.Status.REFUNDED)
         _record_transition(order, to_status, by=by, note=note)
     transaction.on_commit(
-        lambda: order_status_changed.send(sender=Order, order=order, from_status=from_status, to_status=to_status)
+        lambda: _announce(order_status_changed, order=order, from_status=from_status, to_status=to_status),
+        robust=True,
     )
     return order
+
+
+def _announce(signal, **kwargs) -> None:
+    """Sends a signal of a committed order to every listener, logging those that fail instead of stopping at them."""
+    for receiver, result in signal.send_robust(sender=Order, **kwargs):
+        if isinstance(result, Exception):
+            logger.error("Listener %s failed on order %s", receiver, kwargs["order"].number, exc_info=result)
 
 
 def _send_confirmation(order_pk: int) -> None:
