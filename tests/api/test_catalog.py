@@ -90,7 +90,6 @@ def test_price_and_stock_filters(anon_client, catalog):
         {"ordering": "random"},
         {"in_stock": "maybe"},
         {"q": "x" * 201},
-        {"q": "nul\x00byte"},
     ],
 )
 def test_garbage_filters_are_400_not_500(anon_client, catalog, params):
@@ -154,7 +153,8 @@ def test_product_detail(anon_client, product_with_image):
     assert body["image"] == body["images"][0]["url"]
 
 
-@pytest.mark.parametrize("slug", ["nope", "caf\u00e9", "%00", "a" * 300, "\u202e"])
+# A NUL character anywhere is refused before routing (tests/config/test_input_guard.py).
+@pytest.mark.parametrize("slug", ["nope", "caf\u00e9", "a" * 300, "\u202e"])
 def test_unknown_or_odd_product_slug_is_a_json_404(anon_client, product, slug):
     response = anon_client.get(f"/api/v1/products/{slug}")
 

@@ -39,7 +39,7 @@ def test_category_brand_filter_with_nul_is_a_400(client, category):
 
 def test_api_query_with_nul_is_a_json_400(client):
     # when
-    response = client.get("/api/v1/products", {"search": "cam\x00era"})
+    response = client.get("/api/v1/products", {"q": "cam\x00era"})
     # then
     assert_api_refusal(response, "nul_character")
 
