@@ -22,6 +22,8 @@ Celery task reaches every process; a cleared cache starts a new version. With th
 cache of the embedded setup, only the process that made the change sees it at once (the dev
 server is one process); as versions expire after VERSION_LIFETIME seconds, several processes
 on local-memory caches show another's change of a picture or a brand name within that time.
+While the shared cache cannot be reached (config.cache answers as an empty cache), each process
+keeps versions of its own, on the same lifetime: what it keeps is trusted no longer than usual.
 Each caller gets its own shallow copies: nothing it sets on them reaches the kept products or
 another request.
 """
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from time import monotonic
 
 from django.core.cache import cache
 from django.db import transaction
@@ -45,14 +48,30 @@ VERSION_LIFETIME = 300  # seconds; a new version then (everything fetched again 
 LIGHT_COLUMNS = ("pk", "updated_at", "stock", "price", "compare_at_price")
 
 _kept: LRU[int, tuple[str, object, Product]] = LRU(2000)  # pk -> (version, updated_at, product); a few MB
+_own_versions: dict[str, tuple[str, float]] = {}  # key -> (version, monotonic expiry), without a shared cache
 
 
 def _version(key: str) -> str:
     version = cache.get(key)
     if version is None:  # first use, or the cache was cleared: a new version, the same for every process
         cache.add(key, uuid.uuid4().hex, timeout=VERSION_LIFETIME)
-        version = cache.get(key) or ""
+        version = cache.get(key)
+    if version is None:  # the shared cache is unreachable
+        version, expiry = _own_versions.get(key, ("", 0.0))
+        if expiry <= monotonic():
+            version = _new_own_version(key)
     return version
+
+
+def _new_own_version(key: str) -> str:
+    version = uuid.uuid4().hex
+    _own_versions[key] = (version, monotonic() + VERSION_LIFETIME)
+    return version
+
+
+def _move(key: str) -> None:
+    if cache.set(key, uuid.uuid4().hex, timeout=VERSION_LIFETIME) is False:  # not stored: at least this process moves
+        _new_own_version(key)
 
 
 def catalog_version() -> str:
@@ -62,7 +81,7 @@ def catalog_version() -> str:
 
 def catalog_changed() -> None:
     """Every process fetches its listing products again (after their next light query)."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=VERSION_LIFETIME)
+    _move(VERSION_KEY)
 
 
 def shelf_version() -> str:
@@ -76,12 +95,13 @@ def shelf_version() -> str:
 
 
 def stock_changed() -> None:
-    cache.set(STOCK_VERSION_KEY, uuid.uuid4().hex, timeout=VERSION_LIFETIME)
+    _move(STOCK_VERSION_KEY)
 
 
 def forget() -> None:
-    """Drop this process's copies (tests; a shell session that edited rows by hand)."""
+    """Drop this process's copies and own versions (tests; a shell session that edited rows by hand)."""
     _kept.clear()
+    _own_versions.clear()
 
 
 def listing_products(ids: Iterable[int], *, in_stock: bool = False) -> list[Product]:
