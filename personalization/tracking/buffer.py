@@ -27,7 +27,9 @@ logger = logging.getLogger(__name__)
 
 RECENT_LENGTH = 50
 RECENT_TTL_SECONDS = 60 * 60 * 24
-LOCK_SECONDS = 60
+# A flush renews the lock before each batch, so it only has to outlast one batch; a flusher that died
+# (or a Redis that restarted from its append-only file with the lock in it) holds up flushing this long.
+LOCK_SECONDS = 15
 RETRY_AFTER_FAILURE_SECONDS = 5.0
 
 _clients: dict[str, redis.Redis] = {}
@@ -148,8 +150,8 @@ def pending_length() -> int:
 
 
 @contextmanager
-def flush_lock(*, wait_seconds: float = 0.0) -> Iterator[bool]:
-    """Yields whether the lock was taken; a crashed holder's lock expires after LOCK_SECONDS."""
+def flush_lock(*, wait_seconds: float = 0.0) -> Iterator[redis.lock.Lock | None]:
+    """Yields the lock, or None when another holds it; a crashed holder's lock expires after LOCK_SECONDS."""
     r = client()
     with _talking_to_redis():
         lock = r.lock(
@@ -157,13 +159,23 @@ def flush_lock(*, wait_seconds: float = 0.0) -> Iterator[bool]:
         )
         taken = lock.acquire()
     try:
-        yield taken
+        yield lock if taken else None
     finally:
         if taken:
             try:
                 lock.release()
             except redis.RedisError:
                 logger.warning("Could not release the tracking flush lock; it expires by itself.")
+
+
+def flush_lock_renew(lock: redis.lock.Lock) -> bool:
+    """Give the lock LOCK_SECONDS again; False when it had expired, and may be another flusher's now."""
+    with _talking_to_redis():
+        try:
+            lock.reacquire()
+        except redis.exceptions.LockNotOwnedError:
+            return False
+    return True
 
 
 def pending_for(*, visitor_ids: Iterable[str], user_id: int | None) -> list[TrackedEvent]:

@@ -56,10 +56,12 @@ def events_flush(*, max_batches: int = 50, fail_after_move=None) -> int:
         return 0
     flushed = 0
     try:
-        with buffer.flush_lock() as taken:
-            if not taken:
+        with buffer.flush_lock() as lock:
+            if lock is None:
                 return 0
-            for _ in range(max_batches):
+            for index in range(max_batches):
+                if index and not buffer.flush_lock_renew(lock):
+                    break
                 raw_batch = buffer.processing_batch()
                 if not raw_batch:
                     break

@@ -3,6 +3,7 @@
 import time
 
 import pytest
+import redis
 from django.urls import reverse
 
 from personalization.tracking import buffer
@@ -143,3 +144,40 @@ def test_deleting_a_shoppers_data_empties_the_buffers_too(user):
 
     assert list(Event.objects.values_list("visitor_id", flat=True)) == ["v3"]
     assert recent_events(user=user) == []
+
+
+@pytest.mark.redis
+@pytest.mark.parametrize("applied", [0, 1, 3, 7, None], ids=["none", "one-push", "buffer-only", "most", "reply-lost"])
+def test_a_push_cut_off_mid_pipeline_falls_back_and_stores_every_event_once(monkeypatch, applied):
+    # given: three events of two owners: 3 pushes, then 3 recent-list pushes, then trims and expiries
+    events = [tracked(visitor_id="v1"), tracked(visitor_id="v2"), tracked(visitor_id="v1")]
+    execute = redis.client.Pipeline.execute
+
+    def cut_off(pipeline, raise_on_error=True):
+        pipeline.command_stack = pipeline.command_stack[:applied]
+        execute(pipeline)
+        raise redis.ConnectionError("connection lost after some commands were applied")
+
+    monkeypatch.setattr(redis.client.Pipeline, "execute", cut_off)
+
+    # when
+    events_record(events=events)
+    monkeypatch.undo()
+    buffer.reset_clients()  # Redis is back
+    events_flush()
+
+    # then
+    assert sorted(str(u) for u in Event.objects.values_list("uuid", flat=True)) == sorted(e.uuid for e in events)
+    assert buffer.pending_length() == 0
+
+
+@pytest.mark.redis
+def test_a_recent_list_redis_refuses_does_not_lose_the_event(settings):
+    event = tracked(visitor_id="v1")
+    buffer.client().set(buffer.key("recent:v:v1"), "not a list")
+
+    events_record(events=[event])
+    buffer.reset_clients()
+    events_flush()
+
+    assert [str(u) for u in Event.objects.values_list("uuid", flat=True)] == [event.uuid]
