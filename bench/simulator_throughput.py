@@ -36,8 +36,8 @@ def one_run(workers: int, visitors: int) -> dict:
     django.setup()
     from django.core.management import call_command
 
-    from personalization.simulator.run import Simulation
-    from shop.demo.loader import demo_store_load
+    from demo.simulator.run import Simulation
+    from demo.store.loader import demo_store_load
 
     call_command("migrate", verbosity=0)
     demo_store_load(product_count=200, with_images=False)

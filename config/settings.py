@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "personalization.experiments",
     "personalization.offers",
     "personalization.ads",
+    "demo",
     "config",
 ]
 

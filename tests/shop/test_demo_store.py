@@ -13,9 +13,9 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from PIL import Image
 
-from shop.demo.catalog import CATEGORIES, COMPLEMENTS
-from shop.demo.products import build_products
-from shop.demo.shelves import SHELVES
+from demo.store.catalog import CATEGORIES, COMPLEMENTS
+from demo.store.products import build_products
+from demo.store.shelves import SHELVES
 from shop.models import Brand, Category, Product, ProductImage
 
 pytestmark = pytest.mark.django_db

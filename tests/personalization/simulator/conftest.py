@@ -8,6 +8,6 @@ def demo_catalog(transactional_db, shipping_methods):
     Simulated visits need committed rows: cart events are recorded on commit, which never
     comes inside a test's rolled-back transaction.
     """
-    from shop.demo.loader import demo_store_load
+    from demo.store.loader import demo_store_load
 
     demo_store_load(seed=42, product_count=60, with_images=False)

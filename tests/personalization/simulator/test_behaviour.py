@@ -1,14 +1,14 @@
 import random
 from datetime import UTC, datetime
 
-from personalization.simulator.behaviour import (
+from demo.simulator.behaviour import (
     Card,
     buy_probability,
     click_choice,
     position_bias,
     utility,
 )
-from personalization.simulator.shoppers import Catalog, CatalogItem, Taste, shoppers_draw
+from demo.simulator.shoppers import Catalog, CatalogItem, Taste, shoppers_draw
 
 
 def _items() -> list[CatalogItem]:
@@ -98,8 +98,8 @@ def test_the_same_seed_draws_the_same_shoppers():
 
 
 def test_the_oracle_scores_a_list_by_the_chance_its_top_would_sell():
-    from personalization.simulator.oracle import sell_chance
-    from personalization.simulator.shoppers import Shopper
+    from demo.simulator.oracle import sell_chance
+    from demo.simulator.shoppers import Shopper
 
     items = {item.pk: item for item in _items()}
     catalog = Catalog(items=items, category_names={}, brands_by_category={})

@@ -4,15 +4,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from personalization.ads.models import AdCampaign, AdClick, PromotedProduct
-from personalization.ads.selectors import build_live_index
-from personalization.offers.models import CouponCampaign, OfferAssignment
-from personalization.offers.selectors import live_campaigns
-from personalization.simulator import session
-from personalization.simulator.campaigns import COUPON_CAMPAIGN_KEY, demo_campaigns_ensure
-from personalization.simulator.clock import SimulatedClock
-from personalization.simulator.run import Simulation
-from personalization.simulator.session import (
+from demo.simulator import session
+from demo.simulator.campaigns import COUPON_CAMPAIGN_KEY, demo_campaigns_ensure
+from demo.simulator.clock import SimulatedClock
+from demo.simulator.run import Simulation
+from demo.simulator.session import (
     VOUCHER_RE,
     Browser,
     VisitResult,
@@ -21,7 +17,11 @@ from personalization.simulator.session import (
     _sign_up,
     page_ads,
 )
-from personalization.simulator.shoppers import Shopper, Taste, catalog_load
+from demo.simulator.shoppers import Shopper, Taste, catalog_load
+from personalization.ads.models import AdCampaign, AdClick, PromotedProduct
+from personalization.ads.selectors import build_live_index
+from personalization.offers.models import CouponCampaign, OfferAssignment
+from personalization.offers.selectors import live_campaigns
 from personalization.tracking.models import Event
 from shop.models import Product
 from shop.vouchers.models import Voucher

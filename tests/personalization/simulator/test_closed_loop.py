@@ -1,9 +1,9 @@
 import pytest
 
+from demo.simulator.closed_loop import closed_loop_run
+from demo.simulator.oracle import ARMS, SURFACES, rankers_against_tastes
 from personalization.experiments.models import Exposure
 from personalization.models import ModelVersion
-from personalization.simulator.closed_loop import closed_loop_run
-from personalization.simulator.oracle import ARMS, SURFACES, rankers_against_tastes
 from tests.factories import make_user
 
 pytestmark = pytest.mark.slow

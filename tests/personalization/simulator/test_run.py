@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from personalization.simulator.run import Simulation
+from demo.simulator.run import Simulation
 from personalization.tracking.models import Event
 from shop.models import Order, Product
 
@@ -94,7 +94,7 @@ def test_worker_processes_play_every_visit_once_and_keep_each_shopper_one_visito
 
 @pytest.mark.skipif(not settings.USING_POSTGRES, reason="worker processes need a shared server database")
 def test_a_failing_worker_process_stops_the_run_with_its_traceback(demo_catalog, monkeypatch):
-    from personalization.simulator import run
+    from demo.simulator import run
 
     def broken(browser):
         raise KeyError("no such shelf")
@@ -114,7 +114,7 @@ def test_worker_processes_refuse_a_database_only_this_process_can_see(db):
 
 
 def _tiny_catalog():
-    from personalization.simulator.shoppers import Catalog, CatalogItem
+    from demo.simulator.shoppers import Catalog, CatalogItem
 
     item = CatalogItem(pk=1, slug="mug", category="kitchen", brand="Acme", price_level=0.5)
     return Catalog(items={1: item}, category_names={"kitchen": "Kitchen"}, brands_by_category={"kitchen": ("Acme",)})

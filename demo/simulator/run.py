@@ -42,10 +42,10 @@ from django.db.backends.signals import connection_created
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from personalization.simulator.clock import SimulatedClock, simulated_time
-from personalization.simulator.session import Browser, VisitResult, visit_play
-from personalization.simulator.shoppers import Catalog, Shopper, catalog_load, shoppers_draw
-from personalization.simulator.summary import SimulationSummary, Tally
+from demo.simulator.clock import SimulatedClock, simulated_time
+from demo.simulator.session import Browser, VisitResult, visit_play
+from demo.simulator.shoppers import Catalog, Shopper, catalog_load, shoppers_draw
+from demo.simulator.summary import SimulationSummary, Tally
 
 
 @dataclass(frozen=True)

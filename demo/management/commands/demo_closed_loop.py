@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from personalization.simulator.closed_loop import EXPERIMENT_KEY
+from demo.simulator.closed_loop import EXPERIMENT_KEY
 
 
 class Command(BaseCommand):
@@ -28,8 +28,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_false", dest="progress")
 
     def handle(self, *args, **options) -> None:
+        from demo.simulator.closed_loop import closed_loop_run
         from personalization.recsys.data import DataError
-        from personalization.simulator.closed_loop import closed_loop_run
 
         try:
             closed_loop_run(

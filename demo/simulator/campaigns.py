@@ -29,7 +29,7 @@ PROMOTED_PER_CAMPAIGN = 4
 @dataclass(frozen=True)
 class AdCampaignPlan:
     name: str
-    brand: str  # a brand of shop.demo.catalog.BRANDS
+    brand: str  # a brand of demo.store.catalog.BRANDS
     max_cpc: Decimal
     daily_budget: Decimal
     total_budget: Decimal

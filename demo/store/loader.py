@@ -18,9 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from shop.demo.catalog import BRANDS, CATEGORIES
-from shop.demo.images import image_filename, render_product_image
-from shop.demo.products import ProductDraft, build_products
+from demo.store.catalog import BRANDS, CATEGORIES
+from demo.store.images import image_filename, render_product_image
+from demo.store.products import ProductDraft, build_products
 from shop.models import Brand, Category, Product, ProductImage
 from shop.product_cache import catalog_changed
 

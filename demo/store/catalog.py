@@ -1,6 +1,6 @@
 """The demo store's shape: the category tree, the brands, the colours and which categories go together.
 
-Pure data. `shop.demo.shelves` says what each leaf category sells; the shopper simulator reads
+Pure data. `demo.store.shelves` says what each leaf category sells; the shopper simulator reads
 `COMPLEMENTS` to buy a memory card after a camera.
 """
 

@@ -12,9 +12,9 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-from shop.demo.catalog import CATEGORIES, COLOURS
-from shop.demo.icons import ICONS, RGB, Box, mix
-from shop.demo.shelves import SHELVES
+from demo.store.catalog import CATEGORIES, COLOURS
+from demo.store.icons import ICONS, RGB, Box, mix
+from demo.store.shelves import SHELVES
 
 SIZE = 600
 FORMAT = "WEBP"

@@ -1,6 +1,6 @@
 """What each leaf category of the demo store sells: kinds of product, name patterns, attributes, prices.
 
-Pure data, read by `shop.demo.products` to invent products.
+Pure data, read by `demo.store.products` to invent products.
 """
 
 from __future__ import annotations

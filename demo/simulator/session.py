@@ -20,9 +20,9 @@ from urllib.parse import quote_plus
 
 from django.test import Client
 
-from personalization.simulator import behaviour
-from personalization.simulator.clock import SimulatedClock
-from personalization.simulator.shoppers import Catalog, Shopper
+from demo.simulator import behaviour
+from demo.simulator.clock import SimulatedClock
+from demo.simulator.shoppers import Catalog, Shopper
 
 USER_AGENTS = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36",

@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from personalization.simulator.closed_loop import EXPERIMENT_KEY
+from demo.simulator.closed_loop import EXPERIMENT_KEY
 
 WARM_UP_DAYS = 10
 EXPERIMENT_DAYS = 10
@@ -24,8 +24,8 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="http://127.0.0.1:8000", help="Where the site will be served.")
 
     def handle(self, *args, visitors: int, seed: int, epochs: int, force: bool, host: str, **options) -> None:
-        from personalization.simulator.campaigns import demo_campaigns_ensure
-        from personalization.simulator.closed_loop import closed_loop_run
+        from demo.simulator.campaigns import demo_campaigns_ensure
+        from demo.simulator.closed_loop import closed_loop_run
         from personalization.tracking.models import Event
 
         # Before the traffic, running since before its first simulated day, so shoppers meet them.

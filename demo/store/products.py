@@ -14,9 +14,9 @@ from decimal import Decimal
 
 from django.utils.text import slugify
 
-from shop.demo.catalog import CATEGORIES, brands_for
-from shop.demo.descriptions import describe
-from shop.demo.shelves import AUTHORS_FIRST, AUTHORS_LAST, BOOK_NOUNS, BOOK_WORDS, PLACES, SHELVES, Shelf
+from demo.store.catalog import CATEGORIES, brands_for
+from demo.store.descriptions import describe
+from demo.store.shelves import AUTHORS_FIRST, AUTHORS_LAST, BOOK_NOUNS, BOOK_WORDS, PLACES, SHELVES, Shelf
 
 LISTING_WINDOW = timedelta(days=180)
 OUT_OF_STOCK_SHARE = 0.05

@@ -14,7 +14,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from personalization.simulator.shoppers import CatalogItem, Taste
+from demo.simulator.shoppers import CatalogItem, Taste
 
 CATEGORY_WEIGHT = 1.2
 NEED_WEIGHT = 1.2

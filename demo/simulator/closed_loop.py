@@ -15,9 +15,9 @@ from datetime import timedelta
 import torch
 from django.core.exceptions import ValidationError
 
-from personalization.simulator.clock import simulated_time
-from personalization.simulator.run import Simulation, events_flush_all
-from personalization.simulator.summary import SimulationSummary
+from demo.simulator.clock import simulated_time
+from demo.simulator.run import Simulation, events_flush_all
+from demo.simulator.summary import SimulationSummary
 
 EXPERIMENT_KEY = "ranker-popularity-vs-model"
 MODEL_KINDS = ("popularity", "covisit", "sasrec")

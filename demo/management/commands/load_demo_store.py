@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from shop.demo.loader import (
+from demo.store.loader import (
     ADMIN_USERNAME,
     DEFAULT_PRODUCT_COUNT,
     DEFAULT_SEED,

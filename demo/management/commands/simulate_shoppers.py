@@ -26,8 +26,8 @@ class Command(BaseCommand):
     def handle(
         self, *args, visitors: int, days: float, seed: int, experiment: str, progress: bool, workers: int, **options
     ):
+        from demo.simulator.run import simulate
         from personalization.experiments.models import Experiment
-        from personalization.simulator.run import simulate
 
         if visitors < 1 or days <= 0 or workers < 1:
             raise CommandError("--visitors and --workers must be at least 1 and --days more than 0.")

@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from personalization.simulator import behaviour
-from personalization.simulator.shoppers import Catalog, Shopper, catalog_load, shoppers_draw
+from demo.simulator import behaviour
+from demo.simulator.shoppers import Catalog, Shopper, catalog_load, shoppers_draw
 
 SURFACES = ("for_you", "similar", "category")
 ARMS = ("popularity", "model")

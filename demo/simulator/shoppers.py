@@ -2,7 +2,7 @@
 
 Tastes are drawn so that they can be learned from behaviour: a shopper keeps the same
 favourite categories, brands and price level across all their visits, and a purchase
-creates needs in the complementary categories of `shop.demo.catalog.COMPLEMENTS`
+creates needs in the complementary categories of `demo.store.catalog.COMPLEMENTS`
 (a camera, then a memory card), which is what a sequential model picks up.
 """
 
@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from shop.demo.catalog import COMPLEMENTS
+from demo.store.catalog import COMPLEMENTS
 
 LOYAL_SHARE = 0.25
 BROWSER_SHARE = 0.2

@@ -14,7 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("-k", type=int, default=8, help="How many products of each list count (default 8).")
 
     def handle(self, *args, shoppers: int, seed: int, history: int, k: int, **options) -> None:
-        from personalization.simulator.oracle import rankers_against_tastes, table_lines
+        from demo.simulator.oracle import rankers_against_tastes, table_lines
 
         if shoppers < 1 or history < 1 or k < 1:
             raise CommandError("--shoppers, --history and -k must be at least 1.")
