@@ -54,6 +54,8 @@ def test_home_recommendations_follow_the_category_the_shopper_browses(page, trai
     while len(viewed) < VIEWED:
         # The listing reorders itself as the shopper browses: take the first card not seen yet.
         cards = page.locator(".listing__results article.product-card")
+        # After going back, wait for the listing itself: reading the cards of a page still on its way is empty.
+        expect(cards.first).to_be_visible()
         ids = [int(pk) for pk in cards.evaluate_all("(cards) => cards.map((c) => c.dataset.productId)")]
         pk = next(pk for pk in ids if pk not in viewed)
         viewed.append(pk)
