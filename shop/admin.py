@@ -3,6 +3,7 @@ from django.db.models import Sum
 from django.utils.html import format_html
 
 from shop.exceptions import IllegalTransition
+from shop.forms import AdminSignInForm
 from shop.models import (
     Brand,
     Cart,
@@ -17,6 +18,8 @@ from shop.models import (
     ShippingMethod,
 )
 from shop.services.orders import order_transition
+
+admin.site.login_form = AdminSignInForm
 
 
 @admin.register(Category)

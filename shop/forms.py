@@ -10,6 +10,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -59,6 +60,12 @@ class SignInForm(AuthenticationForm):
 
     def is_refused(self) -> bool:
         return self.has_error(NON_FIELD_ERRORS, "too_many_attempts")
+
+
+class AdminSignInForm(SignInForm, AdminAuthenticationForm):
+    """The admin's sign-in, counted against the same limits: /admin/ is no way round them."""
+
+    error_messages = {**SignInForm.error_messages, **AdminAuthenticationForm.error_messages}
 
 
 class CheckoutForm(forms.Form):
