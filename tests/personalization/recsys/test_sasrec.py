@@ -7,8 +7,8 @@ import torch
 from personalization.recsys.data import build_dataset
 from personalization.recsys.evaluation import evaluate, leave_last_out
 from personalization.recsys.models import History, Recommender, SASRec
-from personalization.recsys.models import sasrec as sasrec_module
 from personalization.recsys.models.sasrec import SASRecConfig, gap_buckets
+from personalization.recsys.models.sasrec import model as sasrec_model
 from personalization.recsys.trainer import Trainer, TrainerConfig
 
 # The transformer on its own: the second stage fitted after it has its own tests (test_affinity.py).
@@ -120,13 +120,13 @@ def test_content_features_give_a_new_product_similar_neighbours():
 def test_sampled_softmax_is_used_above_the_threshold_and_still_learns(pair_dataset, monkeypatch):
     config = SASRecConfig(**{**SMALL.__dict__, "sampled_softmax_threshold": 5, "sampled_negatives": 8})
     classes = []
-    cross_entropy = sasrec_module.F.cross_entropy
+    cross_entropy = sasrec_model.F.cross_entropy
 
     def spy(logits, targets, **kwargs):
         classes.append(logits.shape[1])
         return cross_entropy(logits, targets, **kwargs)
 
-    monkeypatch.setattr(sasrec_module.F, "cross_entropy", spy)
+    monkeypatch.setattr(sasrec_model.F, "cross_entropy", spy)
     losses = []
     SASRec(config).fit(pair_dataset, trainer=fast_trainer(epochs=6), progress=lambda e, loss, m: losses.append(loss))
     assert set(classes) == {9}  # the target and 8 shared negatives, not the 20-item catalog
@@ -271,7 +271,7 @@ def test_seen_mask_hides_earlier_items_but_never_the_target():
     items = torch.tensor([[0, 2, 3, 1]])
     rows, positions = torch.tensor([0, 0, 0]), torch.tensor([1, 2, 3])
     targets = torch.tensor([3, 1, 2])  # the last target repeats item 2
-    seen = sasrec_module._seen_before(items, rows, positions, targets, n_items=4)
+    seen = sasrec_model._seen_before(items, rows, positions, targets, n_items=4)
     assert seen.tolist() == [
         [False, True, False, False],
         [False, True, True, False],
