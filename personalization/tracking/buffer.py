@@ -210,7 +210,10 @@ def _owned(*, visitor_ids: Iterable[str], user_id: int | None) -> list[tuple[str
         lists = {name: r.lrange(key(name), 0, -1) for name in ("buffer", "processing")}
     for name, items in lists.items():
         for raw in items:
-            event = TrackedEvent.from_json(raw)
+            try:
+                event = TrackedEvent.from_json(raw)
+            except (ValueError, TypeError, KeyError):  # the flush makes it a dead letter; nobody owns it
+                continue
             if (user_id is not None and event.user_id == user_id) or (
                 event.user_id is None and event.visitor_id in visitors
             ):

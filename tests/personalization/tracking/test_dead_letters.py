@@ -175,3 +175,20 @@ def test_staff_replay_or_drop_dead_letters_from_the_admin(staff_client, action, 
     assert response.status_code == 200
     assert Event.objects.count() == stored
     assert DeadLetterEvent.objects.count() == left
+
+
+@pytest.mark.redis
+def test_a_document_that_cannot_be_read_does_not_stop_a_shopper_exporting_or_deleting_their_data():
+    # given: a shopper's event waiting in the buffer behind a document nobody can read
+    from personalization.tracking.services import behaviour_data_delete, behaviour_data_export
+
+    if not buffer.is_configured():
+        pytest.skip("needs a real Redis buffer: set REDIS_URL")
+    mine = tracked(visitor_id="v-export")
+    push_raw(NOT_JSON, b'{"uuid": 1}', mine.to_json().encode())
+
+    # when / then: the export has the shopper's event, the deletion removes it, the unreadable ones stay for the flush
+    exported = behaviour_data_export(visitor_id="v-export")
+    assert mine.uuid in json.dumps(exported, default=str)
+    behaviour_data_delete(visitor_id="v-export")
+    assert buffer.client().lrange(buffer.key("buffer"), 0, -1) == [NOT_JSON, b'{"uuid": 1}']
