@@ -40,8 +40,8 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safar
 
 
 def build_store():
+    from personalization.recommendations.training import model_version_train
     from personalization.tracking.models import Event
-    from personalization.training import model_version_train
     from shop.models import Product
 
     call_command("migrate", verbosity=0)

@@ -5,7 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("shop.api.urls")),
     path("", include("personalization.tracking.urls")),
-    path("", include("personalization.api.urls")),
+    path("", include("personalization.recommendations.api.urls")),
     path("", include("personalization.experiments.api_urls")),
     path("", include("personalization.offers.urls")),
     path("", include("personalization.ads.api_urls")),

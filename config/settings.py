@@ -51,7 +51,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "shop",
     "shop.vouchers",
-    "personalization",
+    "personalization.recommendations",
     "personalization.tracking",
     "personalization.experiments",
     "personalization.offers",
@@ -92,6 +92,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "shop.context_processors.shop",
             ],
+            # `personalization` is an umbrella package, not an app, so its shared tags are named here.
+            "libraries": {"personalization_tags": "personalization.templatetags.personalization_tags"},
         },
     },
 ]

@@ -34,7 +34,7 @@ class ClosedLoopResult:
 
 def models_train(*, epochs: int | None, seed: int, say: Callable[[str], None]) -> dict[str, int]:
     """Popularity, co-visitation and SASRec from the recorded behaviour; each promoted if it wins."""
-    from personalization.training import model_version_train
+    from personalization.recommendations.training import model_version_train
 
     versions = {}
     for kind in MODEL_KINDS:
@@ -57,7 +57,7 @@ def _one_torch_thread() -> Iterator[None]:
 
 def _decisions(versions: dict[str, int]) -> str:
     """One line per retraining: which versions now serve."""
-    from personalization.models import ModelVersion
+    from personalization.recommendations.models import ModelVersion
 
     serving = ModelVersion.objects.filter(pk__in=versions.values(), status=ModelVersion.Status.CHAMPION)
     champions = set(serving.values_list("pk", flat=True))

@@ -13,9 +13,9 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 
-from personalization.models import ModelVersion
+from personalization.recommendations.models import ModelVersion
 from personalization.recsys.models.base import Recommender
-from personalization.registry import CorruptArtifact, champion_cache_key, load_model
+from personalization.recommendations.registry import CorruptArtifact, champion_cache_key, load_model
 
 logger = logging.getLogger(__name__)
 _loaded: dict[str, tuple[int, Recommender | None]] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.cache import cache
 
-from personalization.models import MerchandisingRule
+from personalization.recommendations.models import MerchandisingRule
 
 RULES_CACHE_KEY = "serving:rules:v1"
 RULES_TTL = 60

@@ -127,7 +127,7 @@ def test_personalized_ordering_without_models_keeps_the_default_order_sold_out_l
 
 def test_personalized_ordering_is_the_sites_ranking_with_its_rules(api_client, catalog):
     # given the shop owner pins the lens (second by default) to the first place on category listings
-    from personalization.models import MerchandisingRule
+    from personalization.recommendations.models import MerchandisingRule
 
     MerchandisingRule.objects.create(
         name="lens first", action="pin", product=catalog["lens"], position=1, surfaces="category"

@@ -1,7 +1,7 @@
 """A mobile app's first session, through the API alone: register, browse, fill the cart, check out, see the order.
 
 This covers the shop part. The recommendations part (personalized lists, "bought together" in the
-cart) comes with the recommendation endpoints in personalization/api, as its own journey test here.
+cart) comes with the recommendation endpoints in personalization/recommendations/api, as its own journey test here.
 """
 
 import uuid

@@ -4,9 +4,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from personalization.recommendations.training import model_version_train
 from personalization.serving.champions import forget_loaded_models
 from personalization.tracking.models import Event
-from personalization.training import model_version_train
 from tests.factories import make_brand, make_category, make_product
 
 
@@ -71,7 +71,7 @@ def store(django_db_setup, django_db_blocker):
     """
     from django.core.cache import cache
 
-    from personalization.models import ModelVersion
+    from personalization.recommendations.models import ModelVersion
     from personalization.serving.champions import model_version
     from personalization.tracking.models import Event
     from shop.models import Brand, Category, Product

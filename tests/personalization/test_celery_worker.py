@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from personalization.models import ModelVersion
+from personalization.recommendations.models import ModelVersion
 
 pytestmark = [
     pytest.mark.celery_worker,
@@ -61,7 +61,7 @@ def training_worker(settings):
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_trains_and_registers_a_model(behaviour, training_worker):
     from celery_app import app
-    from personalization.tasks import train_recommender
+    from personalization.recommendations.tasks import train_recommender
 
     assert not app.conf.task_always_eager
     result = train_recommender.apply_async(kwargs={"kind": "sasrec", "epochs": 3}, queue="training")

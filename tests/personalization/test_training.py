@@ -1,9 +1,8 @@
 import pytest
 from django.core.cache import cache
 
-from personalization.models import ModelVersion
-from personalization.recsys.data import DataError
-from personalization.registry import (
+from personalization.recommendations.models import ModelVersion
+from personalization.recommendations.registry import (
     CorruptArtifact,
     champion,
     champion_cache_key,
@@ -11,8 +10,9 @@ from personalization.registry import (
     model_version_promote,
     model_version_rollback,
 )
-from personalization.tasks import train_recommender
-from personalization.training import model_version_train
+from personalization.recommendations.tasks import train_recommender
+from personalization.recommendations.training import model_version_train
+from personalization.recsys.data import DataError
 
 Status = ModelVersion.Status
 pytestmark = pytest.mark.django_db

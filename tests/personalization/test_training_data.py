@@ -4,9 +4,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from personalization.recommendations.training_data import choice_rows
 from personalization.recsys.choices import Choice
 from personalization.tracking.models import Event, VisitorLink
-from personalization.training_data import choice_rows
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db

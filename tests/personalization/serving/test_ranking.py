@@ -1,6 +1,6 @@
 import pytest
 
-from personalization.models import MerchandisingRule
+from personalization.recommendations.models import MerchandisingRule
 from personalization.recsys.models.popularity import Popularity
 from personalization.serving import ShopperContext, fill_slot, rank_products
 from personalization.serving.champions import version_tag
@@ -131,7 +131,7 @@ def test_a_spent_time_budget_gives_the_default_order(store, settings):
 def test_missing_models_give_the_default_order(store):
     from django.core.cache import cache
 
-    from personalization.models import ModelVersion
+    from personalization.recommendations.models import ModelVersion
 
     ModelVersion.objects.update(status="retired")
     cache.clear()

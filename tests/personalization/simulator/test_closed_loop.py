@@ -3,7 +3,7 @@ import pytest
 from demo.simulator.closed_loop import closed_loop_run
 from demo.simulator.oracle import ARMS, SURFACES, rankers_against_tastes
 from personalization.experiments.models import Exposure
-from personalization.models import ModelVersion
+from personalization.recommendations.models import ModelVersion
 from tests.factories import make_user
 
 pytestmark = pytest.mark.slow

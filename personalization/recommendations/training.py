@@ -17,19 +17,19 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from personalization.models import ModelVersion
-from personalization.recsys.data import build_dataset
-from personalization.recsys.evaluation import evaluate
-from personalization.recsys.pipeline import fit_and_evaluate, make_model, split_for_evaluation
-from personalization.recsys.reindex import Reindexed
-from personalization.registry import (
+from personalization.recommendations.models import ModelVersion
+from personalization.recommendations.registry import (
     CorruptArtifact,
     artifact_checksum,
     champion,
     load_model,
     model_version_promote,
 )
-from personalization.training_data import choice_rows, interaction_rows, item_features
+from personalization.recommendations.training_data import choice_rows, interaction_rows, item_features
+from personalization.recsys.data import build_dataset
+from personalization.recsys.evaluation import evaluate
+from personalization.recsys.pipeline import fit_and_evaluate, make_model, split_for_evaluation
+from personalization.recsys.reindex import Reindexed
 
 logger = logging.getLogger(__name__)
 Status = ModelVersion.Status

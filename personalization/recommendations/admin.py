@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 
-from personalization.models import MerchandisingRule, ModelVersion
-from personalization.registry import model_version_promote, model_version_rollback
+from personalization.recommendations.models import MerchandisingRule, ModelVersion
+from personalization.recommendations.registry import model_version_promote, model_version_rollback
 
 
 @admin.register(ModelVersion)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from personalization.models import ModelVersion
+from personalization.recommendations.models import ModelVersion
 from personalization.recsys.data import DataError
 
 
@@ -14,7 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--sync", action="store_true", help="Train in this process instead of on a worker.")
 
     def handle(self, *args, model, epochs, device, sync, **options):
-        from personalization.tasks import train_recommender
+        from personalization.recommendations.tasks import train_recommender
 
         kinds = ModelVersion.Kind.values if model == "all" else [model]
         for kind in kinds:
@@ -27,7 +27,7 @@ class Command(BaseCommand):
     def _train_here(self, kind, epochs, device):
         from tqdm import tqdm
 
-        from personalization.training import model_version_train
+        from personalization.recommendations.training import model_version_train
 
         bar = tqdm(desc=f"{kind}", unit="epoch", disable=kind != ModelVersion.Kind.SASREC)
 

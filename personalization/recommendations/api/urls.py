@@ -1,6 +1,6 @@
 from django.urls import path
 
-from personalization.api.views import RecommendationsView
+from personalization.recommendations.api.views import RecommendationsView
 
 urlpatterns = [
     path("recommendations/<str:slot>", RecommendationsView.as_view(), name="api-recommendations"),

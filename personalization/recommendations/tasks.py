@@ -5,10 +5,13 @@ from __future__ import annotations
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
-from personalization.models import ModelVersion
+from personalization.recommendations.models import ModelVersion
 
 
+# Task names are those of the module's old home, `personalization.tasks`: queued messages and the
+# beat schedule (celery_app) name them.
 @shared_task(
+    name="personalization.tasks.train_recommender",
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
@@ -21,7 +24,7 @@ def train_recommender(
     self, kind: str = "sasrec", epochs: int | None = None, device: str | None = None, always_promote: bool = False
 ) -> dict:
     """Train one model kind on the `training` queue; its progress shows as task state and in the admin."""
-    from personalization.training import model_version_train
+    from personalization.recommendations.training import model_version_train
 
     def report(state: dict) -> None:
         if self.request.id and not self.request.is_eager:
@@ -44,11 +47,11 @@ def train_recommender(
     return {"version": version.pk, "status": version.status, "metrics": version.metrics, "decision": version.decision}
 
 
-@shared_task(acks_late=True)
+@shared_task(name="personalization.tasks.refresh_fast_models", acks_late=True)
 def refresh_fast_models() -> list[int]:
     """Popularity and co-visitation are cheap: refresh them every few minutes from the newest events."""
+    from personalization.recommendations.training import model_version_train
     from personalization.recsys.data import DataError
-    from personalization.training import model_version_train
 
     versions = []
     for kind in (ModelVersion.Kind.POPULARITY, ModelVersion.Kind.COVISIT):

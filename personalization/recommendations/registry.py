@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from personalization.models import ModelVersion
+from personalization.recommendations.models import ModelVersion
 from personalization.recsys.models.base import Recommender
 
 logger = logging.getLogger(__name__)

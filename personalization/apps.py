@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class PersonalizationConfig(AppConfig):
-    name = "personalization"
-    verbose_name = "Personalization"

@@ -1,0 +1,1 @@
+"""Recommendations: the model registry, training from tracked behaviour, its tasks, admin and API."""
