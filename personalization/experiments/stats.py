@@ -1,9 +1,10 @@
 """Statistics of experiment results: pure functions over counts, sums and arrays.
 
-Everything here runs on numpy, math and the standard library (no scipy at runtime),
-and works from sufficient statistics (n, sum y, sum y^2, ...) so that the database
-does the aggregation and Python only does arithmetic on a handful of numbers.
-Tests compare these functions with scipy on fixed data.
+The distribution functions are scipy.special's (ndtr, ndtri, stdtr, chdtrc: the routines
+behind scipy.stats, without its import cost); what is written here is the experiment logic
+(Welch's test, lift intervals, SRM, CUPED, the mixture sequential test). Everything works
+from sufficient statistics (n, sum y, sum y^2, ...) so that the database does the
+aggregation and Python only does arithmetic on a handful of numbers.
 """
 
 from __future__ import annotations
@@ -11,129 +12,15 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from statistics import NormalDist
 
 import numpy as np
+from scipy.special import betaln, chdtrc, ndtr, ndtri, stdtr
 
 SRM_ALPHA = 0.001
-_STANDARD_NORMAL = NormalDist()
-
-
-def normal_cdf(x: float) -> float:
-    return 0.5 * math.erfc(-x / math.sqrt(2.0))
-
-
-def normal_sf(x: float) -> float:
-    return 0.5 * math.erfc(x / math.sqrt(2.0))
 
 
 def normal_ppf(p: float) -> float:
-    return _STANDARD_NORMAL.inv_cdf(p)
-
-
-def two_sided_z_p_value(z: float) -> float:
-    return min(1.0, 2.0 * normal_sf(abs(z)))
-
-
-def _beta_continued_fraction(a: float, b: float, x: float) -> float:
-    """Lentz's continued fraction for the incomplete beta function (Numerical Recipes, betacf)."""
-    tiny = 1e-300
-    qab, qap, qam = a + b, a + 1.0, a - 1.0
-    c, d = 1.0, 1.0 - qab * x / qap
-    d = 1.0 / (d if abs(d) > tiny else tiny)
-    h = d
-    for m in range(1, 10_000):
-        m2 = 2 * m
-        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
-        d = 1.0 + aa * d
-        d = 1.0 / (d if abs(d) > tiny else tiny)
-        c = 1.0 + aa / c
-        c = c if abs(c) > tiny else tiny
-        h *= d * c
-        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
-        d = 1.0 + aa * d
-        d = 1.0 / (d if abs(d) > tiny else tiny)
-        c = 1.0 + aa / c
-        c = c if abs(c) > tiny else tiny
-        delta = d * c
-        h *= delta
-        if abs(delta - 1.0) < 1e-15:
-            break
-    return h
-
-
-def regularized_beta(a: float, b: float, x: float) -> float:
-    """I_x(a, b), the CDF of Beta(a, b) at x."""
-    if x <= 0.0:
-        return 0.0
-    if x >= 1.0:
-        return 1.0
-    log_front = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
-    if x < (a + 1.0) / (a + b + 2.0):
-        return math.exp(log_front) * _beta_continued_fraction(a, b, x) / a
-    return 1.0 - math.exp(log_front) * _beta_continued_fraction(b, a, 1.0 - x) / b
-
-
-def student_t_two_sided_p(t: float, df: float) -> float:
-    if not math.isfinite(t):
-        return 0.0
-    if df > 1e7:
-        return two_sided_z_p_value(t)
-    return regularized_beta(df / 2.0, 0.5, df / (df + t * t))
-
-
-def student_t_ppf(p: float, df: float) -> float:
-    """Inverse CDF of Student's t, by bisection on the two-sided p-value (used for intervals only)."""
-    if df > 1e7:
-        return normal_ppf(p)
-    target = 2.0 * (1.0 - p) if p >= 0.5 else 2.0 * p
-    low, high = 0.0, 1.0
-    while student_t_two_sided_p(high, df) > target:
-        high *= 2.0
-    for _ in range(200):
-        mid = (low + high) / 2.0
-        if student_t_two_sided_p(mid, df) > target:
-            low = mid
-        else:
-            high = mid
-    return high if p >= 0.5 else -high
-
-
-def regularized_gamma_q(a: float, x: float) -> float:
-    """Q(a, x) = Gamma(a, x) / Gamma(a), the upper regularized incomplete gamma function."""
-    if x <= 0.0:
-        return 1.0
-    log_front = -x + a * math.log(x) - math.lgamma(a)
-    if x < a + 1.0:
-        term = total = 1.0 / a
-        ap = a
-        for _ in range(100_000):
-            ap += 1.0
-            term *= x / ap
-            total += term
-            if abs(term) < abs(total) * 1e-16:
-                break
-        return max(0.0, 1.0 - total * math.exp(log_front))
-    tiny = 1e-300
-    b = x + 1.0 - a
-    c, d = 1.0 / tiny, 1.0 / b
-    h = d
-    for i in range(1, 100_000):
-        an = -i * (i - a)
-        b += 2.0
-        d = an * d + b
-        d = 1.0 / (d if abs(d) > tiny else tiny)
-        c = b + an / c
-        c = c if abs(c) > tiny else tiny
-        delta = d * c
-        h *= delta
-        if abs(delta - 1.0) < 1e-16:
-            break
-    return math.exp(log_front) * h
-
-
-def chi2_sf(x: float, df: int) -> float:
-    return regularized_gamma_q(df / 2.0, x / 2.0)
+    return float(ndtri(p))
 
 
 @dataclass(frozen=True)
@@ -210,7 +97,7 @@ def welch_t_test(control: MeanSummary, treatment: MeanSummary) -> TestResult:
         return TestResult(0.0 if diff == 0 else math.copysign(math.inf, diff), math.inf, 1.0 if diff == 0 else 0.0)
     t = diff / math.sqrt(se2)
     df = se2 * se2 / (se_c * se_c / (control.n - 1) + se_t * se_t / (treatment.n - 1))
-    return TestResult(t, df, student_t_two_sided_p(t, df))
+    return TestResult(t, df, min(1.0, 2.0 * float(stdtr(df, -abs(t)))))
 
 
 def relative_lift(control: MeanSummary, treatment: MeanSummary, *, confidence: float = 0.95) -> Interval:
@@ -252,7 +139,7 @@ def sample_ratio_mismatch(observed: Sequence[int], weights: Sequence[float]) -> 
         return SampleRatioCheck(0.0, 1.0, tuple(0.0 for _ in observed))
     expected = tuple(total * w / weight_sum for w in weights)
     chi2 = sum((o - e) ** 2 / e for o, e in zip(observed, expected, strict=True) if e > 0)
-    return SampleRatioCheck(chi2, chi2_sf(chi2, len(observed) - 1), expected)
+    return SampleRatioCheck(chi2, float(chdtrc(len(observed) - 1, chi2)), expected)
 
 
 @dataclass(frozen=True)
@@ -383,18 +270,9 @@ def chance_to_beat_control_beta(
     a_t, b_t = 1 + treatment_successes, 1 + treatment_n - treatment_successes
     a_c, b_c = 1 + control_successes, 1 + control_n - control_successes
     if a_t <= 2_000:
-        log_beta = math.lgamma(a_c) + math.lgamma(b_c) - math.lgamma(a_c + b_c)
-        lgamma_bt_bc = math.lgamma(b_t + b_c)
-        total = 0.0
-        for i in range(a_t):
-            total += math.exp(
-                math.lgamma(a_c + i)
-                + lgamma_bt_bc
-                - math.lgamma(a_c + i + b_t + b_c)
-                - math.log(b_t + i)
-                - (math.lgamma(1 + i) + math.lgamma(b_t) - math.lgamma(1 + i + b_t))
-                - log_beta
-            )
+        i = np.arange(a_t)
+        terms = betaln(a_c + i, b_t + b_c) - np.log(b_t + i) - betaln(1 + i, b_t) - betaln(a_c, b_c)
+        total = float(np.exp(terms).sum())
         return min(1.0, max(0.0, total))
 
     def moments(a: float, b: float) -> tuple[float, float]:
@@ -409,7 +287,7 @@ def chance_to_beat_normal(difference: float, variance: float) -> float:
     """P(true difference > 0) under a flat prior and a normal likelihood."""
     if variance <= 0:
         return 0.5 if difference == 0 else float(difference > 0)
-    return normal_cdf(difference / math.sqrt(variance))
+    return float(ndtr(difference / math.sqrt(variance)))
 
 
 def required_units_per_variant(

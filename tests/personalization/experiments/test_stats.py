@@ -21,20 +21,48 @@ def test_welch_t_test_matches_scipy():
     assert ours.df == pytest.approx(theirs.df, rel=1e-9)
 
 
-@pytest.mark.parametrize("t, df", [(0.5, 3), (2.1, 10.5), (-3.3, 40), (1.96, 5000), (8.0, 7)])
-def test_student_t_p_value_matches_scipy(t, df):
-    assert stats.student_t_two_sided_p(t, df) == pytest.approx(2 * scipy_stats.t.sf(abs(t), df), rel=1e-8, abs=1e-15)
+@pytest.mark.parametrize(
+    "control, treatment",
+    [
+        ((12, 1.0, 4.0), (9, 2.5, 9.0)),  # few units: Student's t far from the normal
+        ((400, 3.0, 30.0), (350, 3.9, 42.0)),
+        ((5000, 0.031, 0.03), (5000, 0.036, 0.0347)),  # conversion-sized, near-normal
+        ((40, 0.0, 1.0), (40, 3.0, 1.0)),  # a p-value far in the tail
+    ],
+)
+def test_welch_p_value_matches_scipy_from_summaries(control, treatment):
+    (n_c, mean_c, var_c), (n_t, mean_t, var_t) = control, treatment
+    ours = stats.welch_t_test(stats.MeanSummary(n_c, mean_c, var_c), stats.MeanSummary(n_t, mean_t, var_t))
+    theirs = scipy_stats.ttest_ind_from_stats(
+        mean_t, math.sqrt(var_t), n_t, mean_c, math.sqrt(var_c), n_c, equal_var=False
+    )
+    assert ours.statistic == pytest.approx(theirs.statistic, rel=1e-9)
+    assert ours.p_value == pytest.approx(theirs.pvalue, rel=1e-8, abs=1e-300)
 
 
-@pytest.mark.parametrize("x, df", [(0.5, 1), (3.84, 1), (10.0, 3), (25.0, 2), (150.0, 4), (1.0, 10)])
-def test_chi2_sf_matches_scipy(x, df):
-    assert stats.chi2_sf(x, df) == pytest.approx(scipy_stats.chi2.sf(x, df), rel=1e-8, abs=1e-300)
+def test_welch_p_value_known_value():
+    # Pinned on the fixed samples above (0.1401027128670 with the former hand-written t tail).
+    ours = stats.welch_t_test(stats.MeanSummary.from_array(CONTROL), stats.MeanSummary.from_array(TREATMENT))
+    assert ours.p_value == pytest.approx(0.14010271287, rel=1e-9)
 
 
-def test_normal_functions_match_scipy():
-    for x in (-3.0, -1.0, 0.0, 0.7, 2.5):
-        assert stats.normal_cdf(x) == pytest.approx(scipy_stats.norm.cdf(x), rel=1e-12)
-    assert stats.normal_ppf(0.975) == pytest.approx(scipy_stats.norm.ppf(0.975), rel=1e-9)
+@pytest.mark.parametrize(
+    "observed, weights",
+    [([5200, 4800], [50, 50]), ([2010, 2990, 5000], [20, 30, 50]), ([900, 1200, 1000, 1100], [1, 1, 1, 1])],
+)
+def test_sample_ratio_p_value_matches_scipy_chisquare(observed, weights):
+    expected = [sum(observed) * w / sum(weights) for w in weights]
+    theirs = scipy_stats.chisquare(observed, expected)
+    check = stats.sample_ratio_mismatch(observed, weights)
+    assert check.chi2 == pytest.approx(theirs.statistic, rel=1e-12)
+    assert check.p_value == pytest.approx(theirs.pvalue, rel=1e-8, abs=1e-300)
+
+
+def test_normal_quantile_and_chance_to_beat_known_values():
+    assert stats.normal_ppf(0.975) == pytest.approx(1.959963984540054, rel=1e-12)
+    assert stats.normal_ppf(0.8) == pytest.approx(0.8416212335729143, rel=1e-12)
+    # difference 0.3 with standard deviation 0.2 is 1.5 sd above zero: Phi(1.5)
+    assert stats.chance_to_beat_normal(0.3, 0.04) == pytest.approx(0.9331927987311419, rel=1e-12)
 
 
 def test_wilson_interval_by_hand():
@@ -124,6 +152,7 @@ def test_chance_to_beat_control_beta_matches_monte_carlo_and_normal_limit():
     draws_c = rng.beta(1 + 45, 1 + 455, 400_000)
     exact = stats.chance_to_beat_control_beta(45, 500, 60, 500)
     assert exact == pytest.approx((draws_t > draws_c).mean(), abs=0.003)
+    assert exact == pytest.approx(0.938466790156, rel=1e-9), "the closed-form sum moved"
     assert stats.chance_to_beat_control_beta(50, 500, 50, 500) == pytest.approx(0.5, abs=0.01)
     large = stats.chance_to_beat_control_beta(3000, 100_000, 3150, 100_000)
     assert large == pytest.approx(scipy_stats.norm.cdf(0.0015 / math.sqrt(2 * 0.0300 * 0.97 / 100_000)), abs=0.01)
