@@ -19,12 +19,14 @@ REDECIDE_DAYS (the model or their behaviour may have changed).
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 import numpy as np
+from cachetools import LRUCache
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -49,7 +51,9 @@ REDECIDE_DAYS = 7
 POLICIES = ("none", "everyone", "model")
 Reason = OfferAssignment.Reason
 SHOWN_NAMESPACE = uuid.UUID("0b7f4f8e-5a52-4c1e-9f57-1d2c3e4f5a60")
-_models: dict[int, TLearner] = {}
+# The champion's learners, parsed once per process: keyed by its id, so a new champion replaces the old one.
+_uplift_models: LRUCache[int, TLearner] = LRUCache(maxsize=1)
+_uplift_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -119,10 +123,11 @@ def _uplift_model() -> TLearner | None:
     row = champion_uplift_model()
     if row is None:
         return None
-    if row.pk not in _models:
-        _models.clear()
-        _models[row.pk] = TLearner.from_dict(row.parameters)
-    return _models[row.pk]
+    with _uplift_lock:
+        model = _uplift_models.get(row.pk)
+        if model is None:
+            model = _uplift_models[row.pk] = TLearner.from_dict(row.parameters)
+    return model
 
 
 def _costs(campaign: CouponCampaign) -> tuple[Decimal, Decimal, Decimal]:

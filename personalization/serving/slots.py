@@ -16,7 +16,7 @@ from personalization.serving.context import ShopperContext
 from personalization.serving.ranking import RankedList, candidate_scores, order_by_scores, reasons_for
 from personalization.serving.rules import apply_rules
 from shop.models import OrderLine, Product
-from shop.product_cache import shelf_version
+from shop.cache_versions import shelf_version
 from shop.selectors import products_in_order
 
 logger = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ def _neighbours(seed_ids, *, k: int, exclude: set[int]) -> list[int]:
 def _catalogue_candidates() -> list[int]:
     """The newest CANDIDATE_LIMIT products in stock: for_you's candidates, cached until the next order.
 
-    Cached under the catalogue and stock versions (see `shop.product_cache.shelf_version`).
+    Cached under the catalogue and stock versions (see `shop.cache_versions.shelf_version`).
     """
     newest = Product.objects.filter(is_active=True, stock__gt=0).order_by("-created_at").values_list("pk", flat=True)
     return cache.get_or_set(f"serving:candidates:{shelf_version()}", lambda: list(newest[:CANDIDATE_LIMIT]), SHELF_TTL)

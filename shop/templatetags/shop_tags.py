@@ -9,12 +9,13 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
 from shop import selectors
-from shop.lru import LRU
+from shop.cache_versions import ProcessCache, bytes_of
 
 register = template.Library()
 
 CARD_BODY_TEMPLATE = "shop/includes/product_card_body.html"
-_card_bodies: LRU[tuple, str] = LRU(10_000)  # rendered card bodies kept per process
+CARD_BODY_BYTES = 8 * 2**20  # about 6,000 cards of two to three hundred words of HTML
+_card_bodies: ProcessCache[tuple, str] = ProcessCache(max_bytes=CARD_BODY_BYTES, sizeof=bytes_of)
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥", "INR": "₹"}
 
 
@@ -30,9 +31,9 @@ def product_card_body(context, product) -> str:
 
     A card's body depends on the product, its brand, category and images, the currency and the
     language, nothing else of the page. Products served by `shop.product_cache` carry the
-    catalogue version they were checked at, which moves with every change of those relations;
-    their bodies are kept in this process under that version, the product's `updated_at`, its
-    prices and whether it is in stock. Other products are rendered every time.
+    catalogue version they were checked at (`shop.cache_versions`), which moves with every change
+    of those relations; their bodies are kept in this process under that version, the product's
+    `updated_at`, its prices and whether it is in stock. Other products are rendered every time.
     """
     currency = context.get("currency", "")
     version = getattr(product, "catalog_version", None)

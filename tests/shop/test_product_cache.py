@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 
-from shop import product_cache
+from shop import cache_versions, product_cache
 from shop.models import Product, ProductImage
 from tests.factories import make_product
 
@@ -117,14 +117,33 @@ def test_each_caller_gets_its_own_copies(shelf):
     assert (second.name, second.stock, hasattr(second, "reason")) == ("Item 0", 10, False)
 
 
-def test_only_the_most_recently_used_products_are_kept(shelf, monkeypatch, django_assert_num_queries):
-    monkeypatch.setattr(product_cache._kept, "size", 2)
+def test_only_the_most_recently_used_products_are_kept_within_the_bytes_allowed(
+    shelf, monkeypatch, django_assert_num_queries
+):
+    # given room for about two products
+    product_cache.listing_products([shelf[0].pk])
+    one = product_cache._kept.bytes
+    room = cache_versions.ProcessCache(max_bytes=2 * one + one // 2, sizeof=lambda kept: kept.size)
+    monkeypatch.setattr(product_cache, "_kept", room)
+    # when
     product_cache.listing_products([shelf[0].pk, shelf[1].pk])
     product_cache.listing_products([shelf[2].pk])  # drops shelf[0], the least recently used
+    # then
+    assert len(room) == 2 and room.bytes <= room.max_bytes
     with django_assert_num_queries(1):
         product_cache.listing_products([shelf[1].pk, shelf[2].pk])
     with django_assert_num_queries(3):
         product_cache.listing_products([shelf[0].pk])
+
+
+def test_a_kept_products_bytes_count_its_pictures(shelf):
+    def estimate():
+        loaded = product_cache.with_listing_relations(Product.objects.filter(pk=shelf[0].pk)).get()
+        return product_cache._estimated_bytes(loaded)
+
+    one_picture = estimate()
+    ProductImage.objects.create(product=shelf[0], image="products/another.png", alt_text="From another side")
+    assert estimate() > one_picture > 1000
 
 
 def test_listing_products_of_keeps_the_querysets_order_and_limit(shelf):
