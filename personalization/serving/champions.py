@@ -1,7 +1,9 @@
-"""Fitted models, loaded once per process and reloaded when staff or training promote a new version.
+"""Fitted models, loaded once per process; a promotion moves the model version and drops the old one.
 
-Each lookup costs one cache read (the champion's version id, set by the registry on promotion);
-the database and the artifact file are read only when that id moves.
+The model version of a kind (`shop.cache_versions.MODEL`) is the champion's id, which the registry
+sets in the shared cache on promotion. Each lookup costs one cache read; the database and the
+artifact file are read only when that id moves, and the model it replaces leaves this process's
+memory. Versions pinned by an experiment are kept too, the least recently used first out.
 """
 
 from __future__ import annotations
@@ -9,41 +11,55 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
+import weakref
 
+from cachetools import LRUCache
 from django.conf import settings
-from django.core.cache import cache
 
 from personalization.recommendations.models import ModelVersion
+from personalization.recommendations.registry import CorruptArtifact, load_model
 from personalization.recsys.models.base import Recommender
-from personalization.recommendations.registry import CorruptArtifact, champion_cache_key, load_model
+from shop import cache_versions
 
 logger = logging.getLogger(__name__)
-_loaded: dict[str, tuple[int, Recommender | None]] = {}
-_lock = threading.Lock()
-MISSING = 0
+MISSING = 0  # the model version of a kind without a champion
+LOADED_MODELS = 8  # a champion per kind and a few versions pinned by experiments
+
+_loaded: LRUCache[int, Recommender | None] = LRUCache(maxsize=LOADED_MODELS)  # version id -> model (None: cannot serve)
+_champion_ids: dict[str, int] = {}  # kind -> the champion's version id when this process last looked
+_tags: weakref.WeakKeyDictionary[Recommender, str] = weakref.WeakKeyDictionary()
+_lock = threading.Lock()  # guards _loaded and _champion_ids
+_loading = threading.Lock()  # one load at a time; readers of loaded models never wait for it
+
+
+def _champion_id(kind: str) -> int:
+    current = ModelVersion.objects.filter(kind=kind, status=ModelVersion.Status.CHAMPION).only("pk").first()
+    return current.pk if current else MISSING
 
 
 def champion_model(kind: str) -> Recommender | None:
-    version_id = cache.get(champion_cache_key(kind))
-    if version_id is None:
-        current = ModelVersion.objects.filter(kind=kind, status=ModelVersion.Status.CHAMPION).only("pk").first()
-        version_id = current.pk if current else MISSING
-        cache.set(champion_cache_key(kind), version_id, None)
+    version_id = cache_versions.version(cache_versions.MODEL, part=kind, source=lambda: _champion_id(kind))
+    with _lock:
+        previous = _champion_ids.get(kind)
+        _champion_ids[kind] = version_id
+        # A new champion replaces the old one in memory; no champion at all (everything retired) keeps it for a
+        # rollback. An experiment that still pins the old version loads it again.
+        if previous not in (None, version_id) and version_id != MISSING:
+            _loaded.pop(previous, None)
     return model_version(version_id)
 
 
 def model_version(version_id: int) -> Recommender | None:
     """A specific version (an experiment may pin one); None when missing, failed or corrupt."""
-    key = f"v{version_id}"
-    held = _loaded.get(key)
-    if held is not None:
-        return held[1]
     if not version_id:
         return None
     with _lock:
-        held = _loaded.get(key)
-        if held is not None:
-            return held[1]
+        if version_id in _loaded:
+            return _loaded[version_id]
+    with _loading:
+        with _lock:
+            if version_id in _loaded:
+                return _loaded[version_id]
         model = None
         _limit_threads()
         version = ModelVersion.objects.filter(pk=version_id).exclude(artifact="").first()
@@ -52,7 +68,10 @@ def model_version(version_id: int) -> Recommender | None:
                 model = load_model(version)
             except (CorruptArtifact, OSError, ValueError, KeyError) as error:
                 logger.error("Model version %s cannot serve: %s", version_id, error)
-        _loaded[key] = (version_id, model)
+        if model is not None:
+            _tags[model] = f"v{version_id}"
+        with _lock:
+            _loaded[version_id] = model
         return model
 
 
@@ -60,15 +79,12 @@ def version_tag(model: Recommender | None) -> str:
     """A name for a loaded model that means the same in every process (shared cache keys use it)."""
     if model is None:
         return "none"
-    for version_id, loaded in list(_loaded.values()):
-        if loaded is model:
-            return f"v{version_id}"
-    # A model not loaded from the registry (tests, a shell): a token of its own, never reused by another
-    # model the way a freed object's id() is.
-    token = getattr(model, "_serving_tag", None)
-    if token is None:
-        token = model._serving_tag = f"p{uuid.uuid4().hex[:16]}"
-    return token
+    tag = _tags.get(model)
+    if tag is None:
+        # A model not loaded from the registry (tests, a shell): a token of its own, never reused by another
+        # model the way a freed object's id() is.
+        tag = _tags.setdefault(model, f"p{uuid.uuid4().hex[:16]}")
+    return tag
 
 
 def _limit_threads() -> None:
@@ -82,4 +98,6 @@ def _limit_threads() -> None:
 
 def forget_loaded_models() -> None:
     """Drop every loaded model (tests, and a worker that wants its memory back)."""
-    _loaded.clear()
+    with _lock:
+        _loaded.clear()
+        _champion_ids.clear()

@@ -1,0 +1,58 @@
+"""Loaded models: once per process, keyed by the model version, and dropped when a new champion is promoted."""
+
+import pytest
+from django.core.cache import cache
+
+from personalization.recommendations.registry import champion_cache_key, model_version_promote
+from personalization.recommendations.training import model_version_train
+from personalization.serving import champions
+from shop import cache_versions
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _nothing_loaded():
+    champions.forget_loaded_models()
+    yield
+    champions.forget_loaded_models()
+
+
+def test_the_model_namespace_is_where_the_registry_announces_champions():
+    assert cache_versions.key_of(cache_versions.MODEL, part="sasrec") == champion_cache_key("sasrec")
+
+
+def test_the_champion_is_loaded_once_and_tagged_with_its_version(behaviour, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        version = model_version_train(kind="popularity")
+    first = champions.champion_model("popularity")
+    assert first is not None and champions.champion_model("popularity") is first
+    assert champions.version_tag(first) == f"v{version.pk}"
+
+
+def test_a_promotion_serves_the_new_champion_and_drops_the_old_one(behaviour, django_capture_on_commit_callbacks):
+    # given a champion that serves
+    with django_capture_on_commit_callbacks(execute=True):
+        old = model_version_train(kind="covisit")
+        new = model_version_train(kind="covisit")
+    served = champions.champion_model("covisit")
+    assert champions.version_tag(served) == f"v{old.pk}"
+    # when staff promote the other version
+    with django_capture_on_commit_callbacks(execute=True):
+        model_version_promote(version=new)
+    # then the next lookup serves it, and the old one has left this process
+    assert champions.version_tag(champions.champion_model("covisit")) == f"v{new.pk}"
+    assert old.pk not in champions._loaded and new.pk in champions._loaded
+
+
+def test_no_champion_at_all_keeps_the_last_one_loaded_for_a_rollback(behaviour, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        version = model_version_train(kind="popularity")
+    champions.champion_model("popularity")
+    # when every version is retired
+    version.status = version.Status.RETIRED
+    version.save(update_fields=["status"])
+    cache.clear()
+    # then nothing serves, and the model stays loaded
+    assert champions.champion_model("popularity") is None
+    assert version.pk in champions._loaded
