@@ -3,26 +3,31 @@
 AdamW, seeded (Python, NumPy, torch), early stopping on validation NDCG@10 with the best
 weights restored at the end, automatic device choice (bf16 autocast on CUDA) and a
 progress callback ``(epoch, loss, val_metrics)`` for the task that shows progress.
+:meth:`Trainer.fit` then runs the model's post-training stages (``stages.py``) in order.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
 import os
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import torch
 
-from personalization.recsys.models.base import TorchRecommender
+from personalization.recsys.data import InteractionDataset
 
 if TYPE_CHECKING:
+    # Types only: evaluation and models.base import the models package, whose SASRec imports this module.
+    from personalization.recsys.choices import Choice
     from personalization.recsys.evaluation import HeldOut
+    from personalization.recsys.models.base import TorchRecommender
 
 ProgressCallback = Callable[[int, float, dict[str, float]], None]
 EARLY_STOPPING_METRIC = "NDCG@10"
@@ -58,8 +63,8 @@ class TrainingReport:
     losses: list[float] = field(default_factory=list)
     train_seconds: float = 0.0
     stopped_early: bool = False
-    tail_epochs: int = 0  # epochs on the validation targets after the best one was chosen (see SASRec)
-    # Fitting a second stage after the epochs (SASRec's, see ``affinity.py``); part of train_seconds.
+    tail_epochs: int = 0  # epochs on the validation targets after the best one was chosen (stages.ValidationTail)
+    # Fitting a second stage after the epochs (stages.AffinityStage); part of train_seconds.
     stage_seconds: float = 0.0
 
     @property
@@ -98,9 +103,50 @@ def seed_everything(seed: int) -> None:
         torch.cuda.manual_seed_all(seed)
 
 
+@dataclass(frozen=True)
+class StageContext:
+    """What a post-training stage gets: the data the model was trained on, and the run so far."""
+
+    trainer: Trainer
+    dataset: InteractionDataset  # the training sequences
+    validation: HeldOut | None
+    choices: Iterable[Choice] | None  # logged clicks among the cards of a list
+    report: TrainingReport  # the stages add their epochs and seconds to it
+
+
+class Stage(Protocol):
+    """A step after the epochs, once early stopping has chosen the weights (see ``stages.py``)."""
+
+    def run(self, model: TorchRecommender, context: StageContext) -> None: ...
+
+
 class Trainer:
     def __init__(self, config: TrainerConfig | None = None) -> None:
         self.config = config or TrainerConfig()
+
+    def fit(
+        self,
+        model: TorchRecommender,
+        dataset: InteractionDataset,
+        *,
+        validation: HeldOut | None = None,
+        progress: ProgressCallback | None = None,
+        choices: Iterable[Choice] | None = None,
+    ) -> TrainingReport:
+        """Seed, build ``model`` afresh for ``dataset``, train it, then run its stages (``model.stages()``)."""
+        seed_everything(self.config.seed)
+        model.prepare_training(dataset)
+        report = self.train(model, validation=validation, progress=progress)
+        model.finish_training()
+        context = StageContext(self, dataset, validation, choices, report)
+        for stage in model.stages():
+            stage.run(model, context)
+        return report
+
+    def train_extra_epochs(self, model: TorchRecommender, *, epochs: int, learning_rate: float) -> TrainingReport:
+        """``epochs`` more epochs on the training data ``model`` holds now: no validation, no time budget."""
+        config = dataclasses.replace(self.config, epochs=epochs, learning_rate=learning_rate, max_seconds=None)
+        return Trainer(config).train(model)
 
     def train(
         self,
@@ -110,6 +156,7 @@ class Trainer:
         progress: ProgressCallback | None = None,
     ) -> TrainingReport:
         """Train ``model`` in place; ``validation`` is a ``HeldOut`` (or None: keep the last epoch)."""
+        # Imported here: evaluation imports the models package, whose SASRec imports this module.
         from personalization.recsys.evaluation import evaluate
 
         cfg = self.config

@@ -15,12 +15,15 @@ import io
 import os
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import numpy as np
 import torch
 
 from personalization.recsys.data import InteractionDataset, ItemIndex
+
+if TYPE_CHECKING:
+    from personalization.recsys.trainer import Stage
 
 ARTIFACT_FORMAT = 1
 NEG_INF = np.float32(-np.inf)
@@ -180,14 +183,29 @@ class Recommender(abc.ABC):
 
 
 class TorchRecommender(Recommender):
-    """A recommender trained by gradient descent with :class:`~personalization.recsys.trainer.Trainer`."""
+    """A recommender trained by gradient descent with :class:`~personalization.recsys.trainer.Trainer`.
+
+    ``Trainer.fit`` calls :meth:`prepare_training`, runs the epochs (:meth:`training_batches`,
+    :meth:`training_loss`), calls :meth:`finish_training`, then runs each of :meth:`stages`.
+    """
 
     network: torch.nn.Module
     device: torch.device
 
     @abc.abstractmethod
+    def prepare_training(self, dataset: InteractionDataset) -> None:
+        """Adopt ``dataset``'s catalogue, build a fresh network and its training examples."""
+
+    def finish_training(self) -> None:
+        """Drop the training examples once the epochs are over."""
+
+    def stages(self) -> Sequence[Stage]:
+        """What runs after the epochs, in order (see ``personalization.recsys.stages``)."""
+        return ()
+
+    @abc.abstractmethod
     def training_examples(self) -> int:
-        """Number of training examples (sequences or windows) prepared by ``fit``."""
+        """Number of training examples (sequences or windows) prepared by ``prepare_training``."""
 
     @abc.abstractmethod
     def training_batches(self, rng: np.random.Generator, batch_size: int) -> Iterator[dict[str, torch.Tensor]]:

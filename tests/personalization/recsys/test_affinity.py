@@ -251,7 +251,7 @@ def test_a_stage_saved_before_the_co_visitation_feature_still_loads_and_scores_a
     stage = AffinityReranker.from_state(old)
     assert stage.transitions is None and stage.weights[FEATURES.index("covisit")] == 0
     histories = list(split.test.histories[:3])
-    base = model._base_scores(histories)
+    base = model.base_scores(histories)
     current = model.affinity.features(histories, base)[..., : FEATURES.index("covisit")]
     np.testing.assert_allclose(
         stage.rerank(histories, base)[:, 1:], (current @ old["weights"].numpy())[:, 1:], rtol=1e-5

@@ -245,7 +245,7 @@ def test_training_reorders_only_items_with_equal_timestamps():
     model = SASRec(SMALL)
     dataset = build_dataset(rows)
     model._adopt_catalog(dataset)
-    model._windows = model._training_windows(dataset)
+    model.use_training_data(dataset)
     seen = set()
     rng = np.random.default_rng(0)
     for _ in range(40):
