@@ -46,11 +46,14 @@ Modules
 -------
 ``data``          rows -> per-user sequences, item index, ``SnapshotStats``
 ``content``       category / brand / price band / hashed title ids per item
-``models/``       ``Recommender`` base; popularity, co-visitation + frequently-bought-together, SASRec,
-                  and SASRec's second stage (brand, category and price affinities, co-visitation
-                  with the newest history items, ``affinity.py``)
+``models/``       ``Recommender`` base; popularity, co-visitation + frequently-bought-together,
+                  ``sasrec/`` (network, model, its inputs and data heuristics), and SASRec's second
+                  stage (brand, category and price affinities, co-visitation with the newest history
+                  items, ``affinity.py``)
 ``choices``       logged clicks among a list's cards, which teach the affinity stage
-``trainer``       AdamW, seeding, early stopping on validation NDCG@10, device choice, checkpoints
+``trainer``       AdamW, seeding, early stopping on validation NDCG@10, device choice, checkpoints;
+                  runs a model's post-training stages
+``stages``        what runs after the epochs: the affinity stage, the validation tail
 ``metrics``       HR@K, NDCG@K, Recall@K, MRR, coverage, popularity bias, per-segment metrics
 ``evaluation``    leave-last-out split and full-ranking evaluation
 ``pipeline``      ``train_and_evaluate``, the call above
