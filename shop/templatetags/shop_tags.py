@@ -14,7 +14,7 @@ from shop.cache_versions import ProcessCache, bytes_of
 register = template.Library()
 
 CARD_BODY_TEMPLATE = "shop/includes/product_card_body.html"
-CARD_BODY_BYTES = 8 * 2**20  # about 6,000 cards of two to three hundred words of HTML
+CARD_BODY_BYTES = 12 * 2**20  # about 10,000 cards (1.3 kB each with its key)
 _card_bodies: ProcessCache[tuple, str] = ProcessCache(max_bytes=CARD_BODY_BYTES, sizeof=bytes_of)
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥", "INR": "₹"}
 
