@@ -30,7 +30,7 @@ def tracking_script(context) -> str:
     match = request.resolver_match
     product_id = tracked_product_id(request) if match is not None and match.view_name == "shop:product" else None
     config = {
-        "endpoint": reverse("tracking:events"),
+        "endpoint": reverse("tracking-api:events"),
         "flushIntervalMs": FLUSH_INTERVAL_MS,
         "maxBatch": MAX_EVENTS,
         "productId": product_id,

@@ -24,7 +24,7 @@ def post(client, events, *, content_type="application/json", **headers):
 
 
 def test_route_is_under_api_v1():
-    assert reverse("tracking:events") == URL
+    assert reverse("tracking-api:events") == URL
 
 
 def test_a_valid_batch_is_accepted_with_202_and_stored(browser, product):

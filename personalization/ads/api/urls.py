@@ -2,10 +2,10 @@
 
 from django.urls import path
 
-from personalization.ads import api
+from personalization.ads.api import views
 
 app_name = "ads-api"
 
 urlpatterns = [
-    path("ads", api.AdSlotView.as_view(), name="slot"),
+    path("ads", views.AdSlotView.as_view(), name="slot"),
 ]

@@ -2,10 +2,10 @@
 
 from django.urls import path
 
-from personalization.offers import api
+from personalization.offers.api import views
 
 app_name = "offers-api"
 
 urlpatterns = [
-    path("offers", api.OfferView.as_view(), name="offer"),
+    path("offers", views.OfferView.as_view(), name="offer"),
 ]
