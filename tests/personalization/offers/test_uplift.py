@@ -1,10 +1,11 @@
 """The uplift model on synthetic shoppers whose response to an offer is planted."""
 
 import numpy as np
+import pytest
 
 from personalization.offers.uplift import (
     FEATURE_NAMES,
-    LogisticRegression,
+    LogisticArm,
     TLearner,
     expected_incremental_margin,
     qini_coefficient,
@@ -55,12 +56,51 @@ def test_metrics_reward_a_good_ranking():
     assert qini_coefficient(good, treated, bought) > qini_coefficient(random, treated, bought)
 
 
-def test_logistic_regression_recovers_a_known_slope():
+def test_qini_and_uplift_at_top_by_hand():
+    # ranked as given: the Qini curve is 1, 1, 1, 1 against the random line 0, 1/3, 2/3, 1; area 2 over 4^2 rows
+    scores, treated, bought = np.array([4, 3, 2, 1]), np.array([1, 0, 1, 0]), np.array([1, 0, 0, 0])
+    assert qini_coefficient(scores, treated, bought) == pytest.approx(0.125)
+    assert uplift_at_top(scores, treated, bought, share=0.5) == 1.0
+
+
+def test_logistic_arm_recovers_a_known_slope():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(20000, 1))
     y = (rng.random(20000) < 1 / (1 + np.exp(-(2.0 * x[:, 0] - 1.0)))).astype(float)
-    model = LogisticRegression(l2=1e-6).fit(x, y)
-    assert abs(model.weights[0] - 2.0) < 0.1 and abs(model.bias + 1.0) < 0.1
+    arm = LogisticArm.fit(x, y, l2=1e-6)
+    assert abs(arm.weights[0] - 2.0) < 0.1 and abs(arm.bias + 1.0) < 0.1
+
+
+def test_an_arm_where_nobody_bought_predicts_almost_nothing():
+    X, treated, bought, _ = planted(n=400)
+    bought[treated == 0] = 0.0
+
+    _, p_control = TLearner().fit(X, treated, bought).predict(X)
+
+    assert np.all(p_control < 1e-6)
+
+
+def test_a_stored_model_of_the_former_hand_written_fit_still_loads():
+    # given weights as the offers app stored them before scikit-learn fitted them
+    stored = {
+        "kind": "t_learner_logistic",
+        "feature_names": list(FEATURE_NAMES),
+        "mean": [0.0] * 6,
+        "scale": [1.0] * 6,
+        "treated": {"weights": [0, 0, 0, 0, 2.0, 0], "bias": -1.0, "l2": 1.0},
+        "control": {"weights": [0.0] * 6, "bias": -2.0, "l2": 1.0},
+        "l2": 1.0,
+    }
+
+    p_treated, p_control = TLearner.from_dict(stored).predict(np.array([[0, 0, 0, 0, 1.0, 0]]))
+
+    assert p_treated[0] == pytest.approx(1 / (1 + np.exp(-1.0)))
+    assert p_control[0] == pytest.approx(1 / (1 + np.exp(2.0)))
+
+
+def test_an_unknown_artifact_kind_fails_clearly():
+    with pytest.raises(ValueError, match="retrain"):
+        TLearner.from_dict({"kind": "t_learner_boosting"})
 
 
 def test_expected_incremental_margin_pays_for_the_discount():
