@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     # After CORS, so an app's refused request still carries the headers it needs to read the error.
     "config.input_guard.InputGuardMiddleware",
+    # After sessions (the chosen language), before common (which may redirect on the translated path).
+    "config.language.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -149,9 +151,14 @@ LOGIN_URL = "shop:login"
 LOGIN_REDIRECT_URL = "shop:account"
 LOGOUT_REDIRECT_URL = "shop:home"
 
-LANGUAGE_CODE = "en-us"
+# Pages live under /zh-hans/... for Chinese and unprefixed for English (config/urls.py); a language is
+# added by listing it here and shipping its locale/<name>/LC_MESSAGES/django.po and .mo.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
+USE_THOUSAND_SEPARATOR = True
 USE_TZ = True
 
 STATIC_URL = "static/"

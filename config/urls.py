@@ -1,6 +1,7 @@
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.http import JsonResponse
 from django.urls import include, path
@@ -27,7 +28,6 @@ urlpatterns = [
     path("healthz", health, name="health"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
-    path("staff/experiments/", include("personalization.experiments.urls")),
     path("ads/", include("personalization.ads.urls")),
     path("account/privacy/", include("personalization.tracking.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -37,10 +37,18 @@ urlpatterns = [
         name="api-docs",
     ),
     path("api/redoc/", csp_update(REDOC_CSP)(SpectacularRedocView.as_view(url_name="api-schema")), name="api-redoc"),
-    path("", include("shop.urls")),
+    # The language switcher posts here (django.views.i18n.set_language), which remembers the choice in a cookie.
+    path("i18n/", include("django.conf.urls.i18n")),
     # Uploaded product images; in production a web server or object storage serves these.
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
+
+# Pages, in English without a prefix (the URLs of before) and in every other language under /<code>/.
+urlpatterns += i18n_patterns(
+    path("staff/experiments/", include("personalization.experiments.urls")),
+    path("", include("shop.urls")),
+    prefix_default_language=False,
+)
 
 # URLs under /api/ that no view matches answer in the API's JSON error shape; pages keep Django's.
 handler404 = "config.api_errors.json_not_found"
