@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
 from django.views import defaults
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
@@ -79,7 +80,7 @@ def api_exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        response.data = error_body("invalid", "The request has invalid fields.", flatten_fields(exc.detail))
+        response.data = error_body("invalid", _("The request has invalid fields."), flatten_fields(exc.detail))
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
@@ -91,14 +92,14 @@ def api_exception_handler(exc, context):
 
 def json_not_found(request, exception=None):
     if request.path.startswith(API_PREFIX):
-        return JsonResponse(error_body("not_found", "Not found."), status=status.HTTP_404_NOT_FOUND)
+        return JsonResponse(error_body("not_found", _("Not found.")), status=status.HTTP_404_NOT_FOUND)
     return defaults.page_not_found(request, exception)
 
 
 def json_server_error(request):
     if request.path.startswith(API_PREFIX):
         return JsonResponse(
-            error_body("server_error", "Something went wrong on our side; please try again."),
+            error_body("server_error", _("Something went wrong on our side; please try again.")),
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
         )
     return defaults.server_error(request)

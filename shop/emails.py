@@ -1,10 +1,11 @@
-"""E-mails to customers (console backend by default)."""
+"""E-mails to customers (console backend by default), in the language active when they are sent: the shopper's."""
 
 import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from shop.models import Order
 
@@ -16,7 +17,7 @@ def send_order_confirmation(*, order_pk: int) -> None:
     context = {"order": order, "shop_name": settings.SHOP_NAME}
     try:
         send_mail(
-            subject=f"{settings.SHOP_NAME}: order {order.number} confirmed",
+            subject=_("%(shop)s: order %(number)s confirmed") % {"shop": settings.SHOP_NAME, "number": order.number},
             message=render_to_string("shop/email/order_confirmation.txt", context),
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[order.email],
@@ -29,7 +30,7 @@ def send_email_changed_notice(*, username: str, old_email: str, new_email: str) 
     context = {"username": username, "new_email": new_email, "shop_name": settings.SHOP_NAME}
     try:
         send_mail(
-            subject=f"{settings.SHOP_NAME}: your e-mail address was changed",
+            subject=_("%(shop)s: your e-mail address was changed") % {"shop": settings.SHOP_NAME},
             message=render_to_string("shop/email/email_changed.txt", context),
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[old_email],

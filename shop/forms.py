@@ -14,6 +14,8 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shop.models import ShippingMethod
 from shop.payments import PaymentProvider
@@ -23,7 +25,9 @@ from shop.services.orders import ShippingAddress
 
 
 class SignupForm(UserCreationForm):
-    email = forms.EmailField(help_text="For order confirmations and password resets.")
+    email = forms.EmailField(
+        label=gettext_lazy("Email"), help_text=gettext_lazy("For order confirmations and password resets.")
+    )
 
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
@@ -42,8 +46,9 @@ class SignInForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "too_many_attempts": "Too many sign-in attempts for this account or from this address. "
-        "Try again in %(minutes)s minutes.",
+        "too_many_attempts": gettext_lazy(
+            "Too many sign-in attempts for this account or from this address. Try again in %(minutes)s minutes."
+        ),
     }
 
     def clean(self):
@@ -69,36 +74,43 @@ class AdminSignInForm(SignInForm, AdminAuthenticationForm):
 
 
 class CheckoutForm(forms.Form):
-    email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    name = forms.CharField(label="Full name", max_length=120, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    email = forms.EmailField(label=gettext_lazy("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    name = forms.CharField(
+        label=gettext_lazy("Full name"), max_length=120, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
     line1 = forms.CharField(
-        label="Address", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "address-line1"})
+        label=gettext_lazy("Address"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "address-line1"})
     )
     line2 = forms.CharField(
-        label="Apartment, suite (optional)",
+        label=gettext_lazy("Apartment, suite (optional)"),
         max_length=200,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
     )
-    city = forms.CharField(max_length=120, widget=forms.TextInput(attrs={"autocomplete": "address-level2"}))
+    city = forms.CharField(
+        label=gettext_lazy("City"), max_length=120, widget=forms.TextInput(attrs={"autocomplete": "address-level2"})
+    )
     postcode = forms.CharField(
-        label="Postcode", max_length=20, widget=forms.TextInput(attrs={"autocomplete": "postal-code"})
+        label=gettext_lazy("Postcode"), max_length=20, widget=forms.TextInput(attrs={"autocomplete": "postal-code"})
     )
     country = forms.CharField(
-        label="Country code",
+        label=gettext_lazy("Country code"),
         min_length=2,
         max_length=2,
         initial="US",
-        help_text="Two letters, e.g. US, DE, FR.",
+        help_text=gettext_lazy("Two letters, e.g. US, DE, FR."),
         widget=forms.TextInput(attrs={"autocomplete": "country", "size": 2}),
     )
     phone = forms.CharField(
-        label="Phone (optional)", max_length=40, required=False, widget=forms.TextInput(attrs={"autocomplete": "tel"})
+        label=gettext_lazy("Phone (optional)"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel"}),
     )
     shipping_method = forms.ChoiceField(widget=forms.RadioSelect)
     payment_method = forms.ChoiceField(widget=forms.RadioSelect)
     card_number = forms.CharField(
-        label="Card number",
+        label=gettext_lazy("Card number"),
         max_length=32,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "cc-number", "inputmode": "numeric"}),
@@ -127,14 +139,16 @@ class CheckoutForm(forms.Form):
     def clean_country(self) -> str:
         country = self.cleaned_data["country"].strip().upper()
         if not country.isalpha():
-            raise forms.ValidationError("Use the two-letter country code, e.g. US.")
+            raise forms.ValidationError(_("Use the two-letter country code, e.g. US."))
         return country
 
     def clean(self):
         cleaned = super().clean()
         provider = self.providers.get(cleaned.get("payment_method", ""))
         if provider is not None and provider.needs_card and not cleaned.get("card_number", "").strip():
-            self.add_error("card_number", f"Enter a card number to pay by {provider.name.lower()}.")
+            self.add_error(
+                "card_number", _("Enter a card number to pay by %(method)s.") % {"method": provider.name.lower()}
+            )
         return cleaned
 
     def selected_shipping_method(self) -> ShippingMethod | None:

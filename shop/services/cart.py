@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from shop.exceptions import InsufficientStock, InvalidQuantity, ProductUnavailable
 from shop.models import Cart, CartLine, Product
@@ -22,7 +23,7 @@ def _clean_quantity(quantity, *, allow_zero: bool = False) -> int:
     if value < (0 if allow_zero else 1):
         raise InvalidQuantity()
     if value > MAX_LINE_QUANTITY:
-        raise InvalidQuantity(f"At most {MAX_LINE_QUANTITY} of one product per order.")
+        raise InvalidQuantity(_("At most %(max)d of one product per order.") % {"max": MAX_LINE_QUANTITY})
     return value
 
 
@@ -30,17 +31,19 @@ def _purchasable_product(product_id) -> Product:
     try:
         product = Product.objects.get(pk=int(product_id))
     except (Product.DoesNotExist, TypeError, ValueError):
-        raise ProductUnavailable("This product does not exist.") from None
+        raise ProductUnavailable(_("This product does not exist.")) from None
     if not product.is_active:
-        raise ProductUnavailable(f"{product.name} is no longer sold.")
+        raise ProductUnavailable(_("%(product)s is no longer sold.") % {"product": product.name})
     return product
 
 
 def _check_stock(product: Product, quantity: int) -> None:
     if quantity > product.stock:
         if product.stock == 0:
-            raise InsufficientStock(f"{product.name} is out of stock.")
-        raise InsufficientStock(f"Only {product.stock} of {product.name} left in stock.")
+            raise InsufficientStock(_("%(product)s is out of stock.") % {"product": product.name})
+        raise InsufficientStock(
+            _("Only %(stock)d of %(product)s left in stock.") % {"stock": product.stock, "product": product.name}
+        )
 
 
 def _lock(cart: Cart) -> None:
@@ -74,7 +77,7 @@ def cart_add(*, cart: Cart, product_id, quantity=1) -> CartLine:
         line = CartLine.objects.select_for_update().filter(cart=cart, product=product).first()
         new_quantity = quantity + (line.quantity if line else 0)
         if new_quantity > MAX_LINE_QUANTITY:
-            raise InvalidQuantity(f"At most {MAX_LINE_QUANTITY} of one product per order.")
+            raise InvalidQuantity(_("At most %(max)d of one product per order.") % {"max": MAX_LINE_QUANTITY})
         _check_stock(product, new_quantity)
         if line:
             line.quantity = new_quantity
@@ -97,7 +100,7 @@ def cart_set_quantity(*, cart: Cart, product_id, quantity) -> CartLine | None:
         _lock(cart)
         line = CartLine.objects.select_for_update().filter(cart=cart, product=product).first()
         if line is None:
-            raise ProductUnavailable(f"{product.name} is not in your cart.")
+            raise ProductUnavailable(_("%(product)s is not in your cart.") % {"product": product.name})
         _check_stock(product, quantity)
         delta = quantity - line.quantity
         line.quantity = quantity
@@ -112,12 +115,12 @@ def cart_remove(*, cart: Cart, product_id) -> None:
     try:
         product_pk = int(product_id)
     except (TypeError, ValueError):
-        raise ProductUnavailable("This product does not exist.") from None
+        raise ProductUnavailable(_("This product does not exist.")) from None
     with transaction.atomic():
         _lock(cart)
         line = CartLine.objects.filter(cart=cart, product_id=product_pk).select_related("product").first()
         if line is None:
-            raise ProductUnavailable("This product is not in your cart.")
+            raise ProductUnavailable(_("This product is not in your cart."))
         line.delete()
         cart.save(update_fields=["updated_at"])
     cart_changed.send(sender=Cart, cart=cart, product=line.product, quantity_delta=-line.quantity)

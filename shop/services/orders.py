@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from shop.exceptions import (
     EmptyCart,
@@ -148,11 +149,16 @@ def _place_locked(
     for line in lines:
         line.product = locked[line.product_id]
         if not line.product.is_active:
-            raise ProductUnavailable(f"{line.product.name} is no longer sold; remove it from your cart.")
+            raise ProductUnavailable(
+                _("%(product)s is no longer sold; remove it from your cart.") % {"product": line.product.name}
+            )
         if line.quantity > line.product.stock:
             left = line.product.stock
-            detail = "is out of stock" if left == 0 else f"has only {left} left"
-            raise InsufficientStock(f"{line.product.name} {detail}.")
+            if left == 0:
+                raise InsufficientStock(_("%(product)s is out of stock.") % {"product": line.product.name})
+            raise InsufficientStock(
+                _("%(product)s has only %(left)d left.") % {"product": line.product.name, "left": left}
+            )
 
     # Locked after the products: every checkout takes its locks in the same order.
     vouchers = vouchers_lock_for_order(cart=locked_cart, user=user, email=email)
