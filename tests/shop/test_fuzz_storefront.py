@@ -1,6 +1,6 @@
 """Property-based run of the storefront's own query parameters and forms with hostile values: never a 5xx.
 
-The API has its own run against its schema (tests/api/test_schemathesis.py); pages have no schema, so
+The API has its own run against its schema (tests/shop/api/test_schemathesis.py); pages have no schema, so
 the parameters and fields are listed here: NUL characters, numbers past any column, non-ASCII digits,
 nested brackets, very long text, markup and arbitrary unicode. Derandomized so CI is repeatable;
 FUZZ_EXAMPLES=500 (random) explores further by hand.

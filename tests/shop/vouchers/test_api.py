@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.api.conftest import place_order, token_client  # noqa: F401  (fixtures used by name below)
+from tests.shop.api.conftest import place_order, token_client  # noqa: F401  (fixtures used by name below)
 from tests.shop.vouchers.factories import make_voucher
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
 
-from tests.api.conftest import token_client
+from tests.shop.api.conftest import token_client
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()

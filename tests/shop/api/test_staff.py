@@ -2,8 +2,8 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from shop.models import Order
-from tests.api.conftest import token_client
 from tests.factories import make_user
+from tests.shop.api.conftest import token_client
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 import pytest
 
 from shop.models import CartLine, Order, Product
-from tests.api.conftest import ADDRESS, place_order
+from tests.shop.api.conftest import ADDRESS, place_order
 
 pytestmark = pytest.mark.django_db
 

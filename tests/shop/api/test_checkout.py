@@ -1,7 +1,7 @@
 import pytest
 
 from shop.models import Order
-from tests.api.conftest import place_order
+from tests.shop.api.conftest import place_order
 
 pytestmark = pytest.mark.django_db
 
