@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 from shop.models import CartLine, Product, ShippingMethod
 from shop.vouchers.pricing import VoucherDiscount, VoucherTerms, apply_vouchers
 
@@ -56,11 +58,11 @@ def price_lines(lines: list[CartLine]) -> list[PricedLine]:
         product = line.product
         problem = ""
         if not product.is_active:
-            problem = "No longer sold"
+            problem = _("No longer sold")
         elif product.stock == 0:
-            problem = "Out of stock"
+            problem = _("Out of stock")
         elif line.quantity > product.stock:
-            problem = f"Only {product.stock} left"
+            problem = _("Only %(stock)d left") % {"stock": product.stock}
         priced.append(
             PricedLine(
                 product=product,

@@ -10,6 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
+from django.utils.translation import gettext as _
 
 
 class VoucherBatch(models.Model):
@@ -98,19 +99,19 @@ class Voucher(models.Model):
     def clean(self):
         self.code = normalize_code(self.code)
         if self.kind == self.Kind.PERCENT and not (0 < self.value <= 100):
-            raise ValidationError({"value": "A percentage between 0 and 100."})
+            raise ValidationError({"value": _("A percentage between 0 and 100.")})
         if self.kind == self.Kind.FIXED and self.value <= 0:
-            raise ValidationError({"value": "An amount above zero."})
+            raise ValidationError({"value": _("An amount above zero.")})
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            raise ValidationError({"ends_at": "The end must come after the start."})
+            raise ValidationError({"ends_at": _("The end must come after the start.")})
 
     @property
     def label(self) -> str:
         if self.kind == self.Kind.PERCENT:
-            return f"{self.value.normalize():f}% off"
+            return _("%(percent)s%% off") % {"percent": f"{self.value.normalize():f}"}
         if self.kind == self.Kind.FIXED:
-            return f"{self.value} off"
-        return "Free shipping"
+            return _("%(amount)s off") % {"amount": self.value}
+        return _("Free shipping")
 
 
 class AppliedVoucher(models.Model):

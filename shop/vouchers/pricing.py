@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 from shop.vouchers.exceptions import VoucherCannotCombine, VoucherError, VoucherMinimumSpend, VoucherNotApplicable
 
 CENT = Decimal("0.01")
@@ -123,12 +125,14 @@ def apply_vouchers(
 
 def _blocking_error(terms: VoucherTerms, earlier: Sequence[VoucherTerms], lines, *, subtotal: Decimal):
     if earlier and not (terms.combinable and all(other.combinable for other in earlier)):
-        return VoucherCannotCombine(f"{terms.code} cannot be combined with {earlier[0].code}.")
+        return VoucherCannotCombine(
+            _("%(code)s cannot be combined with %(other)s.") % {"code": terms.code, "other": earlier[0].code}
+        )
     if subtotal < terms.min_spend:
         return VoucherMinimumSpend(
-            f"Spend at least {_money(terms.min_spend)} to use {terms.code} "
-            f"(you are {_money(terms.min_spend - subtotal)} short)."
+            _("Spend at least %(min_spend)s to use %(code)s (you are %(short)s short).")
+            % {"min_spend": _money(terms.min_spend), "code": terms.code, "short": _money(terms.min_spend - subtotal)}
         )
     if terms.kind != FREE_SHIPPING and not any(line.available and terms.matches(line.product) for line in lines):
-        return VoucherNotApplicable(f"{terms.code} does not apply to anything in your cart.")
+        return VoucherNotApplicable(_("%(code)s does not apply to anything in your cart.") % {"code": terms.code})
     return None

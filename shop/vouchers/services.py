@@ -18,6 +18,8 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from shop.models import Cart, Order
 from shop.vouchers.exceptions import (
@@ -44,9 +46,15 @@ def voucher_check_usable(*, voucher: Voucher, user, email: str = "", now: dateti
     if not voucher.is_active:
         raise VoucherNotFound()
     if voucher.starts_at and voucher.starts_at > now:
-        raise VoucherNotYetValid(f"{voucher.code} is valid from {timezone.localtime(voucher.starts_at):%d %b %Y}.")
+        raise VoucherNotYetValid(
+            gettext("%(code)s is valid from %(date)s.")
+            % {"code": voucher.code, "date": date_format(timezone.localtime(voucher.starts_at), gettext("d M Y"))}
+        )
     if voucher.ends_at and voucher.ends_at <= now:
-        raise VoucherExpired(f"{voucher.code} expired on {timezone.localtime(voucher.ends_at):%d %b %Y}.")
+        raise VoucherExpired(
+            gettext("%(code)s expired on %(date)s.")
+            % {"code": voucher.code, "date": date_format(timezone.localtime(voucher.ends_at), gettext("d M Y"))}
+        )
     signed_in = user is not None and getattr(user, "is_authenticated", False)
     if voucher.owner_id is not None and not (signed_in and user.pk == voucher.owner_id):
         raise VoucherNotYours(
