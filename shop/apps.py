@@ -10,4 +10,5 @@ class ShopConfig(AppConfig):
             cart_session,  # noqa: F401  (connects the login cart merge)
             product_cache,  # noqa: F401  (connects the catalogue version to saves and deletes)
         )
+        from shop.search import receivers  # noqa: F401  (keeps search documents current with the catalogue)
         from shop.services import accounts  # noqa: F401  (connects token revocation to password changes)

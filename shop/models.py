@@ -278,3 +278,7 @@ class Payment(models.Model):
 
 def new_idempotency_key() -> str:
     return uuid.uuid4().hex
+
+
+# Search's models live in their package; importing them here makes them the shop app's.
+from shop.search.models import SearchDocument, SearchIntent, SearchSynonym, SearchWord  # noqa: E402, F401

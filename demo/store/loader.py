@@ -23,6 +23,7 @@ from demo.store.images import image_filename, render_product_image
 from demo.store.products import ProductDraft, build_products
 from shop.models import Brand, Category, Product, ProductImage
 from shop.product_cache import catalog_changed
+from shop.search.services import search_index_rebuild
 
 DEFAULT_PRODUCT_COUNT = 600
 DEFAULT_SEED = 42
@@ -64,6 +65,7 @@ def demo_store_load(
         shown_password, admin_created = _ensure_admin(admin_password)
         shoppers_created = _ensure_shoppers()
     images_created = _ensure_images(drafts) if with_images else 0
+    search_index_rebuild()  # bulk writes send no signals: the search documents are written here
     catalog_changed()  # bulk writes send no signals: every process's kept listing products are fetched again
 
     skus = [draft.sku for draft in drafts]

@@ -1,0 +1,152 @@
+"""Reads of search: results for a query (corrected, understood, ordered), suggestions while typing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.urls import reverse
+
+from shop.models import Brand, Category, Product
+from shop.product_cache import catalog_version
+from shop.search.backends import search_backend
+from shop.search.documents import document_languages, translated
+from shop.search.segmentation import normalize, pinyin, query_words
+from shop.search.understanding import QueryPlan, plan
+from shop.search.vocabulary import vocabulary
+
+MAX_QUERY_LENGTH = 200
+RESULTS_LIMIT = 500  # the relevant set: what the listing ranker reorders and the pages paginate
+SUGGESTION_LIMIT = 5
+POPULAR_CATEGORY_COUNT = 6
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str  # as the shopper typed it, whitespace collapsed
+    corrected_query: str  # as searched: equal to `query` when nothing was corrected
+    did_you_mean: str  # a correction the shopper should confirm ("" when none, or when it was certain)
+    products: QuerySet  # the relevant set, best first unless `filters.sort` chose another order
+    partial: bool  # no product matched every word: these match some of them (the nearest matches)
+
+    @property
+    def corrected(self) -> bool:
+        return normalize(self.corrected_query) != normalize(self.query)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    kind: str  # product, category, brand, recent
+    label: str
+    url: str
+
+
+def clean_query(query: str) -> str:
+    return " ".join((query or "").split())[:MAX_QUERY_LENGTH]
+
+
+def query_plan(*, query: str) -> QueryPlan:
+    words = vocabulary()
+    backend = search_backend()
+    return plan(query, words, candidates=lambda word: backend.similar_words(word, words=words.words))
+
+
+def product_search_results(*, query: str, products: QuerySet[Product], sort_by_relevance: bool) -> SearchResults:
+    """The products of `products` (already filtered) that match `query`, best first when `sort_by_relevance`."""
+    query = clean_query(query)
+    if not query:
+        return SearchResults(query="", corrected_query="", did_you_mean="", products=products.none(), partial=False)
+    understood = query_plan(query=query)
+    backend = search_backend()
+    candidates = products.order_by()
+    ids = backend.matches(
+        groups=understood.groups, products=candidates, intent=understood.intent, require_all=True, limit=RESULTS_LIMIT
+    )
+    partial = False
+    if not ids and len(understood.groups) > 1:
+        ids = backend.matches(
+            groups=understood.groups,
+            products=candidates,
+            intent=understood.intent,
+            require_all=False,
+            limit=RESULTS_LIMIT,
+        )
+        partial = bool(ids)
+    found = products.filter(pk__in=ids)
+    if sort_by_relevance and ids:
+        position = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)], output_field=IntegerField())
+        found = found.order_by(position, "pk")
+    return SearchResults(
+        query=query,
+        corrected_query=understood.corrected_query if understood.corrected else query,
+        did_you_mean=understood.corrected_query if understood.corrected and not understood.correction_certain else "",
+        products=found,
+        partial=partial,
+    )
+
+
+def popular_categories(*, limit: int = POPULAR_CATEGORY_COUNT) -> list[Category]:
+    """The categories with the most products on sale: where a search that found nothing sends the shopper."""
+    return list(
+        Category.objects.annotate(live=Count("products", filter=Q(products__is_active=True)))
+        .filter(live__gt=0)
+        .order_by("-live", "name")[:limit]
+    )
+
+
+_names: tuple[str, list[tuple[str, str, str, str]]] | None = None  # (version, [(kind, key, label, url)])
+
+
+def _catalogue_names() -> list[tuple[str, str, str, str]]:
+    """Category and brand names in every language, with their pinyin, kept per process and catalogue version."""
+    global _names
+    version = catalog_version()
+    if _names is not None and _names[0] == version:
+        return _names[1]
+    rows = []
+    languages = document_languages()
+    for category in Category.objects.all():
+        for language in languages:
+            label = translated(category, "name", language)
+            rows.append(("category", normalize(label), label, category.get_absolute_url()))
+            rows.append(("category", pinyin(label), label, category.get_absolute_url()))
+    for brand in Brand.objects.all():
+        url = f"{_search_url()}?q={brand.name}"
+        for language in languages:
+            label = translated(brand, "name", language)
+            rows.append(("brand", normalize(label), label, url))
+    _names = (version, rows)
+    return rows
+
+
+def _search_url() -> str:
+    return reverse("shop:search")
+
+
+def search_suggestions(*, query: str, recent_queries: tuple[str, ...] = ()) -> list[Suggestion]:
+    """What to offer under the search box while typing: recent queries, categories, brands, products."""
+    query = clean_query(query)
+    typed = normalize(query).strip()
+    if not typed:
+        return [Suggestion("recent", q, f"{_search_url()}?q={q}") for q in recent_queries[:SUGGESTION_LIMIT]]
+    suggestions: list[Suggestion] = [
+        Suggestion("recent", q, f"{_search_url()}?q={q}")
+        for q in recent_queries
+        if normalize(q).startswith(typed) and normalize(q) != typed
+    ][:2]
+    seen: set[tuple[str, str]] = set()
+    for kind, key, label, url in _catalogue_names():
+        if (kind, label) not in seen and (key.startswith(typed) or f" {typed}" in f" {key}"):
+            seen.add((kind, label))
+            suggestions.append(Suggestion(kind, label, url))
+    suggestions = suggestions[: SUGGESTION_LIMIT - 2] if len(suggestions) > SUGGESTION_LIMIT - 2 else suggestions
+    words = query_words(query)
+    if words:
+        groups = tuple(((word,),) for word in words)
+        live = Product.objects.filter(is_active=True)
+        ids = search_backend().prefix_matches(prefix=groups, products=live, limit=SUGGESTION_LIMIT)
+        by_id = {p.pk: p for p in Product.objects.filter(pk__in=ids).only("pk", "name", "slug")}
+        suggestions.extend(
+            Suggestion("product", by_id[pk].name, by_id[pk].get_absolute_url()) for pk in ids if pk in by_id
+        )
+    return suggestions[: SUGGESTION_LIMIT * 2]

@@ -1,0 +1,145 @@
+"""Writes of search: documents kept current with the catalogue, the whole index rebuilt, learned intents stored."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+
+from shop.models import Brand, Category, Product
+from shop.product_cache import catalog_changed
+from shop.search.documents import document_languages, product_documents, translated
+from shop.search.models import SearchDocument, SearchIntent, SearchWord
+from shop.search.segmentation import dictionary_words_add
+from shop.search.vocabulary import vocabulary_forget
+
+BATCH_SIZE = 500
+MAX_WORD_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class IntentWeight:
+    """How strongly a query means a category; what personalization learns from searches and clicks."""
+
+    query: str
+    category_id: int
+    weight: float
+
+
+def _catalogue_words_teach(categories: Iterable[Category], brands: Iterable[Brand]) -> None:
+    """jieba learns the catalogue's own names (brands, categories) in every language before segmenting."""
+    languages = document_languages()
+    names = [translated(item, "name", language) for item in [*categories, *brands] for language in languages]
+    dictionary_words_add(names)
+
+
+def _set_vectors(document_ids: list[int]) -> None:
+    if connection.vendor != "postgresql" or not document_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """UPDATE shop_searchdocument SET vector =
+                   setweight(to_tsvector('simple', tokens_a), 'A') || setweight(to_tsvector('simple', tokens_b), 'B')
+                   || setweight(to_tsvector('simple', tokens_c), 'C') || setweight(to_tsvector('simple', tokens_d), 'D')
+               WHERE id = ANY(%s)""",
+            [document_ids],
+        )
+
+
+def _documents_write(products: list[Product], categories: dict[int, Category]) -> tuple[Counter, dict]:
+    """Replace these products' documents; the words they hold, by products and by category."""
+    counts: Counter = Counter()
+    by_category: dict[str, Counter] = defaultdict(Counter)
+    rows = []
+    for product in products:
+        words: set[str] = set()
+        named: set[str] = set()
+        for document in product_documents(product, categories=categories):
+            rows.append(
+                SearchDocument(
+                    product=product,
+                    language=document.language,
+                    tokens_a=document.tokens_a,
+                    tokens_b=document.tokens_b,
+                    tokens_c=document.tokens_c,
+                    tokens_d=document.tokens_d,
+                )
+            )
+            words |= document.words()
+            named |= set(f"{document.tokens_a} {document.tokens_b}".split())
+        words = {word for word in words if len(word) <= MAX_WORD_LENGTH}
+        counts.update(words)
+        for word in named & words:
+            by_category[word][product.category_id] += 1
+    SearchDocument.objects.filter(product__in=products).delete()
+    created = SearchDocument.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    _set_vectors([document.pk for document in created if document.pk is not None])
+    return counts, by_category
+
+
+def _products(queryset) -> list[Product]:
+    return list(queryset.select_related("brand", "category"))
+
+
+@transaction.atomic
+def search_documents_update(*, product_ids: Iterable[int]) -> int:
+    """Rebuild the documents of these products (after they, their brand or their category changed)."""
+    ids = sorted(set(product_ids))
+    if not ids:
+        return 0
+    categories = {category.pk: category for category in Category.objects.all()}
+    products = _products(Product.objects.filter(pk__in=ids))
+    _catalogue_words_teach(categories.values(), {product.brand for product in products})
+    counts, by_category = _documents_write(products, categories)
+    known = set(SearchWord.objects.filter(word__in=list(counts)).values_list("word", flat=True))
+    # New words join the vocabulary; the counts of known words wait for the next rebuild (they move slowly).
+    SearchWord.objects.bulk_create(
+        [
+            SearchWord(word=word, product_count=count, categories={str(k): v for k, v in by_category[word].items()})
+            for word, count in counts.items()
+            if word not in known
+        ],
+        batch_size=BATCH_SIZE,
+        ignore_conflicts=True,
+    )
+    return len(products)
+
+
+@transaction.atomic
+def search_index_rebuild() -> int:
+    """Every product's documents and the catalogue's words, from scratch (after bulk writes: the demo loader)."""
+    categories = {category.pk: category for category in Category.objects.all()}
+    _catalogue_words_teach(categories.values(), Brand.objects.all())
+    SearchDocument.objects.all().delete()
+    counts: Counter = Counter()
+    by_category: dict[str, Counter] = defaultdict(Counter)
+    ids = list(Product.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), BATCH_SIZE):
+        products = _products(Product.objects.filter(pk__in=ids[start : start + BATCH_SIZE]).order_by("pk"))
+        batch_counts, batch_categories = _documents_write(products, categories)
+        counts.update(batch_counts)
+        for word, per_category in batch_categories.items():
+            by_category[word].update(per_category)
+    SearchWord.objects.all().delete()
+    SearchWord.objects.bulk_create(
+        [
+            SearchWord(word=word, product_count=count, categories={str(k): v for k, v in by_category[word].items()})
+            for word, count in counts.items()
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    transaction.on_commit(catalog_changed)
+    return len(ids)
+
+
+@transaction.atomic
+def search_intents_replace(*, intents: Iterable[IntentWeight]) -> int:
+    """Replace the learned query -> category table (personalization computes it from searches and clicks)."""
+    rows = [SearchIntent(query=i.query[:200], category_id=i.category_id, weight=i.weight) for i in intents]
+    SearchIntent.objects.all().delete()
+    SearchIntent.objects.bulk_create(rows, batch_size=BATCH_SIZE, ignore_conflicts=True)
+    transaction.on_commit(vocabulary_forget)
+    transaction.on_commit(catalog_changed)  # other processes read the words again under a new version
+    return len(rows)

@@ -1,0 +1,165 @@
+"""What a shopper's query means: its words corrected against the catalogue, synonyms, and the categories it names.
+
+A query becomes `QueryPlan.groups`: one group per query word (or synonym phrase), each a set of
+alternatives (a word, its correction, its synonyms, each a tuple of tokens that must all match).
+A product matches a group when its document holds every token of one alternative.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rapidfuzz.distance import DamerauLevenshtein
+
+from shop.search.segmentation import chinese_parts, is_chinese, normalize, query_words
+from shop.search.vocabulary import Vocabulary
+
+MAX_QUERY_WORDS = 8
+LEARNED_INTENT_SHARE = 0.5  # how much the intents learned from clicks count against the catalogue's prior
+
+Alternative = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    query: str
+    groups: tuple[tuple[Alternative, ...], ...]
+    corrected_query: str  # the query as searched; equal to `query` when nothing was corrected
+    correction_certain: bool  # False: the page offers "Did you mean" instead of trusting the correction
+    intent: dict[int, float]  # category id -> share of the query's meaning (sums to 1, or empty)
+
+    @property
+    def corrected(self) -> bool:
+        return self.corrected_query != self.query
+
+
+def allowed_distance(word: str) -> int:
+    return 0 if len(word) < 4 else 1 if len(word) < 7 else 2
+
+
+def correction(word: str, vocabulary: Vocabulary, *, candidates: Callable[[str], list[str]]) -> tuple[str, bool] | None:
+    """The catalogue's word nearest to `word` and whether it is the only one that near; None if none is near."""
+    limit = allowed_distance(word)
+    if not limit:
+        return None
+    scored = []
+    for candidate in candidates(word):
+        distance = DamerauLevenshtein.distance(word, candidate, score_cutoff=limit)
+        if distance <= limit and candidate != word:
+            scored.append((distance, -math.log1p(vocabulary.counts.get(candidate, 0)), candidate))
+    if not scored:
+        return None
+    scored.sort()
+    best = scored[0]
+    rivals = [s for s in scored[1:] if s[0] == best[0]]
+    return best[2], best[0] == 1 and not rivals
+
+
+def plan(query: str, vocabulary: Vocabulary, *, candidates: Callable[[str], list[str]]) -> QueryPlan:
+    """`candidates(word)`: the catalogue's words that look like `word` (the backend's fuzzy lookup)."""
+    words = query_words(query)[:MAX_QUERY_WORDS]
+    typed = dict(zip(words, query_words(query, as_typed=True), strict=False))
+    groups: list[tuple[Alternative, ...]] = []
+    shown: list[str] = []
+    certain = True
+    index = 0
+    while index < len(words):
+        phrase, length = _synonym_at(words, index, vocabulary)
+        if phrase is not None:
+            groups.append(vocabulary.synonyms[phrase])
+            shown.extend(phrase)
+            index += length
+            continue
+        word = words[index]
+        index += 1
+        if word in vocabulary.counts or word.isdigit():
+            groups.append(((word,),))
+            shown.append(word)
+        elif is_chinese(word):
+            parts = chinese_parts(word)
+            if len(parts) > 1 and len(words) < MAX_QUERY_WORDS * 2:
+                words[index - 1 : index] = parts  # a word the catalogue does not know: its parts, each understood
+                index -= 1
+                continue
+            groups.append(((word,),))
+            shown.append(word)
+        else:
+            corrected = _best(
+                correction(word, vocabulary, candidates=candidates),
+                correction(typed.get(word, word), vocabulary, candidates=candidates),
+            )
+            if corrected is None:
+                groups.append(((word,),))
+                shown.append(word)
+                continue
+            better, sure = corrected
+            certain = certain and sure
+            synonyms = vocabulary.synonyms.get((better,), ())
+            groups.append(tuple(dict.fromkeys([(better,), *synonyms])))
+            shown.append(better)
+    normalized = " ".join(normalize(query).split())
+    corrected_query = " ".join(shown) if shown != words else normalized
+    return QueryPlan(
+        query=normalized,
+        groups=tuple(groups),
+        corrected_query=corrected_query if shown != words else normalized,
+        correction_certain=certain,
+        intent=_intent(groups, vocabulary, learned=vocabulary.intents.get(normalized, {})),
+    )
+
+
+def _best(*corrections: tuple[str, bool] | None) -> tuple[str, bool] | None:
+    """The first correction found, preferring a certain one (a plural typo: `sonars` is nearer `sonaris`)."""
+    found = [c for c in corrections if c is not None]
+    return next((c for c in found if c[1]), found[0] if found else None)
+
+
+def _synonym_at(words: list[str], index: int, vocabulary: Vocabulary) -> tuple[tuple[str, ...] | None, int]:
+    """The longest synonym term that starts at `index` (multi-word first: "running shoe" before "running")."""
+    for length in range(min(vocabulary.longest_synonym, len(words) - index), 0, -1):
+        phrase = tuple(words[index : index + length])
+        if phrase in vocabulary.synonyms:
+            return phrase, length
+    return None, 0
+
+
+def _intent(
+    groups: list[tuple[Alternative, ...]], vocabulary: Vocabulary, *, learned: dict[int, float]
+) -> dict[int, float]:
+    """Which categories the query names: each group's words vote by where the catalogue uses them.
+
+    A word used in one category ("camera") votes strongly for it, a word used everywhere ("black")
+    barely votes; a later word votes more, as the head of a phrase comes last ("camera bag").
+    """
+    votes: dict[int, float] = defaultdict(float)
+    for position, group in enumerate(groups):
+        by_category: dict[int, int] = defaultdict(int)
+        for alternative in group:
+            for token in alternative:
+                for category_id, count in vocabulary.categories.get(token, {}).items():
+                    by_category[category_id] += count
+        total = sum(by_category.values())
+        if not total:
+            continue
+        shares = {category_id: count / total for category_id, count in by_category.items()}
+        focus = max(shares.values())  # 1 for a word of one category, small for a word of many
+        for category_id, share in shares.items():
+            votes[category_id] += share * focus * (1 + 0.5 * position)
+    prior = _normalized(votes)
+    if not learned:
+        return prior
+    learned = _normalized(learned)
+    blended = {
+        category_id: (1 - LEARNED_INTENT_SHARE) * prior.get(category_id, 0.0)
+        + LEARNED_INTENT_SHARE * learned.get(category_id, 0.0)
+        for category_id in {*prior, *learned}
+    }
+    return _normalized(blended)
+
+
+def _normalized(weights: dict[int, float]) -> dict[int, float]:
+    total = sum(weights.values())
+    return {key: value / total for key, value in weights.items() if value > 0} if total > 0 else {}
