@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.template.loader import render_to_string
+from django.utils import formats
 from django.utils.translation import get_language
 
 from shop import selectors
@@ -16,6 +17,7 @@ register = template.Library()
 CARD_BODY_TEMPLATE = "shop/includes/product_card_body.html"
 CARD_BODY_BYTES = 12 * 2**20  # about 10,000 cards (1.3 kB each with its key)
 _card_bodies: ProcessCache[tuple, str] = ProcessCache(max_bytes=CARD_BODY_BYTES, sizeof=bytes_of)
+CENT = Decimal("0.01")
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥", "INR": "₹"}
 
 
@@ -64,7 +66,10 @@ def forget_card_bodies() -> None:
 
 @register.filter
 def money(value, currency: str = "") -> str:
-    """`1234.5|money:"USD"` -> "$1,234.50"; a currency without a symbol is written after the amount."""
+    """`1234.5|money:"USD"` -> "$1,234.50"; a currency without a symbol is written after the amount.
+
+    Digits are grouped as the active language writes them (English 1,234.50; Chinese 1234.50).
+    """
     if value is None or value == "":
         return ""
     try:
@@ -72,7 +77,7 @@ def money(value, currency: str = "") -> str:
     except (InvalidOperation, ValueError):
         return str(value)
     sign = "-" if amount < 0 else ""
-    digits = f"{abs(amount):,.2f}"
+    digits = formats.number_format(abs(amount).quantize(CENT), decimal_pos=2, use_l10n=True, force_grouping=True)
     symbol = CURRENCY_SYMBOLS.get(currency)
     if symbol:
         return f"{sign}{symbol}{digits}"
