@@ -18,6 +18,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from personalization.ads import conf
 from personalization.ads.auction import Bid, Placement, run_auction
@@ -37,7 +38,8 @@ from personalization.ads.targeting import Page, relevant_pairs
 
 logger = logging.getLogger(__name__)
 
-SPONSORED_LABEL = "Sponsored"
+# Shown on the page in the shopper's language (the API keeps the literal "Sponsored" its schema promises).
+SPONSORED_LABEL = gettext_lazy("Sponsored")
 
 
 @dataclass(frozen=True)
