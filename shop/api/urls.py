@@ -2,13 +2,14 @@
 
 from django.urls import path
 
-from shop.api.views import accounts, cart, catalog, checkout, orders, staff
+from shop.api.views import accounts, cart, catalog, checkout, orders, search, staff
 
 urlpatterns = [
     path("products", catalog.ProductListView.as_view(), name="api-product-list"),
     path("products/<str:slug>", catalog.ProductDetailView.as_view(), name="api-product-detail"),
     path("categories", catalog.CategoryTreeView.as_view(), name="api-category-tree"),
     path("brands", catalog.BrandListView.as_view(), name="api-brand-list"),
+    path("search/suggest", search.SearchSuggestView.as_view(), name="api-search-suggest"),
     path("cart", cart.CartView.as_view(), name="api-cart"),
     path("cart/lines", cart.CartLineAddView.as_view(), name="api-cart-line-add"),
     path("cart/lines/<str:product_id>", cart.CartLineView.as_view(), name="api-cart-line"),

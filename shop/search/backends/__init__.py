@@ -7,7 +7,6 @@ first (`INTENT_WEIGHT`), then the text's own relevance, normalized to the best m
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import QuerySet
 
 from shop.search.backends.base import SearchBackend
 
@@ -23,4 +22,4 @@ def search_backend() -> SearchBackend:
     return SqliteBackend()
 
 
-__all__ = ["QuerySet", "SearchBackend", "search_backend"]
+__all__ = ["SearchBackend", "search_backend"]

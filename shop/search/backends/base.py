@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 from shop.search.understanding import Alternative
 
@@ -26,6 +28,12 @@ class SearchBackend:
     def prefix_matches(self, *, prefix: Groups, products: QuerySet, limit: int) -> list[int]:
         """Ids of products whose documents hold every group, the last one's tokens as prefixes."""
         raise NotImplementedError
+
+
+def fuzzy_words(word: str, *, words: tuple[str, ...]) -> list[str]:
+    """Words within an edit distance of 3 of `word`, nearest first (rapidfuzz over the process's vocabulary)."""
+    found = process.extract(word, words, scorer=Levenshtein.distance, score_cutoff=3, limit=20)
+    return [candidate for candidate, _, _ in found]
 
 
 def ordered(hits: Iterable[tuple[int, int, float]], *, intent: dict[int, float], limit: int) -> list[int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import QuerySet
 
-from shop.search.backends.base import INTENT_WEIGHT, Groups, SearchBackend
+from shop.search.backends.base import INTENT_WEIGHT, Groups, SearchBackend, fuzzy_words
 
 # ts_rank's weights, in its order: D description, C attributes, B category, A name and brand.
 RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
@@ -35,7 +35,9 @@ class PostgresBackend(SearchBackend):
                    ORDER BY similarity(word, %s) DESC, product_count DESC LIMIT 20""",
                 [word, TRIGRAM_THRESHOLD, word, word],
             )
-            return [row[0] for row in cursor.fetchall()]
+            found = [row[0] for row in cursor.fetchall()]
+        # Trigrams miss a swapped pair in a short word (`cmaera`): the edit distance over the words catches it.
+        return found or fuzzy_words(word, words=words)
 
     def _ranked(self, tsquery: str, products: QuerySet, intent: dict[int, float], limit: int) -> list[int]:
         sql, params = products.order_by().values("pk").query.sql_with_params()

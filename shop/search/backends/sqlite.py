@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from django.db import connection
 from django.db.models import QuerySet
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
 
-from shop.search.backends.base import Groups, SearchBackend, ordered
+from shop.search.backends.base import Groups, SearchBackend, fuzzy_words, ordered
 
 # bm25's weights of the token columns: A name and brand, B category, C attributes, D description.
 COLUMN_WEIGHTS = (1.0, 0.4, 0.2, 0.1)
@@ -30,8 +28,7 @@ def fts_query(groups: Groups, *, require_all: bool, prefix_last: bool = False) -
 
 class SqliteBackend(SearchBackend):
     def similar_words(self, word: str, *, words: tuple[str, ...]) -> list[str]:
-        found = process.extract(word, words, scorer=Levenshtein.distance, score_cutoff=3, limit=20)
-        return [candidate for candidate, _, _ in found]
+        return fuzzy_words(word, words=words)
 
     def _hits(self, match: str, products: QuerySet) -> list[tuple[int, int, float]]:
         sql, params = products.order_by().values("pk").query.sql_with_params()

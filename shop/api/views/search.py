@@ -1,0 +1,48 @@
+"""Search suggestions while typing: products, categories, brands and the shopper's recent queries. Open to everyone."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from shop.search.selectors import search_suggestions
+
+RECENT_QUERIES_SESSION_KEY = "search_recent"
+
+
+class SuggestQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="What has been typed.")
+
+
+class SuggestionSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["product", "category", "brand", "recent"])
+    label = serializers.CharField()
+    url = serializers.CharField(help_text="Where choosing the suggestion leads (a page of the site).")
+
+
+class SuggestResponseSerializer(serializers.Serializer):
+    query = serializers.CharField()
+    suggestions = SuggestionSerializer(many=True)
+
+
+@extend_schema(
+    tags=["catalog"],
+    summary="Search suggestions",
+    description="Suggestions for a partly typed query, in English and Chinese (pinyin too): products, categories, "
+    "brands and, on the site, the shopper's recent queries.",
+    parameters=[SuggestQuerySerializer],
+    responses={200: SuggestResponseSerializer},
+)
+class SearchSuggestView(APIView):
+    def get(self, request):
+        params = SuggestQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        query = params.validated_data.get("q", "")
+        session = getattr(request, "session", None)
+        recent = tuple(session.get(RECENT_QUERIES_SESSION_KEY, ())) if session is not None else ()
+        suggestions = search_suggestions(query=query, recent_queries=recent)
+        return Response(
+            SuggestResponseSerializer({"query": query, "suggestions": [s.__dict__ for s in suggestions]}).data
+        )
