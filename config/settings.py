@@ -291,6 +291,8 @@ CORS_URLS_REGEX = r"^/api/.*$"
 SHOP_CURRENCY = os.environ.get("SHOP_CURRENCY", "USD")
 SHOP_NAME = os.environ.get("SHOP_NAME", "Northwind Store")
 SHOP_PAGE_SIZE = 24
+# Who orders category and search listings (shop.listing); the shop alone would keep the catalogue's order.
+SHOP_LISTING_RANKER = "personalization.serving.listing.PersonalizedListingRanker"
 
 LOGGING = {
     "version": 1,

@@ -24,6 +24,7 @@ def _anonymous_cart(request) -> Cart | None:
 
 
 def request_cart(request, *, create: bool = False) -> Cart | None:
+    """The shopper's cart (read once per request); with `create`, a new one if there is none yet."""
     cached = getattr(request, "_shop_cart", None)
     if cached is not None:
         return cached
@@ -39,6 +40,11 @@ def request_cart(request, *, create: bool = False) -> Cart | None:
     if cart is not None:
         request._shop_cart = cart
     return cart
+
+
+def request_cart_if_loaded(request) -> Cart | None:
+    """The request's cart if this request has already read it, else None; never queries."""
+    return getattr(request, "_shop_cart", None)
 
 
 def request_cart_count(request) -> int:

@@ -1,4 +1,10 @@
-"""Signals other apps listen to; sent after the transaction commits, so listeners see committed rows."""
+"""What the store tells listeners. The store sends these; it never asks who listens.
+
+The order signals are sent after the transaction commits, so listeners see committed rows;
+`cart_changed` inside the cart service's transaction (a listener that writes defers to
+on_commit). These carry no request: a service can run outside one. The page signals are sent
+by the storefront's views while they build the page, with the request, as `user_logged_in` is.
+"""
 
 from django.dispatch import Signal
 
@@ -6,5 +12,12 @@ from django.dispatch import Signal
 order_placed = Signal()
 # kwargs: order, from_status, to_status
 order_status_changed = Signal()
-# kwargs: cart, product, quantity_delta (positive = added), user, session_key
+# kwargs: cart, product, quantity_delta (positive = added)
 cart_changed = Signal()
+
+# A product page is shown. kwargs: request, product (shop.Product)
+product_viewed = Signal()
+# A search results page is shown. kwargs: request, query (as searched), result_count
+search_performed = Signal()
+# The checkout page is shown with something in the cart. kwargs: request, cart (shop.Cart)
+checkout_started = Signal()

@@ -1,29 +1,29 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from shop import views
+from shop.views import account, cart, catalog, checkout
 
 app_name = "shop"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("c/<slug:slug>/", views.category, name="category"),
-    path("p/<slug:slug>/", views.product, name="product"),
-    path("search/", views.search, name="search"),
-    path("cart/", views.cart, name="cart"),
-    path("cart/add/", views.cart_add, name="cart_add"),
-    path("cart/update/", views.cart_update, name="cart_update"),
-    path("cart/remove/", views.cart_remove, name="cart_remove"),
-    path("cart/voucher/", views.voucher_apply, name="voucher_apply"),
-    path("cart/voucher/remove/", views.voucher_remove, name="voucher_remove"),
-    path("checkout/", views.checkout, name="checkout"),
-    path("checkout/done/<str:number>/", views.order_confirmation, name="order_confirmation"),
-    path("account/", views.account, name="account"),
-    path("account/orders/<str:number>/", views.order_detail, name="order_detail"),
-    path("account/signup/", views.signup, name="signup"),
-    path("account/login/", views.ShopLoginView.as_view(), name="login"),
+    path("", catalog.home, name="home"),
+    path("c/<slug:slug>/", catalog.category, name="category"),
+    path("p/<slug:slug>/", catalog.product, name="product"),
+    path("search/", catalog.search, name="search"),
+    path("cart/", cart.cart, name="cart"),
+    path("cart/add/", cart.cart_add, name="cart_add"),
+    path("cart/update/", cart.cart_update, name="cart_update"),
+    path("cart/remove/", cart.cart_remove, name="cart_remove"),
+    path("cart/voucher/", cart.voucher_apply, name="voucher_apply"),
+    path("cart/voucher/remove/", cart.voucher_remove, name="voucher_remove"),
+    path("checkout/", checkout.checkout, name="checkout"),
+    path("checkout/done/<str:number>/", checkout.order_confirmation, name="order_confirmation"),
+    path("account/", account.account, name="account"),
+    path("account/orders/<str:number>/", account.order_detail, name="order_detail"),
+    path("account/signup/", account.signup, name="signup"),
+    path("account/login/", account.ShopLoginView.as_view(), name="login"),
     path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("account/password-reset/", views.ShopPasswordResetView.as_view(), name="password_reset"),
+    path("account/password-reset/", account.ShopPasswordResetView.as_view(), name="password_reset"),
     path(
         "account/password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(template_name="shop/account/password_reset_done.html"),

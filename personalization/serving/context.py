@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from shop.cart_session import request_cart_if_loaded
+
 logger = logging.getLogger(__name__)
 
 # How much of the live history feeds the sequence model.
@@ -89,7 +91,8 @@ def _build(request, *, page: str) -> ShopperContext:
     # once the shopper has a history, when the arms start to differ).
     ranker = ranker_for_request(request, has_history=bool(products)) if enabled else None
     cart_ids: tuple[int, ...] = ()
-    cart = getattr(request, "_shop_cart", None)
+    # Only a cart the page has already read: building the context adds no query for it.
+    cart = request_cart_if_loaded(request)
     if cart is not None:
         cart_ids = tuple(cart.lines.values_list("product_id", flat=True))
     return ShopperContext(

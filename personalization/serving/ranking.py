@@ -230,8 +230,6 @@ def rank_listing(rows: list[ListingRow], *, context: ShopperContext, surface: st
 
 # A listing longer than this is ranked on its first part; the rest keeps the default order.
 LISTING_CANDIDATES = 2000
-# Search results: relevance decides the matches; personalization reorders only the best of them.
-SEARCH_RERANK_TOP = 48
 
 
 def rank_listing_queryset(

@@ -1,9 +1,10 @@
 """Events seen while a request runs: collected on the request, written once after the response.
 
-The shop's signals (cart_changed, order_placed) carry no request, so the tracking
-middleware publishes the current request in a context variable for the receivers.
-Writing happens when the response is closed, after the body has gone out, so a
-slow database or Redis never delays the page.
+The shop's page signals (product_viewed, search_performed, checkout_started) say what the
+page is; its cart and order signals carry no request, so the tracking middleware publishes
+the current request in a context variable for their receivers. Writing happens when the
+response is closed, after the body has gone out, so a slow database or Redis never delays
+the page.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import uuid
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django.http import HttpRequest
@@ -26,6 +28,15 @@ current_request: contextvars.ContextVar[HttpRequest | None] = contextvars.Contex
 )
 
 MAX_PATH = 500
+
+
+@dataclass(frozen=True)
+class PageEvent:
+    """What a page was, as the shop's signal told it; the event itself is built once the response is sent."""
+
+    type: str
+    product_id: int | None = None
+    context: dict = field(default_factory=dict)
 
 
 def clean_referrer(value: str) -> str:
@@ -73,6 +84,15 @@ def recording_allowed(request: HttpRequest) -> bool:
 
 def defer(request: HttpRequest, event: TrackedEvent) -> None:
     request._tracking_pending.append(event)
+
+
+def page_event_describe(request: HttpRequest, page_event: PageEvent) -> None:
+    """Record this page as `page_event` instead of a plain page view, if it turns out to be a page view."""
+    request._tracking_page_event = page_event
+
+
+def described_page_event(request: HttpRequest) -> PageEvent | None:
+    return getattr(request, "_tracking_page_event", None)
 
 
 def write_pending(events: list[TrackedEvent]) -> None:

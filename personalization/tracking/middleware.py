@@ -2,8 +2,9 @@
 
 VisitorIdMiddleware gives every visitor a first-party id (request.visitor_id);
 TrackingMiddleware decides whether the request may be recorded (request.tracking)
-and records page views, product views, searches and checkout starts server-side,
-plus whatever the shop's signals report while the view runs.
+and records one event per page view server-side: what the shop's signals said the
+page was (a product view, a search, a checkout start; see receivers.py), or a plain
+page view by route, plus whatever else the signals reported while the view ran.
 """
 
 from __future__ import annotations
@@ -11,7 +12,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from personalization.tracking.capture import current_request, event_from_request, write_pending
+from personalization.tracking.capture import (
+    current_request,
+    described_page_event,
+    event_from_request,
+    write_pending,
+)
 from personalization.tracking.identity import (
     VISITOR_COOKIE,
     VISITOR_HEADER,
@@ -24,7 +30,6 @@ from personalization.tracking.policy import Decision, consent_missing, decide, t
 
 EXCLUDED = Decision(False, "excluded")
 PAGE_METHODS = {"GET", "HEAD"}
-MAX_QUERY = 200
 
 
 def _untracked_prefixes() -> tuple[str, ...]:
@@ -115,29 +120,10 @@ class TrackingMiddleware:
 
 
 def page_event(request: HttpRequest):
-    """One event per page: a product view, a search, a checkout start, or a plain page view."""
-    match = request.resolver_match
-    route = match.view_name
-    if route == "shop:product":
-        product_id = tracked_product_id(request)
-        if product_id is not None:
-            return event_from_request(request, type=Event.Type.PRODUCT_VIEW, product_id=product_id)
-    if route == "shop:search":
-        query = (request.GET.get("q") or request.GET.get("query") or "")[:MAX_QUERY]
-        count = getattr(request, "search_result_count", None)
-        return event_from_request(request, type=Event.Type.SEARCH, context={"query": query, "result_count": count})
-    if route == "shop:checkout":
-        return event_from_request(request, type=Event.Type.CHECKOUT_START)
-    return event_from_request(request, type=Event.Type.PAGE_VIEW, context={"route": route})
-
-
-def tracked_product_id(request: HttpRequest) -> int | None:
-    """The product of a product page: set by the view, or looked up by slug once per request."""
-    if not hasattr(request, "tracked_product_id"):
-        from shop.models import Product
-
-        slug = (request.resolver_match.kwargs if request.resolver_match else {}).get("slug")
-        request.tracked_product_id = (
-            Product.objects.filter(slug=slug).values_list("pk", flat=True).first() if slug else None
+    """One event per page: as the shop's signal described it, or a plain page view of its route."""
+    described = described_page_event(request)
+    if described is not None:
+        return event_from_request(
+            request, type=described.type, product_id=described.product_id, context=described.context
         )
-    return request.tracked_product_id
+    return event_from_request(request, type=Event.Type.PAGE_VIEW, context={"route": request.resolver_match.view_name})

@@ -1,4 +1,9 @@
-"""Signal receivers: link visitors at login, rotate them at logout, record cart changes and purchases."""
+"""Signal receivers: link visitors at login, rotate them at logout, record what the shop says happened.
+
+The shop's page signals describe the page's event (a product view, a search, a checkout start),
+which the tracking middleware records once the response shows it was a page view; cart changes
+and purchases are recorded as they are reported.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +16,11 @@ from django.dispatch import receiver
 
 from personalization.tracking import buffer
 from personalization.tracking.capture import (
+    PageEvent,
     current_request,
     defer,
     event_from_request,
+    page_event_describe,
     recording_allowed,
     write_pending,
 )
@@ -21,10 +28,11 @@ from personalization.tracking.models import Event
 from personalization.tracking.policy import user_enabled_personalization
 from personalization.tracking.schema import TrackedEvent
 from personalization.tracking.services import visitor_link_create
-from shop.signals import cart_changed, order_placed
+from shop.signals import cart_changed, checkout_started, order_placed, product_viewed, search_performed
 
 # Purchase event ids derive from the order line, so a repeated signal stores nothing twice.
 PURCHASE_NAMESPACE = uuid.UUID("6f1c2a4e-3d0b-4c55-9a7e-2b8f0d1e9c30")
+MAX_QUERY = 200
 
 
 @receiver(user_logged_in, dispatch_uid="tracking_link_visitor_at_login")
@@ -38,6 +46,25 @@ def link_visitor_at_login(sender, request, user, **kwargs):
 def rotate_visitor_at_logout(sender, request, user, **kwargs):
     if request is not None:
         request._tracking_rotate_visitor = True
+
+
+@receiver(product_viewed, dispatch_uid="tracking_record_product_view")
+def record_product_view(sender, request, product, **kwargs):
+    if recording_allowed(request):
+        page_event_describe(request, PageEvent(type=Event.Type.PRODUCT_VIEW, product_id=product.pk))
+
+
+@receiver(search_performed, dispatch_uid="tracking_record_search")
+def record_search(sender, request, query, result_count, **kwargs):
+    if recording_allowed(request):
+        context = {"query": query[:MAX_QUERY], "result_count": result_count}
+        page_event_describe(request, PageEvent(type=Event.Type.SEARCH, context=context))
+
+
+@receiver(checkout_started, dispatch_uid="tracking_record_checkout_start")
+def record_checkout_start(sender, request, **kwargs):
+    if recording_allowed(request):
+        page_event_describe(request, PageEvent(type=Event.Type.CHECKOUT_START))
 
 
 @receiver(cart_changed, dispatch_uid="tracking_record_cart_change")

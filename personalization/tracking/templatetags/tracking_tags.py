@@ -13,7 +13,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from personalization.tracking.middleware import tracked_product_id
+from personalization.tracking.capture import described_page_event
 from personalization.tracking.policy import consent_state, personalization_enabled
 from personalization.tracking.validation import MAX_EVENTS
 
@@ -27,8 +27,9 @@ def tracking_script(context) -> str:
     request = context.get("request")
     if request is None or not getattr(request, "tracking", None):
         return ""
-    match = request.resolver_match
-    product_id = tracked_product_id(request) if match is not None and match.view_name == "shop:product" else None
+    # A product page's script reports dwell and scroll on its product (see receivers.record_product_view).
+    page_event = described_page_event(request)
+    product_id = page_event.product_id if page_event is not None else None
     config = {
         "endpoint": reverse("tracking-api:events"),
         "flushIntervalMs": FLUSH_INTERVAL_MS,

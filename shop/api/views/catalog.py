@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+from django.core.paginator import Page
 from django.db.models import Count, Q
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
@@ -13,24 +15,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api_errors import error_response
-from personalization.serving import context_for_request, rank_listing_queryset
-from personalization.serving.ranking import SEARCH_RERANK_TOP
 from shop.api import examples
-from shop.api.pagination import BrandPagination, ShopPagination
+from shop.api.pagination import BrandPagination, ListingPagination
 from shop.api.serializers import ProductDetailSerializer, ProductSummarySerializer
+from shop.listing import ranked_page
 from shop.models import Brand, Category, Product
-from shop.selectors import SORTS, ProductFilters, ProductsInOrder, product_detail, product_list, product_search
+from shop.selectors import SORTS, ProductFilters, product_detail, product_list, product_search
 
 SLUG_PATTERN = re.compile(r"[-a-zA-Z0-9_]{1,220}")
 ORDERINGS = [*SORTS, "personalized"]
-
-
-def personalized_order(products, request, *, surface: str) -> ProductsInOrder:
-    """The whole filtered listing in the shopper's order, as the site ranks it; pages are fetched lazily."""
-    context = context_for_request(request, page=surface)
-    rerank_top = SEARCH_RERANK_TOP if surface == "search" else None
-    ranked = rank_listing_queryset(products, context=context, surface=surface, rerank_top=rerank_top)
-    return ProductsInOrder(list(ranked.products))
 
 
 class ProductFilterSerializer(serializers.Serializer):
@@ -75,10 +68,10 @@ class ProductFilterSerializer(serializers.Serializer):
 )
 class ProductListView(ListAPIView):
     serializer_class = ProductSummarySerializer
-    pagination_class = ShopPagination
+    pagination_class = ListingPagination
 
-    def get_queryset(self):
-        params = ProductFilterSerializer(data=self.request.query_params)
+    def list(self, request, *args, **kwargs):
+        params = ProductFilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         data = params.validated_data
         ordering = data.get("ordering")
@@ -98,9 +91,19 @@ class ProductListView(ListAPIView):
                 products = products.filter(category_id__in=data["category"].descendant_ids())
         else:
             products = product_list(category=data.get("category"), filters=filters)
-        if ordering == "personalized":
-            return personalized_order(products, self.request, surface="search" if query else "category")
-        return products
+        listing = ranked_page(
+            request=request,
+            products=products,
+            surface="search" if query else "category",
+            paginate=self.paginate,
+            rank=ordering == "personalized",
+        )
+        serializer = self.get_serializer(listing.page.object_list, many=True)
+        return self.paginator.get_listing_response(serializer.data, list_id=listing.list_id)
+
+    def paginate(self, products: Sequence) -> Page:
+        self.paginator.paginate_queryset(products, self.request, view=self)
+        return self.paginator.page
 
 
 @extend_schema(

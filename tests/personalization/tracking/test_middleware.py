@@ -36,6 +36,40 @@ def test_search_page_records_query_and_result_count_when_the_view_sets_it(browse
     assert "result_count" in event.context
 
 
+def test_the_page_event_comes_from_the_shops_signal_not_from_the_url(product):
+    # given a page the tracking middleware knows nothing about, which says it showed a product
+    from django.urls import resolve
+
+    from shop.signals import product_viewed
+
+    def view(request):
+        request.resolver_match = resolve("/")
+        product_viewed.send(sender=type(product), request=request, product=product)
+        return HttpResponse("<html></html>")
+
+    # when it is served through the middleware
+    request = RequestFactory().get("/anything/", HTTP_USER_AGENT=BROWSER_UA)
+    request.session = type("Session", (), {"session_key": "s1"})()
+    from django.contrib.auth.models import AnonymousUser
+
+    request.user = AnonymousUser()
+    response = VisitorIdMiddleware(TrackingMiddleware(view))(request)
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+    # then its one page event is the product view
+    assert list(Event.objects.values_list("type", "product_id", "path")) == [("product_view", product.pk, "/anything/")]
+
+
+def test_a_search_event_records_the_query_as_searched(browser, product):
+    browser.get(reverse("shop:search"), {"q": "  lumix   g9 "})
+
+    assert Event.objects.get(type="search").context == {"query": "lumix g9", "result_count": 1}
+
+
 def test_text_the_database_cannot_hold_is_stripped_from_server_side_events():
     # The input guard refuses requests with NUL; an event built from a request is stripped anyway, as the last line.
     request = RequestFactory().get("/", HTTP_REFERER="https://example.org/a\x00b\ud800")

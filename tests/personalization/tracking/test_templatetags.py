@@ -32,11 +32,13 @@ def test_tracking_script_emits_the_script_and_its_config():
 
 
 def test_product_pages_tell_the_script_their_product(product):
-    from django.urls import resolve
+    from shop.signals import product_viewed
 
     request = page_request(product.get_absolute_url())
-    request.resolver_match = resolve(product.get_absolute_url())
+    product_viewed.send(sender=type(product), request=request, product=product)
+
     assert f'"productId": {product.pk}' in render("{% tracking_script %}", request)
+    assert '"productId": null' in render("{% tracking_script %}", page_request("/"))
 
 
 def test_no_script_when_the_request_may_not_be_recorded():

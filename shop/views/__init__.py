@@ -1,0 +1,1 @@
+"""Server-rendered storefront pages, one module per area as in shop/api/views/: parse, call, render."""

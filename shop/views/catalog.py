@@ -1,0 +1,119 @@
+"""The catalogue's pages: home, a category, a product, search results."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from shop import selectors
+from shop.listing import ranked_page
+from shop.models import Category, Product
+from shop.signals import product_viewed, search_performed
+
+HOME_GRID_SIZE = 8
+SORT_LABELS = {
+    "recommended": "Recommended for you",
+    "newest": "Newest",
+    "price_asc": "Price: low to high",
+    "price_desc": "Price: high to low",
+    "name": "Name: A to Z",
+}
+
+
+def _listing_context(
+    request: HttpRequest, *, products: QuerySet, unbranded_products: QuerySet, filters, surface: str
+) -> dict:
+    def paginate(items: Sequence) -> Page:
+        # get_page turns a non-number into page 1 and a page past the end into the last page.
+        return Paginator(items, settings.SHOP_PAGE_SIZE).get_page(request.GET.get("page"))
+
+    listing = ranked_page(
+        request=request,
+        products=products,
+        surface=surface,
+        paginate=paginate,
+        rank=filters.sort == selectors.DEFAULT_SORT,
+    )
+    page = listing.page
+    return {
+        "page_obj": page,
+        "products": page.object_list,
+        "result_count": page.paginator.count,
+        "filters": filters,
+        "list_id": listing.list_id,
+        "brands": selectors.brands_for_listing(products=unbranded_products),
+        "sorts": [(key, SORT_LABELS.get(key, key.replace("_", " ").capitalize())) for key in selectors.SORTS],
+    }
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    context = {
+        "categories": selectors.category_menu(),
+        "new_products": selectors.newest_products(limit=HOME_GRID_SIZE),
+        "sale_products": selectors.newest_products(limit=HOME_GRID_SIZE, on_sale=True),
+    }
+    return render(request, "shop/home.html", context)
+
+
+def category(request: HttpRequest, slug: str) -> HttpResponse:
+    current = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
+    filters = selectors.ProductFilters.from_query(request.GET)
+    products = selectors.product_list(category=current, filters=filters)
+    unbranded = selectors.product_list(category=current, filters=dataclasses.replace(filters, brands=()))
+    context = _listing_context(
+        request, products=products, unbranded_products=unbranded, filters=filters, surface="category"
+    )
+    context.update(
+        category=current,
+        breadcrumbs=_ancestors(current),
+        subcategories=list(current.children.all()),
+    )
+    return render(request, "shop/category.html", context)
+
+
+def _ancestors(category: Category) -> list[Category]:
+    chain, parent, seen = [], category.parent, {category.pk}
+    while parent is not None and parent.pk not in seen:
+        seen.add(parent.pk)
+        chain.append(parent)
+        parent = parent.parent
+    return list(reversed(chain))
+
+
+def product(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        item = selectors.product_detail(slug=slug)
+    except Product.DoesNotExist:
+        raise Http404("No such product.") from None
+    product_viewed.send(sender=Product, request=request, product=item)
+    attributes = [
+        (str(name).replace("_", " ").capitalize(), ", ".join(map(str, value)) if isinstance(value, list) else value)
+        for name, value in (item.attributes or {}).items()
+    ]
+    context = {
+        "product": item,
+        "images": list(item.images.all()),
+        "attributes": attributes,
+        "breadcrumbs": [*_ancestors(item.category), item.category],
+        "max_quantity": min(item.stock, 99),
+    }
+    return render(request, "shop/product.html", context)
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    query = " ".join(request.GET.get("q", "").split())[:200]
+    filters = selectors.ProductFilters.from_query(request.GET)
+    products = selectors.product_search(query=query, filters=filters)
+    unbranded = selectors.product_search(query=query, filters=dataclasses.replace(filters, brands=()))
+    context = _listing_context(
+        request, products=products, unbranded_products=unbranded, filters=filters, surface="search"
+    )
+    context["query"] = query
+    search_performed.send(sender=Product, request=request, query=query, result_count=context["result_count"])
+    return render(request, "shop/search.html", context)
