@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, QuerySet
 
 from shop import product_cache
 from shop.models import Brand, Cart, Category, Order, Product
+from shop.search.selectors import product_search_results
 
 # "recommended" is this shopper's personalized order (ranked by the personalization app before
 # pagination); the database ordering here is its fallback when personalization is off.
@@ -98,35 +98,11 @@ def product_list(*, category: Category | None = None, filters: ProductFilters | 
 
 
 def product_search(*, query: str, filters: ProductFilters | None = None) -> QuerySet[Product]:
-    """Full-text search: PostgreSQL's ranking when on PostgreSQL, word-by-word matching elsewhere."""
-    query = " ".join(query.split())[:200]
-    base = product_list(filters=filters)
-    if not query:
-        return base.none()
-    if settings.USING_POSTGRES:
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-        vector = (
-            SearchVector("name", weight="A")
-            + SearchVector("brand__name", weight="A")
-            + SearchVector("category__name", weight="B")
-            + SearchVector("description", weight="C")
-        )
-        search_query = SearchQuery(query, search_type="websearch", config="english")
-        ranked = base.annotate(rank=SearchRank(vector, search_query)).filter(rank__gt=0)
-        if filters is None or filters.sort == DEFAULT_SORT:
-            # Relevance first; personalization then reorders within the matches.
-            ranked = ranked.order_by("-rank", "pk")
-        return ranked
-    condition = Q()
-    for term in query.split()[:8]:
-        condition &= (
-            Q(name__icontains=term)
-            | Q(description__icontains=term)
-            | Q(brand__name__icontains=term)
-            | Q(category__name__icontains=term)
-        )
-    return base.filter(condition)
+    """Active products matching a query (see `shop.search`): best first, unless the filters chose an order."""
+    filters = filters or ProductFilters()
+    return product_search_results(
+        query=query, products=product_list(filters=filters), sort_by_relevance=filters.sort == DEFAULT_SORT
+    ).products
 
 
 def products_in_order(*, ids: list[int], in_stock: bool = False) -> list[Product]:
