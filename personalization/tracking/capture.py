@@ -60,6 +60,10 @@ def event_from_request(
 ) -> TrackedEvent:
     now = timezone.now()
     session = getattr(request, "session", None)
+    context = dict(context or {})
+    # The language the page was shown in (LocaleMiddleware's choice): context for models and segments.
+    if language := getattr(request, "LANGUAGE_CODE", ""):
+        context.setdefault("language", language)
     return TrackedEvent(
         uuid=event_uuid or str(uuid.uuid4()),
         type=type,
@@ -72,7 +76,7 @@ def event_from_request(
         # Stripped, not refused: the server saw the event happen, and a NUL the database cannot hold means nothing.
         path=storable(request.path[:MAX_PATH]),
         referrer=storable(clean_referrer(request.META.get("HTTP_REFERER", ""))),
-        context={key: storable(value) if isinstance(value, str) else value for key, value in (context or {}).items()},
+        context={key: storable(value) if isinstance(value, str) else value for key, value in context.items()},
         value=value,
     )
 

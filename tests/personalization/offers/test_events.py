@@ -38,7 +38,7 @@ def test_banner_shows_the_code_and_records_shown_once_a_day(shopper, user):
     assert code in first.content.decode()
     (shown,) = events("coupon_shown")
     assert shown.user_id == user.pk
-    assert shown.context == {"campaign": "spring", "coupon": code}
+    assert shown.context == {"campaign": "spring", "coupon": code, "language": "en"}
     assert OfferAssignment.objects.get(user=user).shown_at is not None
 
 
@@ -53,7 +53,7 @@ def test_applied_and_redeemed_are_recorded_by_the_server(shopper, user):
     assert response.status_code == 302, response.content.decode()[:2000]
     assert "-$5.00" in cart_page
     (applied,) = events("coupon_applied")
-    assert applied.context == {"coupon": code, "campaign": "spring"}
+    assert applied.context == {"coupon": code, "campaign": "spring", "language": "en"}
     (redeemed,) = events("coupon_redeemed")
     assert redeemed.value == Decimal("5.00")
     assert redeemed.context["campaign"] == "spring" and redeemed.context["coupon"] == code

@@ -67,7 +67,7 @@ def test_the_page_event_comes_from_the_shops_signal_not_from_the_url(product):
 def test_a_search_event_records_the_query_as_searched(browser, product):
     browser.get(reverse("shop:search"), {"q": "  lumix   g9 "})
 
-    assert Event.objects.get(type="search").context == {"query": "lumix g9", "result_count": 1}
+    assert Event.objects.get(type="search").context == {"query": "lumix g9", "result_count": 1, "language": "en"}
 
 
 def test_text_the_database_cannot_hold_is_stripped_from_server_side_events():
@@ -90,7 +90,15 @@ def test_checkout_page_records_checkout_start(browser, product):
 
 def test_other_pages_record_a_page_view_with_their_route(browser):
     browser.get(reverse("shop:home"))
-    assert Event.objects.get(type="page_view").context == {"route": "shop:home"}
+    assert Event.objects.get(type="page_view").context == {"route": "shop:home", "language": "en"}
+
+
+def test_events_record_the_language_the_page_was_shown_in(browser, product):
+    browser.get("/zh-hans/")
+    browser.get(f"/zh-hans/p/{product.slug}/")
+
+    assert Event.objects.get(type="page_view").context == {"route": "shop:home", "language": "zh-hans"}
+    assert Event.objects.get(type="product_view").context["language"] == "zh-hans"
 
 
 @pytest.mark.parametrize(
