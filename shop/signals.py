@@ -17,7 +17,8 @@ cart_changed = Signal()
 
 # A product page is shown. kwargs: request, product (shop.Product)
 product_viewed = Signal()
-# A search results page is shown. kwargs: request, query (as searched), result_count
+# A search results page is shown. kwargs: request, query (as typed), corrected_query (as searched: equal to
+# query when nothing was corrected), list_id (of the results list), result_count
 search_performed = Signal()
 # The checkout page is shown with something in the cart. kwargs: request, cart (shop.Cart)
 checkout_started = Signal()

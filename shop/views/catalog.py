@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from shop import selectors
 from shop.listing import ranked_page
 from shop.models import Category, Product
+from shop.search import selectors as search_selectors
 from shop.signals import product_viewed, search_performed
 
 HOME_GRID_SIZE = 8
@@ -107,13 +108,27 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    query = " ".join(request.GET.get("q", "").split())[:200]
+    query = search_selectors.clean_query(request.GET.get("q", ""))
     filters = selectors.ProductFilters.from_query(request.GET)
-    products = selectors.product_search(query=query, filters=filters)
-    unbranded = selectors.product_search(query=query, filters=dataclasses.replace(filters, brands=()))
-    context = _listing_context(
-        request, products=products, unbranded_products=unbranded, filters=filters, surface="search"
+    found = search_selectors.product_search_results(
+        query=query,
+        products=selectors.product_list(filters=dataclasses.replace(filters, brands=())),
+        sort_by_relevance=filters.sort == selectors.DEFAULT_SORT,
     )
-    context["query"] = query
-    search_performed.send(sender=Product, request=request, query=query, result_count=context["result_count"])
+    # One search for the listing and its brand facet: the brand filter narrows the relevant set, in its order.
+    products = found.products.filter(brand__slug__in=filters.brands) if filters.brands else found.products
+    context = _listing_context(
+        request, products=products, unbranded_products=found.products, filters=filters, surface="search"
+    )
+    context.update(query=query, search=found)
+    if query and not context["result_count"]:
+        context["popular_categories"] = search_selectors.popular_categories()
+    search_performed.send(
+        sender=Product,
+        request=request,
+        query=query,
+        corrected_query=found.corrected_query,
+        list_id=context["list_id"],
+        result_count=context["result_count"],
+    )
     return render(request, "shop/search.html", context)

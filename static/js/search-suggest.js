@@ -4,9 +4,39 @@
   "use strict";
 
   var DELAY_MS = 150;
+  var RECENT_KEY = "search-recent";
+  var RECENT_KEPT = 8;
+
+  // The shopper's recent queries stay in this browser: nothing about them is sent until they search again.
+  function recentQueries() {
+    try {
+      return JSON.parse(window.localStorage.getItem(RECENT_KEY) || "[]");
+    } catch (error) {
+      return [];
+    }
+  }
+
+  function rememberQuery(query) {
+    var recent = [query].concat(recentQueries().filter(function (q) { return q !== query; }));
+    try {
+      window.localStorage.setItem(RECENT_KEY, JSON.stringify(recent.slice(0, RECENT_KEPT)));
+    } catch (error) {
+      // storage full or refused (private mode): suggestions simply show no recent queries
+    }
+  }
+
+  function recentSuggestions(query, searchUrl) {
+    var typed = query.toLowerCase();
+    return recentQueries()
+      .filter(function (q) { return q.toLowerCase().indexOf(typed) === 0 && q.toLowerCase() !== typed; })
+      .slice(0, typed ? 2 : 5)
+      .map(function (q) { return { kind: "recent", label: q, url: searchUrl + "?q=" + encodeURIComponent(q) }; });
+  }
 
   function setUp(input) {
     var url = input.getAttribute("data-suggest-url");
+    var form = input.form;
+    var searchUrl = form ? form.getAttribute("action") : "";
     var list = document.createElement("ul");
     var listId = input.id + "-suggestions";
     var timer = null;
@@ -87,12 +117,19 @@
         })
         .then(function (data) {
           if (input.value.trim() === query && document.activeElement === input) {
-            show(data.suggestions || []);
+            show(recentSuggestions(query, searchUrl).concat(data.suggestions || []));
           }
         })
         .catch(close);
     }
 
+    if (form) {
+      form.addEventListener("submit", function () {
+        if (input.value.trim()) {
+          rememberQuery(input.value.trim());
+        }
+      });
+    }
     input.addEventListener("input", function () {
       window.clearTimeout(timer);
       timer = window.setTimeout(fetchSuggestions, DELAY_MS);

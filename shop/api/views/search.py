@@ -1,4 +1,4 @@
-"""Search suggestions while typing: products, categories, brands and the shopper's recent queries. Open to everyone."""
+"""Search suggestions while typing: products, categories and brands. Open to everyone."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shop.search.selectors import search_suggestions
-
-RECENT_QUERIES_SESSION_KEY = "search_recent"
 
 
 class SuggestQuerySerializer(serializers.Serializer):
@@ -31,7 +29,7 @@ class SuggestResponseSerializer(serializers.Serializer):
     tags=["catalog"],
     summary="Search suggestions",
     description="Suggestions for a partly typed query, in English and Chinese (pinyin too): products, categories, "
-    "brands and, on the site, the shopper's recent queries.",
+    "and brands. The site adds the shopper's recent queries, which it keeps in the browser.",
     parameters=[SuggestQuerySerializer],
     responses={200: SuggestResponseSerializer},
 )
@@ -40,9 +38,7 @@ class SearchSuggestView(APIView):
         params = SuggestQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         query = params.validated_data.get("q", "")
-        session = getattr(request, "session", None)
-        recent = tuple(session.get(RECENT_QUERIES_SESSION_KEY, ())) if session is not None else ()
-        suggestions = search_suggestions(query=query, recent_queries=recent)
+        suggestions = search_suggestions(query=query)
         return Response(
             SuggestResponseSerializer({"query": query, "suggestions": [s.__dict__ for s in suggestions]}).data
         )

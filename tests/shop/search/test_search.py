@@ -10,6 +10,7 @@ from shop.search.selectors import product_search_results, search_suggestions
 from shop.search.services import IntentWeight, search_index_rebuild, search_intents_replace
 from shop.search.vocabulary import vocabulary_forget
 from shop.selectors import ProductFilters, product_list, product_search
+from shop.signals import search_performed
 from tests.factories import make_brand, make_category, make_product
 
 pytestmark = pytest.mark.django_db
@@ -158,3 +159,38 @@ def test_the_suggest_api_is_in_the_schema(client):
     response = client.get(reverse("api-schema"))
     # then
     assert "/api/v1/search/suggest" in response.content.decode()
+
+
+def test_the_search_page_says_what_it_searched_for_a_typo(client, shelves):
+    # when
+    response = client.get(reverse("shop:search"), {"q": "camra"})
+    # then
+    assert "Showing results for “camera”" in response.text
+    assert "Optivue Compact Camera 24MP" in response.text
+
+
+def test_a_search_that_finds_nothing_offers_popular_categories(client, shelves):
+    # when
+    response = client.get(reverse("shop:search"), {"q": "submarine"})
+    # then
+    assert "Popular categories" in response.text
+    assert shelves["cameras"].get_absolute_url() in response.text
+
+
+def test_the_search_signal_carries_the_corrected_query_and_the_list_id(client, shelves):
+    # given
+    heard = []
+
+    def listener(sender, **kwargs):
+        heard.append(kwargs)
+
+    search_performed.connect(listener, dispatch_uid="test_search_listener")
+    try:
+        # when
+        client.get(reverse("shop:search"), {"q": "camra"})
+    finally:
+        search_performed.disconnect(dispatch_uid="test_search_listener")
+    # then
+    assert heard[0]["query"] == "camra"
+    assert heard[0]["corrected_query"] == "camera"
+    assert heard[0]["list_id"]
