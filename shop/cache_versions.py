@@ -1,7 +1,8 @@
 """The one owner of what makes a kept thing stale: versions in named namespaces, and the per-process caches.
 
-Every cache of the store and of personalization keys its entries by a version from here, so a
-change invalidates by moving a version instead of deleting entries (docs/caching.md has the map):
+The caches of catalogue, stock and model data (shared and per process, in the store and in
+personalization) key their entries by a version from here, so a change invalidates by moving a
+version instead of deleting entries (docs/caching.md has the map):
 
 - CATALOG moves when a product, image, brand or category is saved or deleted (receivers below,
   again once the transaction commits), or when code that bulk-changes them calls `catalog_changed`;
