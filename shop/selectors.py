@@ -8,6 +8,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.cache import cache
 from django.db.models import Count, F, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shop import product_cache
 from shop.models import Brand, Cart, Category, Order, Product
@@ -29,6 +31,9 @@ _PRICE = Product._meta.get_field("price")
 MAX_PRICE_FILTER = Decimal(10) ** (_PRICE.max_digits - _PRICE.decimal_places) - Decimal(10) ** -_PRICE.decimal_places
 
 
+PRICE_PARAM_LABELS = {"price_min": gettext_lazy("Price min"), "price_max": gettext_lazy("Price max")}
+
+
 @dataclass(frozen=True)
 class ProductFilters:
     """A listing's filters, parsed and validated from query parameters."""
@@ -45,29 +50,30 @@ class ProductFilters:
         errors = []
 
         def decimal_param(name: str) -> Decimal | None:
+            label = PRICE_PARAM_LABELS[name]
             raw = (params.get(name) or "").strip()
             if not raw:
                 return None
             try:
                 value = Decimal(raw)
             except InvalidOperation:
-                errors.append(f"{name.replace('_', ' ').capitalize()} must be a number.")
+                errors.append(_("%(label)s must be a number.") % {"label": label})
                 return None
             if not value.is_finite() or value < 0:
-                errors.append(f"{name.replace('_', ' ').capitalize()} must be zero or more.")
+                errors.append(_("%(label)s must be zero or more.") % {"label": label})
                 return None
             if value > MAX_PRICE_FILTER:
-                errors.append(f"{name.replace('_', ' ').capitalize()} must be at most {MAX_PRICE_FILTER}.")
+                errors.append(_("%(label)s must be at most %(max)s.") % {"label": label, "max": MAX_PRICE_FILTER})
                 return None
             return value
 
         price_min, price_max = decimal_param("price_min"), decimal_param("price_max")
         if price_min is not None and price_max is not None and price_min > price_max:
-            errors.append("The minimum price is above the maximum price.")
+            errors.append(_("The minimum price is above the maximum price."))
             price_min = price_max = None
         sort = params.get("sort") or DEFAULT_SORT
         if sort not in SORTS:
-            errors.append("Unknown sort order; showing our recommendations.")
+            errors.append(_("Unknown sort order; showing our recommendations."))
             sort = DEFAULT_SORT
         brands = tuple(sorted({b for b in params.getlist("brand") if b})) if hasattr(params, "getlist") else ()
         return cls(

@@ -10,6 +10,7 @@ from django.contrib.auth.views import LoginView, PasswordResetView
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
 
 from shop import selectors
 from shop.forms import SignInForm, SignupForm
@@ -40,7 +41,10 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _try_again(attempt: Attempt, message: str) -> str:
-    return f"{message} Try again in {attempt.retry_after_minutes()} minutes."
+    return _("%(message)s Try again in %(minutes)s minutes.") % {
+        "message": message,
+        "minutes": attempt.retry_after_minutes(),
+    }
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -51,13 +55,13 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         attempt = signup_attempt(request=request)
         if attempt.refused:
-            form.add_error(None, _try_again(attempt, "Too many new accounts from this address."))
+            form.add_error(None, _try_again(attempt, _("Too many new accounts from this address.")))
             status = 429
         else:
             user = form.save()
             # login() sends user_logged_in, which merges the anonymous cart into the new account.
             login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
-            messages.success(request, f"Welcome, {user.username}! Your account is ready.")
+            messages.success(request, _("Welcome, %(username)s! Your account is ready.") % {"username": user.username})
             return redirect(safe_next(request) or "shop:account")
     context = {"form": form, "next": safe_next(request) or ""}
     return render(request, "shop/account/signup.html", context, status=status)
@@ -92,7 +96,9 @@ class ShopPasswordResetView(PasswordResetView):
         if attempt.refused:
             form.add_error(
                 None,
-                _try_again(attempt, "Too many password reset requests for this e-mail address or from this address."),
+                _try_again(
+                    attempt, _("Too many password reset requests for this e-mail address or from this address.")
+                ),
             )
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().form_valid(form)

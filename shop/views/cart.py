@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shop import selectors
@@ -37,7 +38,9 @@ def voucher_apply(request: HttpRequest) -> HttpResponse:
     except ShopError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Voucher {voucher.code} applied: {voucher.label}.")
+        messages.success(
+            request, _("Voucher %(code)s applied: %(label)s.") % {"code": voucher.code, "label": voucher.label}
+        )
     return HttpResponseRedirect(safe_next(request) or reverse("shop:cart"))
 
 
@@ -48,7 +51,7 @@ def voucher_remove(request: HttpRequest) -> HttpResponse:
     except ShopError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Voucher removed.")
+        messages.success(request, _("Voucher removed."))
     return HttpResponseRedirect(safe_next(request) or reverse("shop:cart"))
 
 
@@ -70,7 +73,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
     except ShopError as error:
         messages.error(request, error.message)
         return HttpResponseRedirect(safe_next(request) or _product_url_or_cart(product_id))
-    messages.success(request, f"Added {line.product.name} to your cart.")
+    messages.success(request, _("Added %(product)s to your cart.") % {"product": line.product.name})
     return HttpResponseRedirect(safe_next(request) or reverse("shop:cart"))
 
 
@@ -85,7 +88,7 @@ def cart_update(request: HttpRequest) -> HttpResponse:
     except ShopError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Cart updated." if line else "Removed from your cart.")
+        messages.success(request, _("Cart updated.") if line else _("Removed from your cart."))
     return HttpResponseRedirect(safe_next(request) or reverse("shop:cart"))
 
 
@@ -96,5 +99,5 @@ def cart_remove(request: HttpRequest) -> HttpResponse:
     except ShopError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Removed from your cart.")
+        messages.success(request, _("Removed from your cart."))
     return HttpResponseRedirect(safe_next(request) or reverse("shop:cart"))

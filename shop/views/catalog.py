@@ -10,6 +10,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy
 
 from shop import selectors
 from shop.listing import ranked_page
@@ -19,11 +20,11 @@ from shop.signals import product_viewed, search_performed
 
 HOME_GRID_SIZE = 8
 SORT_LABELS = {
-    "recommended": "Recommended for you",
-    "newest": "Newest",
-    "price_asc": "Price: low to high",
-    "price_desc": "Price: high to low",
-    "name": "Name: A to Z",
+    "recommended": gettext_lazy("Recommended for you"),
+    "newest": gettext_lazy("Newest"),
+    "price_asc": gettext_lazy("Price: low to high"),
+    "price_desc": gettext_lazy("Price: high to low"),
+    "name": gettext_lazy("Name: A to Z"),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from shop import selectors
 from shop.cart_session import request_cart
@@ -86,7 +87,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
     vouchers = cart_voucher_terms(cart=shopper_cart)
     if request.method != "POST":
         if not lines:
-            messages.info(request, "Your cart is empty. Add something before checking out.")
+            messages.info(request, _("Your cart is empty. Add something before checking out."))
             return redirect("shop:cart")
         checkout_started.send(sender=Cart, request=request, cart=shopper_cart)
         return _render_checkout(
@@ -120,7 +121,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
         field = {InvalidShippingMethod: "shipping_method", InvalidPaymentMethod: "payment_method"}.get(type(error))
         if isinstance(error, StaleCart) and _total_of_other_method(form, lines, data["expected_total"], vouchers):
             # Without JavaScript the hidden total is the one of the pre-selected delivery option.
-            messages.error(request, "The total changed with the delivery option you chose. Please confirm it.")
+            messages.error(request, _("The total changed with the delivery option you chose. Please confirm it."))
         elif field is None:
             messages.error(request, error.message)
         else:
