@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 from shop.exceptions import InvalidPaymentMethod
 
@@ -39,8 +40,8 @@ class PaymentProvider:
 
 class CashOnDeliveryProvider(PaymentProvider):
     code = "cod"
-    name = "Cash on delivery"
-    description = "Pay the courier when your parcel arrives."
+    name = _("Cash on delivery")
+    description = _("Pay the courier when your parcel arrives.")
 
     def charge(self, *, amount, currency, order_number, card_number=""):
         return PaymentResult(captured=False, reference=f"COD-{order_number}")
@@ -48,8 +49,8 @@ class CashOnDeliveryProvider(PaymentProvider):
 
 class BankTransferProvider(PaymentProvider):
     code = "bank_transfer"
-    name = "Bank transfer"
-    description = "We e-mail our bank details; the order ships when the money arrives."
+    name = _("Bank transfer")
+    description = _("We e-mail our bank details; the order ships when the money arrives.")
 
     def charge(self, *, amount, currency, order_number, card_number=""):
         return PaymentResult(captured=False, reference=f"BT-{order_number}")
@@ -59,15 +60,15 @@ class TestCardProvider(PaymentProvider):
     """A card provider for development and tests: 4242 4242 4242 4242 pays, 4000 0000 0000 0002 is declined."""
 
     code = "test_card"
-    name = "Test card"
-    description = "Use 4242 4242 4242 4242 (accepted) or 4000 0000 0000 0002 (declined)."
+    name = _("Test card")
+    description = _("Use 4242 4242 4242 4242 (accepted) or 4000 0000 0000 0002 (declined).")
     needs_card = True
     DECLINED = "4000000000000002"
 
     def charge(self, *, amount, currency, order_number, card_number=""):
         digits = "".join(ch for ch in card_number if ch.isdigit())
         if len(digits) < 12 or digits == self.DECLINED:
-            return PaymentResult(captured=False, reference="", declined_reason="The card was declined.")
+            return PaymentResult(captured=False, reference="", declined_reason=str(_("The card was declined.")))
         return PaymentResult(captured=True, reference=f"TEST-{uuid.uuid4().hex[:12]}")
 
 
