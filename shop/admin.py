@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.db.models import Sum
 from django.utils.html import format_html
+from modeltranslation.admin import TranslationAdmin
 
 from shop.exceptions import IllegalTransition
 from shop.forms import AdminSignInForm
@@ -21,9 +22,12 @@ from shop.services.orders import order_transition
 
 admin.site.login_form = AdminSignInForm
 
+# Catalogue texts are edited in every language side by side (TranslationAdmin, not the tabbed variant:
+# its tabs load jQuery UI from a CDN, which the Content-Security-Policy refuses).
+
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(TranslationAdmin):
     list_display = ["name", "parent", "slug", "position"]
     list_filter = ["parent"]
     search_fields = ["name", "slug"]
@@ -31,7 +35,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Brand)
-class BrandAdmin(admin.ModelAdmin):
+class BrandAdmin(TranslationAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -43,7 +47,7 @@ class ProductImageInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(TranslationAdmin):
     list_display = [
         "thumbnail",
         "name",
@@ -113,7 +117,7 @@ class CartAdmin(admin.ModelAdmin):
 
 
 @admin.register(ShippingMethod)
-class ShippingMethodAdmin(admin.ModelAdmin):
+class ShippingMethodAdmin(TranslationAdmin):
     list_display = ["name", "code", "price", "free_above", "delivery_days", "is_active", "position"]
     list_editable = ["is_active", "position"]
 

@@ -94,6 +94,7 @@ def shipping_methods(db):
     from django.apps import apps
 
     import_module("shop.migrations.0002_shipping_methods").create_methods(apps, None)
+    import_module("shop.migrations.0005_catalogue_translations").name_shipping_methods_in_chinese(apps, None)
 
 
 @pytest.fixture

@@ -2,13 +2,14 @@ from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from modeltranslation.admin import TranslationAdmin
 
 from personalization.offers.models import CouponCampaign, OfferAssignment, UpliftModel
 from personalization.offers.report import campaign_report
 
 
 @admin.register(CouponCampaign)
-class CouponCampaignAdmin(admin.ModelAdmin):
+class CouponCampaignAdmin(TranslationAdmin):  # the name (the banner's title) in every language
     list_display = ["name", "key", "status", "budget", "discount_label", "holdout_percent", "targeting", "report_link"]
     list_filter = ["status", "targeting"]
     search_fields = ["name", "key"]

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from modeltranslation.admin import TranslationAdmin
 
 from shop.vouchers.models import Voucher, VoucherBatch, VoucherRedemption
 from shop.vouchers.services import voucher_batch_generate
@@ -7,7 +8,7 @@ MORE_CODES = 50
 
 
 @admin.register(Voucher)
-class VoucherAdmin(admin.ModelAdmin):
+class VoucherAdmin(TranslationAdmin):  # the description in every language
     list_display = [
         "code",
         "kind",
