@@ -1,0 +1,64 @@
+"""Versions in named namespaces and the per-process caches bounded in bytes."""
+
+import pytest
+
+from shop import cache_versions
+from tests.redis_server import dead_redis_url
+
+
+def test_a_process_cache_drops_the_least_recently_used_to_stay_within_its_bytes():
+    # given room for two values of 100 bytes (and their small keys)
+    kept = cache_versions.ProcessCache(max_bytes=2 * 100 + 2 * 40, sizeof=lambda value: 100)
+    kept.put(1, "a")
+    kept.put(2, "b")
+    assert kept.get(1) == "a"  # 1 is now the most recently used
+    # when
+    kept.put(3, "c")
+    # then
+    assert (kept.get(1), kept.get(2), kept.get(3)) == ("a", None, "c")
+    assert kept.bytes <= kept.max_bytes
+
+
+def test_a_value_larger_than_the_whole_cache_is_not_kept():
+    kept = cache_versions.ProcessCache(max_bytes=1000, sizeof=lambda value: len(value))
+    kept.put("small", "x" * 10)
+    kept.put("huge", "x" * 5000)
+    assert kept.get("huge") is None and kept.get("small") == "x" * 10
+
+
+def test_forget_empties_every_process_cache():
+    first = cache_versions.ProcessCache(max_bytes=10_000, sizeof=len)
+    second = cache_versions.ProcessCache(max_bytes=10_000, sizeof=len)
+    first.put(1, "a")
+    second.put(1, "b")
+    cache_versions.forget()
+    assert len(first) == len(second) == 0
+
+
+def test_a_version_with_a_source_is_set_once_and_moved_by_its_owner():
+    asked = []
+
+    def source():
+        asked.append(1)
+        return 7
+
+    assert cache_versions.version(cache_versions.MODEL, part="popularity", source=source) == 7
+    assert cache_versions.version(cache_versions.MODEL, part="popularity", source=source) == 7
+    assert len(asked) == 1
+    cache_versions.version_move(cache_versions.MODEL, part="popularity", to=9)
+    assert cache_versions.version(cache_versions.MODEL, part="popularity", source=source) == 9
+
+
+def test_without_a_shared_cache_a_source_answers_every_time(settings):
+    settings.CACHES = {"default": {"BACKEND": "config.cache.FailOpenRedisCache", "LOCATION": dead_redis_url()}}
+    truth = [3]
+    assert cache_versions.version(cache_versions.MODEL, part="sasrec", source=lambda: truth[0]) == 3
+    truth[0] = 4  # promoted while the cache is down
+    assert cache_versions.version(cache_versions.MODEL, part="sasrec", source=lambda: truth[0]) == 4
+
+
+@pytest.fixture(autouse=True)
+def _fresh():
+    cache_versions.forget()
+    yield
+    cache_versions.forget()
