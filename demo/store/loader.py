@@ -3,7 +3,11 @@
 Everything is keyed by a natural key (category and brand slug, product SKU, username, picture
 file name), so a second run only fills in what is missing and never duplicates a row or
 redraws a picture. Products that exist are left alone, even when the seed differs: their
-stock may have moved with orders since.
+stock may have moved with orders since. The one thing filled into existing rows is a missing
+Chinese text (a store loaded before the catalogue had one), and only where the row is the draft's.
+
+Every text is written in English and Simplified Chinese (`name_en`, `name_zh_hans`, ...), under
+English as the active language so the untranslated columns hold the English text too.
 """
 
 from __future__ import annotations
@@ -15,9 +19,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 
+from demo.store import chinese
 from demo.store.catalog import BRANDS, CATEGORIES
 from demo.store.images import image_filename, render_product_image
 from demo.store.products import ProductDraft, build_products
@@ -58,13 +63,15 @@ def demo_store_load(
 ) -> DemoStoreSummary:
     started = time.monotonic()
     drafts = build_products(seed=seed, count=product_count)
-    with transaction.atomic():
+    with translation.override("en"), transaction.atomic():
         categories = _ensure_categories()
         brands = _ensure_brands()
         products_created = _ensure_products(drafts, categories=categories, brands=brands)
+        _ensure_chinese(drafts, categories=categories, brands=brands)
         shown_password, admin_created = _ensure_admin(admin_password)
         shoppers_created = _ensure_shoppers()
-    images_created = _ensure_images(drafts) if with_images else 0
+    with translation.override("en"):
+        images_created = _ensure_images(drafts) if with_images else 0
     search_index_rebuild()  # bulk writes send no signals: the search documents are written here
     catalog_changed()  # bulk writes send no signals: every process's kept listing products are fetched again
 
@@ -90,11 +97,14 @@ def _ensure_categories() -> dict[str, Category]:
     for node in CATEGORIES:
         position = positions[node.parent] = positions.get(node.parent, -1) + 1
         if node.slug not in existing:
+            name_zh_hans, description_zh_hans = chinese.category_copy(node.slug)
             existing[node.slug] = Category.objects.create(
                 slug=node.slug,
-                name=node.name,
+                name_en=node.name,
+                name_zh_hans=name_zh_hans,
                 parent=existing[node.parent] if node.parent else None,
-                description=node.description,
+                description_en=node.description,
+                description_zh_hans=description_zh_hans,
                 position=position,
             )
     return existing
@@ -103,7 +113,11 @@ def _ensure_categories() -> dict[str, Category]:
 def _ensure_brands() -> dict[str, Brand]:
     slugs = {name: slugify(name) for name in BRANDS}
     existing = {brand.slug: brand for brand in Brand.objects.filter(slug__in=slugs.values())}
-    missing = [Brand(name=name, slug=slug) for name, slug in slugs.items() if slug not in existing]
+    missing = [
+        Brand(name_en=name, name_zh_hans=chinese.brand_name(name), slug=slug)
+        for name, slug in slugs.items()
+        if slug not in existing
+    ]
     Brand.objects.bulk_create(missing)
     if missing:
         existing = {brand.slug: brand for brand in Brand.objects.filter(slug__in=slugs.values())}
@@ -120,15 +134,18 @@ def _ensure_products(drafts: list[ProductDraft], *, categories: dict[str, Catego
             Product(
                 sku=draft.sku,
                 slug=f"{draft.slug}-{draft.sku.lower()}" if draft.slug in taken_slugs else draft.slug,
-                name=draft.name,
+                name_en=draft.name,
+                name_zh_hans=draft.name_zh_hans,
                 category=categories[draft.category],
                 brand=brands[draft.brand],
-                description=draft.description,
+                description_en=draft.description,
+                description_zh_hans=draft.description_zh_hans,
                 price=draft.price,
                 compare_at_price=draft.compare_at_price,
                 stock=draft.stock,
                 is_active=draft.is_active,
-                attributes=draft.attributes,
+                attributes_en=draft.attributes,
+                attributes_zh_hans=draft.attributes_zh_hans,
             )
             for draft in new_drafts
         ],
@@ -143,6 +160,31 @@ def _ensure_products(drafts: list[ProductDraft], *, categories: dict[str, Catego
         product.created_at = product.updated_at = now - listed_ago[product.sku]
     Product.objects.bulk_update(created, ["created_at", "updated_at"], batch_size=250)
     return len(created)
+
+
+def _ensure_chinese(drafts: list[ProductDraft], *, categories: dict[str, Category], brands: dict[str, Brand]) -> None:
+    """Chinese texts for demo rows that have none: those written before the catalogue was bilingual."""
+    untranslated = [category for category in categories.values() if not category.name_zh_hans]
+    for category in untranslated:
+        category.name_zh_hans, category.description_zh_hans = chinese.category_copy(category.slug)
+    Category.objects.bulk_update(untranslated, ["name_zh_hans", "description_zh_hans"])
+    untranslated = [brand for brand in brands.values() if not brand.name_zh_hans]
+    for brand in untranslated:
+        brand.name_zh_hans = chinese.brand_name(brand.name_en)
+    Brand.objects.bulk_update(untranslated, ["name_zh_hans"])
+
+    # Only a product that is the draft's (same English name: same seed) gets the draft's Chinese.
+    by_sku = {draft.sku: draft for draft in drafts}
+    products = Product.objects.filter(sku__in=by_sku, name_zh_hans__isnull=True).only("pk", "sku", "name_en")
+    untranslated = [product for product in products if product.name_en == by_sku[product.sku].name]
+    for product in untranslated:
+        draft = by_sku[product.sku]
+        product.name_zh_hans = draft.name_zh_hans
+        product.description_zh_hans = draft.description_zh_hans
+        product.attributes_zh_hans = draft.attributes_zh_hans
+    Product.objects.bulk_update(
+        untranslated, ["name_zh_hans", "description_zh_hans", "attributes_zh_hans"], batch_size=250
+    )
 
 
 def _ensure_admin(password: str | None) -> tuple[str | None, bool]:

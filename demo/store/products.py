@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.utils.text import slugify
 
+from demo.store import chinese
 from demo.store.catalog import CATEGORIES, brands_for
 from demo.store.descriptions import describe
 from demo.store.shelves import AUTHORS_FIRST, AUTHORS_LAST, BOOK_NOUNS, BOOK_WORDS, PLACES, SHELVES, Shelf
@@ -46,6 +47,10 @@ class ProductDraft:
     attributes: dict[str, object]
     listed_ago: timedelta
     image_count: int
+    # The same product in Simplified Chinese (demo.store.chinese): drawn from no random stream of the catalogue.
+    name_zh_hans: str
+    description_zh_hans: str
+    attributes_zh_hans: dict[str, str]
 
 
 def sku_for(index: int) -> str:
@@ -57,11 +62,15 @@ def build_products(*, seed: int, count: int) -> list[ProductDraft]:
     rng = random.Random(seed)
     shelves = _shelf_sequence(rng, count)
     names: set[str] = set()
+    names_zh_hans: set[str] = set()
     slugs: set[str] = set()
     drafts = []
     for index, shelf in enumerate(shelves):
-        draft = _draft(rng, index=index, shelf=shelf, taken_names=names, taken_slugs=slugs)
+        draft = _draft(
+            rng, index=index, shelf=shelf, taken_names=names, taken_slugs=slugs, taken_names_zh_hans=names_zh_hans
+        )
         names.add(draft.name)
+        names_zh_hans.add(draft.name_zh_hans)
         slugs.add(draft.slug)
         drafts.append(draft)
     return drafts
@@ -81,7 +90,13 @@ def _shelf_sequence(rng: random.Random, count: int) -> list[Shelf]:
 
 
 def _draft(
-    rng: random.Random, *, index: int, shelf: Shelf, taken_names: set[str], taken_slugs: set[str]
+    rng: random.Random,
+    *,
+    index: int,
+    shelf: Shelf,
+    taken_names: set[str],
+    taken_slugs: set[str],
+    taken_names_zh_hans: set[str],
 ) -> ProductDraft:
     brand = rng.choice(brands_for(shelf.category))
     attributes = {key: rng.choice(options) for key, options in shelf.attributes.items()}
@@ -101,7 +116,22 @@ def _draft(
     if slug in taken_slugs:
         slug = f"{slug}-{sku.lower()}"
 
+    # The draws keep their order (price, use, description, then the rest): a seed gives the catalogue it always gave.
     price = _price(rng, shelf.price_range)
+    use = rng.choice(shelf.uses)
+    description = describe(
+        rng=rng, name=name, brand=brand, category=_CATEGORY_NAMES[shelf.category], use=use, attributes=attributes
+    )
+    in_chinese = chinese.product_copy(
+        sku=sku,
+        name=name,
+        brand=brand,
+        category=shelf.category,
+        kind=kind,
+        use=use,
+        attributes=attributes,
+        taken_names=taken_names_zh_hans,
+    )
     return ProductDraft(
         sku=sku,
         slug=slug,
@@ -109,14 +139,7 @@ def _draft(
         category=shelf.category,
         brand=brand,
         kind=kind,
-        description=describe(
-            rng=rng,
-            name=name,
-            brand=brand,
-            category=_CATEGORY_NAMES[shelf.category],
-            use=rng.choice(shelf.uses),
-            attributes=attributes,
-        ),
+        description=description,
         price=price,
         compare_at_price=_compare_at_price(rng, price) if rng.random() < ON_SALE_SHARE else None,
         stock=_stock(rng),
@@ -124,6 +147,9 @@ def _draft(
         attributes=attributes,
         listed_ago=timedelta(seconds=rng.randrange(int(LISTING_WINDOW.total_seconds()))),
         image_count=2 if rng.random() < SECOND_IMAGE_SHARE else 1,
+        name_zh_hans=in_chinese.name,
+        description_zh_hans=in_chinese.description,
+        attributes_zh_hans=in_chinese.attributes,
     )
 
 
