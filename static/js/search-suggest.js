@@ -87,7 +87,8 @@
         link.tabIndex = -1;
         link.textContent = suggestion.label;
         kind.className = "search-suggest__kind";
-        kind.textContent = suggestion.kind;
+        // The page names each kind in its language (data-kind-product...); the API's word is the fallback.
+        kind.textContent = input.getAttribute("data-kind-" + suggestion.kind) || suggestion.kind;
         item.appendChild(link);
         item.appendChild(kind);
         item.addEventListener("mousedown", function (event) {

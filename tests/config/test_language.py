@@ -2,9 +2,12 @@
 Accept-Language on the first visit, or the switcher's remembered choice; the API follows Accept-Language."""
 
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
@@ -157,3 +160,22 @@ def test_machine_read_numbers_are_never_grouped(client, category, brand, setting
     # then
     assert 'data-product-id="123456"' in response.text
     assert 'name="product_id" value="123456"' in response.text
+
+
+@pytest.mark.parametrize(("language", "words"), [("en", "Did you mean"), ("zh-hans", "你是不是要找")])
+def test_did_you_mean_links_to_the_suggestion_in_both_languages(rf, language, words):
+    # given
+    request = rf.get("/search/", {"q": "camra"})
+    request.user = AnonymousUser()
+    search = SimpleNamespace(did_you_mean="red camera", corrected=False, partial=False)
+    filters = SimpleNamespace(brands=(), price_min=None, price_max=None, in_stock=False)
+    # when
+    with translation.override(language):
+        html = render_to_string(
+            "shop/search.html",
+            {"query": "camra", "search": search, "result_count": 0, "filters": filters},
+            request=request,
+        )
+    # then
+    assert words in html
+    assert "?q=red%20camera" in html
