@@ -1,0 +1,127 @@
+"""Search on PostgreSQL: p50 of the demo query set on the 600-product store and on a 100,000-product catalogue.
+
+Creates a scratch database, migrates it, loads the demo store (600 products, no images), times every
+query of `shop/search/queries/demo_queries.tsv` (median of 5 runs each, then the median over queries),
+then grows the catalogue to 100,000 products inside PostgreSQL (copies of the demo products with
+their search documents, INSERT ... SELECT) and times the same queries again. Prints both and the ratio
+(target: at most 2x). Drops the scratch database at the end unless --keep.
+
+    .venv/bin/python bench/search.py [--keep] [--products 100000] [--server postgres://postgres@127.0.0.1:5432]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+SCRATCH_DB = "search_bench"
+TARGET_RATIO = 2.0
+RUNS = 5
+
+
+def create_database(server: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB}")
+        connection.execute(f"CREATE DATABASE {SCRATCH_DB}")
+
+
+def drop_database(server: str) -> None:
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB}")
+
+
+def grow_catalogue(target: int) -> int:
+    """Copies of the demo products (new SKU and slug) and of their documents, until `target` products."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM shop_product")
+        (base,) = cursor.fetchone()
+        copies = max(0, -(-target // base) - 1)
+        cursor.execute(
+            """INSERT INTO shop_product (name, slug, sku, category_id, brand_id, description, price, compare_at_price,
+                   stock, is_active, attributes, created_at, updated_at)
+               SELECT name, slug || '-c' || g, sku || '-C' || g, category_id, brand_id, description, price,
+                   compare_at_price, stock, is_active, attributes, created_at, updated_at
+               FROM shop_product, generate_series(1, %s) g WHERE sku NOT LIKE '%%-C%%'""",
+            [copies],
+        )
+        cursor.execute(
+            """INSERT INTO shop_searchdocument (product_id, language, tokens_a, tokens_b, tokens_c, tokens_d, vector,
+                   updated_at)
+               SELECT copy.id, d.language, d.tokens_a, d.tokens_b, d.tokens_c, d.tokens_d, d.vector, d.updated_at
+               FROM shop_product copy
+               JOIN shop_product original ON copy.sku LIKE original.sku || '-C%%' AND original.sku NOT LIKE '%%-C%%'
+               JOIN shop_searchdocument d ON d.product_id = original.id"""
+        )
+        cursor.execute("ANALYZE")
+        cursor.execute("SELECT count(*) FROM shop_product")
+        return cursor.fetchone()[0]
+
+
+def p50_ms(queries: list[str]) -> float:
+    from shop.search.selectors import product_search_results
+    from shop.selectors import product_list
+
+    def once(query: str) -> float:
+        started = time.perf_counter()
+        results = product_search_results(query=query, products=product_list(), sort_by_relevance=True)
+        list(results.products[:24])  # the first page, as the listing shows it
+        return time.perf_counter() - started
+
+    for query in queries:  # warm: the vocabulary, the plans, the buffers
+        once(query)
+    medians = [statistics.median(once(query) for _ in range(RUNS)) for query in queries]
+    return 1000 * statistics.median(medians)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--products", type=int, default=100_000)
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    os.environ["DATABASE_URL"] = f"{args.server}/{SCRATCH_DB}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    create_database(args.server)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from demo.store.loader import demo_store_load
+    from shop.search.quality import read_queries
+
+    try:
+        call_command("migrate", verbosity=0)
+        demo_store_load(product_count=600, seed=42, with_images=False)
+        queries = [query for query, _ in read_queries()]
+        small = p50_ms(queries)
+        print(f"600 products:     p50 {small:.2f} ms over {len(queries)} queries")
+        started = time.monotonic()
+        total = grow_catalogue(args.products)
+        print(f"grew to {total:,} products in {time.monotonic() - started:.0f} s")
+        large = p50_ms(queries)
+        print(f"{total:,} products: p50 {large:.2f} ms")
+        ratio = large / small
+        print(f"ratio: {ratio:.2f}x (target <= {TARGET_RATIO:.0f}x): {'met' if ratio <= TARGET_RATIO else 'NOT met'}")
+    finally:
+        if not args.keep:
+            drop_database(args.server)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
