@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from tests.factories import make_brand, make_category, make_product, make_user
 
@@ -33,6 +34,15 @@ def _own_tracking_buffer(settings):
     except Exception:  # a test that stopped Redis on purpose; its keys die with the prefix
         pass
     buffer.reset_clients()
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A request leaves its language active in the thread (LocaleMiddleware), and catalogue texts are read
+    in the active language: each test starts in the default language, whatever the previous one requested."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
