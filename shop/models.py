@@ -10,14 +10,17 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class Category(models.Model):
-    name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=140, unique=True)
-    parent = models.ForeignKey("self", null=True, blank=True, related_name="children", on_delete=models.PROTECT)
-    description = models.TextField(blank=True)
-    position = models.PositiveIntegerField(default=0)
+    name = models.CharField(max_length=120, verbose_name=_("name"))
+    slug = models.SlugField(max_length=140, unique=True, verbose_name=_("slug"))
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, related_name="children", on_delete=models.PROTECT, verbose_name=_("parent")
+    )
+    description = models.TextField(blank=True, verbose_name=_("description"))
+    position = models.PositiveIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
         ordering = ["position", "name"]
@@ -39,8 +42,8 @@ class Category(models.Model):
 
 
 class Brand(models.Model):
-    name = models.CharField(max_length=120, unique=True)
-    slug = models.SlugField(max_length=140, unique=True)
+    name = models.CharField(max_length=120, unique=True, verbose_name=_("name"))
+    slug = models.SlugField(max_length=140, unique=True, verbose_name=_("slug"))
 
     class Meta:
         ordering = ["name"]
@@ -50,20 +53,32 @@ class Brand(models.Model):
 
 
 class Product(models.Model):
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=220, unique=True)
-    sku = models.CharField(max_length=40, unique=True)
-    category = models.ForeignKey(Category, related_name="products", on_delete=models.PROTECT)
-    brand = models.ForeignKey(Brand, related_name="products", on_delete=models.PROTECT)
-    description = models.TextField(blank=True)
-    price = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))])
-    compare_at_price = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
-    stock = models.PositiveIntegerField(default=0)
-    is_active = models.BooleanField(default=True)
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    slug = models.SlugField(max_length=220, unique=True, verbose_name=_("slug"))
+    sku = models.CharField(max_length=40, unique=True, verbose_name=_("sku"))
+    category = models.ForeignKey(
+        Category, related_name="products", on_delete=models.PROTECT, verbose_name=_("category")
+    )
+    brand = models.ForeignKey(Brand, related_name="products", on_delete=models.PROTECT, verbose_name=_("brand"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
+    price = models.DecimalField(
+        max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))], verbose_name=_("price")
+    )
+    compare_at_price = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True, verbose_name=_("compare at price")
+    )
+    stock = models.PositiveIntegerField(default=0, verbose_name=_("stock"))
+    is_active = models.BooleanField(default=True, verbose_name=_("is active"))
     # Colour, size, material...: data, not code, so a new attribute needs no migration.
-    attributes = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    attributes = models.JSONField(default=dict, blank=True, verbose_name=_("attributes"))
+    # The published reviews' aggregate, kept by shop.reviews.services: a card and the rating sort read it
+    # without a join, and a change saves the product, which moves the catalogue version.
+    rating_average = models.DecimalField(
+        max_digits=3, decimal_places=2, null=True, blank=True, verbose_name=_("rating average")
+    )
+    rating_count = models.PositiveIntegerField(default=0, verbose_name=_("rating count"))
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["-created_at", "pk"]
@@ -103,10 +118,10 @@ class Product(models.Model):
 
 
 class ProductImage(models.Model):
-    product = models.ForeignKey(Product, related_name="images", on_delete=models.CASCADE)
-    image = models.ImageField(upload_to="products/")
-    alt_text = models.CharField(max_length=200, blank=True)
-    position = models.PositiveIntegerField(default=0)
+    product = models.ForeignKey(Product, related_name="images", on_delete=models.CASCADE, verbose_name=_("product"))
+    image = models.ImageField(upload_to="products/", verbose_name=_("image"))
+    alt_text = models.CharField(max_length=200, blank=True, verbose_name=_("alt text"))
+    position = models.PositiveIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
         ordering = ["position", "pk"]
@@ -119,11 +134,16 @@ class Cart(models.Model):
     """A visitor's cart: owned by a user once signed in, by a session key before that."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="carts", on_delete=models.CASCADE
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        related_name="carts",
+        on_delete=models.CASCADE,
+        verbose_name=_("user"),
     )
-    session_key = models.CharField(max_length=64, blank=True, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    session_key = models.CharField(max_length=64, blank=True, db_index=True, verbose_name=_("session key"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         constraints = [
@@ -135,10 +155,10 @@ class Cart(models.Model):
 
 
 class CartLine(models.Model):
-    cart = models.ForeignKey(Cart, related_name="lines", on_delete=models.CASCADE)
-    product = models.ForeignKey(Product, related_name="+", on_delete=models.CASCADE)
-    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-    added_at = models.DateTimeField(auto_now_add=True)
+    cart = models.ForeignKey(Cart, related_name="lines", on_delete=models.CASCADE, verbose_name=_("cart"))
+    product = models.ForeignKey(Product, related_name="+", on_delete=models.CASCADE, verbose_name=_("product"))
+    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)], verbose_name=_("quantity"))
+    added_at = models.DateTimeField(auto_now_add=True, verbose_name=_("added at"))
 
     class Meta:
         ordering = ["added_at", "pk"]
@@ -152,15 +172,20 @@ class CartLine(models.Model):
 
 
 class ShippingMethod(models.Model):
-    code = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=120)
-    price = models.DecimalField(max_digits=8, decimal_places=2)
+    code = models.SlugField(max_length=40, unique=True, verbose_name=_("code"))
+    name = models.CharField(max_length=120, verbose_name=_("name"))
+    price = models.DecimalField(max_digits=8, decimal_places=2, verbose_name=_("price"))
     free_above = models.DecimalField(
-        max_digits=10, decimal_places=2, null=True, blank=True, help_text="Free when the subtotal reaches this."
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Free when the subtotal reaches this.",
+        verbose_name=_("free above"),
     )
-    delivery_days = models.CharField(max_length=40, blank=True)
-    is_active = models.BooleanField(default=True)
-    position = models.PositiveIntegerField(default=0)
+    delivery_days = models.CharField(max_length=40, blank=True, verbose_name=_("delivery days"))
+    is_active = models.BooleanField(default=True, verbose_name=_("is active"))
+    position = models.PositiveIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
         ordering = ["position", "price"]
@@ -176,42 +201,53 @@ class ShippingMethod(models.Model):
 
 class Order(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        PAID = "paid", "Paid"
-        SHIPPED = "shipped", "Shipped"
-        DELIVERED = "delivered", "Delivered"
-        CANCELLED = "cancelled", "Cancelled"
-        REFUNDED = "refunded", "Refunded"
+        PENDING = "pending", _("Pending")
+        PAID = "paid", _("Paid")
+        SHIPPED = "shipped", _("Shipped")
+        DELIVERED = "delivered", _("Delivered")
+        CANCELLED = "cancelled", _("Cancelled")
+        REFUNDED = "refunded", _("Refunded")
 
-    number = models.CharField(max_length=20, unique=True)
+    number = models.CharField(max_length=20, unique=True, verbose_name=_("number"))
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="orders", on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        related_name="orders",
+        on_delete=models.SET_NULL,
+        verbose_name=_("user"),
     )
-    email = models.EmailField()
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
+    email = models.EmailField(verbose_name=_("email"))
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True, verbose_name=_("status")
+    )
     # A second submit of the same checkout carries the same key and gets the same order back.
-    idempotency_key = models.CharField(max_length=64, unique=True)
-    visitor_id = models.CharField(max_length=64, blank=True, db_index=True)
+    idempotency_key = models.CharField(max_length=64, unique=True, verbose_name=_("idempotency key"))
+    visitor_id = models.CharField(max_length=64, blank=True, db_index=True, verbose_name=_("visitor id"))
 
-    shipping_name = models.CharField(max_length=120)
-    shipping_line1 = models.CharField(max_length=200)
-    shipping_line2 = models.CharField(max_length=200, blank=True)
-    shipping_city = models.CharField(max_length=120)
-    shipping_postcode = models.CharField(max_length=20)
-    shipping_country = models.CharField(max_length=2, default="US")
-    shipping_phone = models.CharField(max_length=40, blank=True)
-    shipping_method = models.ForeignKey(ShippingMethod, null=True, on_delete=models.SET_NULL, related_name="+")
-    shipping_method_name = models.CharField(max_length=120)
+    shipping_name = models.CharField(max_length=120, verbose_name=_("shipping name"))
+    shipping_line1 = models.CharField(max_length=200, verbose_name=_("shipping line1"))
+    shipping_line2 = models.CharField(max_length=200, blank=True, verbose_name=_("shipping line2"))
+    shipping_city = models.CharField(max_length=120, verbose_name=_("shipping city"))
+    shipping_postcode = models.CharField(max_length=20, verbose_name=_("shipping postcode"))
+    shipping_country = models.CharField(max_length=2, default="US", verbose_name=_("shipping country"))
+    shipping_phone = models.CharField(max_length=40, blank=True, verbose_name=_("shipping phone"))
+    shipping_method = models.ForeignKey(
+        ShippingMethod, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("shipping method")
+    )
+    shipping_method_name = models.CharField(max_length=120, verbose_name=_("shipping method name"))
 
-    subtotal = models.DecimalField(max_digits=12, decimal_places=2)
-    discount_total = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
-    shipping_total = models.DecimalField(max_digits=10, decimal_places=2)
-    total = models.DecimalField(max_digits=12, decimal_places=2)
-    currency = models.CharField(max_length=3, default="USD")
+    subtotal = models.DecimalField(max_digits=12, decimal_places=2, verbose_name=_("subtotal"))
+    discount_total = models.DecimalField(
+        max_digits=12, decimal_places=2, default=Decimal("0.00"), verbose_name=_("discount total")
+    )
+    shipping_total = models.DecimalField(max_digits=10, decimal_places=2, verbose_name=_("shipping total"))
+    total = models.DecimalField(max_digits=12, decimal_places=2, verbose_name=_("total"))
+    currency = models.CharField(max_length=3, default="USD", verbose_name=_("currency"))
 
-    payment_method = models.CharField(max_length=40)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    payment_method = models.CharField(max_length=40, verbose_name=_("payment method"))
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -224,14 +260,16 @@ class Order(models.Model):
 
 
 class OrderLine(models.Model):
-    order = models.ForeignKey(Order, related_name="lines", on_delete=models.CASCADE)
-    product = models.ForeignKey(Product, null=True, related_name="+", on_delete=models.SET_NULL)
+    order = models.ForeignKey(Order, related_name="lines", on_delete=models.CASCADE, verbose_name=_("order"))
+    product = models.ForeignKey(
+        Product, null=True, related_name="+", on_delete=models.SET_NULL, verbose_name=_("product")
+    )
     # Snapshot at purchase time: later catalog edits never change a placed order.
-    product_name = models.CharField(max_length=200)
-    product_sku = models.CharField(max_length=40)
-    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
-    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-    line_total = models.DecimalField(max_digits=12, decimal_places=2)
+    product_name = models.CharField(max_length=200, verbose_name=_("product name"))
+    product_sku = models.CharField(max_length=40, verbose_name=_("product sku"))
+    unit_price = models.DecimalField(max_digits=10, decimal_places=2, verbose_name=_("unit price"))
+    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)], verbose_name=_("quantity"))
+    line_total = models.DecimalField(max_digits=12, decimal_places=2, verbose_name=_("line total"))
 
     class Meta:
         ordering = ["pk"]
@@ -241,12 +279,14 @@ class OrderLine(models.Model):
 
 
 class OrderStatusChange(models.Model):
-    order = models.ForeignKey(Order, related_name="status_changes", on_delete=models.CASCADE)
-    from_status = models.CharField(max_length=20, choices=Order.Status.choices)
-    to_status = models.CharField(max_length=20, choices=Order.Status.choices)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    note = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    order = models.ForeignKey(Order, related_name="status_changes", on_delete=models.CASCADE, verbose_name=_("order"))
+    from_status = models.CharField(max_length=20, choices=Order.Status.choices, verbose_name=_("from status"))
+    to_status = models.CharField(max_length=20, choices=Order.Status.choices, verbose_name=_("to status"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("changed by")
+    )
+    note = models.CharField(max_length=200, blank=True, verbose_name=_("note"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -257,17 +297,17 @@ class OrderStatusChange(models.Model):
 
 class Payment(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        CAPTURED = "captured", "Captured"
-        FAILED = "failed", "Failed"
-        REFUNDED = "refunded", "Refunded"
+        PENDING = "pending", _("Pending")
+        CAPTURED = "captured", _("Captured")
+        FAILED = "failed", _("Failed")
+        REFUNDED = "refunded", _("Refunded")
 
-    order = models.ForeignKey(Order, related_name="payments", on_delete=models.CASCADE)
-    provider = models.CharField(max_length=40)
-    amount = models.DecimalField(max_digits=12, decimal_places=2)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
-    reference = models.CharField(max_length=80, default="", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    order = models.ForeignKey(Order, related_name="payments", on_delete=models.CASCADE, verbose_name=_("order"))
+    provider = models.CharField(max_length=40, verbose_name=_("provider"))
+    amount = models.DecimalField(max_digits=12, decimal_places=2, verbose_name=_("amount"))
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, verbose_name=_("status"))
+    reference = models.CharField(max_length=80, default="", blank=True, verbose_name=_("reference"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["created_at", "pk"]
