@@ -15,7 +15,7 @@ class SuggestQuerySerializer(serializers.Serializer):
 
 
 class SuggestionSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["product", "category", "brand", "recent"])
+    kind = serializers.CharField(help_text="product, category or brand.")
     label = serializers.CharField()
     url = serializers.CharField(help_text="Where choosing the suggestion leads (a page of the site).")
 
