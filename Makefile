@@ -37,11 +37,12 @@ run: demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Chromium for the browser tests; Debian's package (Playwright's own download cannot work here).
+# Chromium, and a CJK font so screenshots of the Chinese pages show the characters.
 browser-deps:
-	@if [ -x /usr/bin/chromium ]; then :; \
+	@if [ -x /usr/bin/chromium ] && ls /usr/share/fonts/opentype/noto/NotoSansCJK* >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-		(apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)) ; \
-	else echo "Browser tests will be skipped: install Chromium with 'sudo apt-get install chromium'."; fi
+		(apt-get install -y -qq chromium fonts-noto-cjk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk)) ; \
+	else echo "Browser tests need Chromium and a CJK font: 'sudo apt-get install chromium fonts-noto-cjk'."; fi
 
 test: install browser-deps
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
