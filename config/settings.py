@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "shop",
     "shop.vouchers",
+    "shop.reviews",
     "personalization.recommendations",
     "personalization.tracking",
     "personalization.experiments",
@@ -230,6 +231,8 @@ ACCOUNT_RATE_LIMITS = {
     "password_reset_account": os.environ.get("ACCOUNT_PASSWORD_RESET_RATE_PER_ACCOUNT", "3/h"),
     "password_reset_address": os.environ.get("ACCOUNT_PASSWORD_RESET_RATE_PER_ADDRESS", "10/h"),
     "signup_address": os.environ.get("ACCOUNT_SIGNUP_RATE_PER_ADDRESS", "10/h"),
+    "review_account": os.environ.get("REVIEW_RATE_PER_ACCOUNT", "10/h"),
+    "review_address": os.environ.get("REVIEW_RATE_PER_ADDRESS", "30/h"),
 }
 # The address django-ratelimit's key="ip" reads, should a view use its decorator.
 RATELIMIT_IP_META_KEY = "shop.client_address.client_address"
@@ -299,6 +302,10 @@ CORS_URLS_REGEX = r"^/api/.*$"
 SHOP_CURRENCY = os.environ.get("SHOP_CURRENCY", "USD")
 SHOP_NAME = os.environ.get("SHOP_NAME", "Northwind Store")
 SHOP_PAGE_SIZE = 24
+# Reviews: held for staff before they show (True), or published at once unless an automatic hold applies.
+REVIEWS_REQUIRE_APPROVAL = env_bool("REVIEWS_REQUIRE_APPROVAL", False)
+# A burst: this many 5-star reviews of one product within the window from accounts younger than the age.
+REVIEWS_BURST = {"count": 3, "window_hours": 24, "account_age_days": 7}
 # Who orders category and search listings (shop.listing); the shop alone would keep the catalogue's order.
 SHOP_LISTING_RANKER = "personalization.serving.listing.PersonalizedListingRanker"
 

@@ -68,3 +68,13 @@ class IdempotencyConflict(ShopError):
 class InvalidIdempotencyKey(ShopError):
     code = "invalid_idempotency_key"
     default_message = _("An idempotency key of 1 to 64 characters is required.")
+
+
+class ReviewExists(ShopError):
+    code = "review_exists"
+    default_message = _("You have already reviewed this product; edit your review instead.")
+
+
+class ReviewNotAllowed(ShopError):
+    code = "review_not_allowed"
+    default_message = _("You cannot do this with this review.")

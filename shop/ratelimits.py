@@ -89,3 +89,8 @@ def password_reset_attempt(*, request: HttpRequest, email: str) -> Attempt:
 def signup_attempt(*, request: HttpRequest) -> Attempt:
     """An account is about to be created from this client address."""
     return _count(request=request, action="signup", account=None)
+
+
+def review_attempt(*, request: HttpRequest, user_id: int) -> Attempt:
+    """A review is about to be written or edited by this account from this client address."""
+    return _count(request=request, action="review", account=str(user_id))

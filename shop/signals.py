@@ -22,3 +22,8 @@ product_viewed = Signal()
 search_performed = Signal()
 # The checkout page is shown with something in the cart. kwargs: request, cart (shop.Cart)
 checkout_started = Signal()
+
+# Sent after the transaction commits. kwargs: review (shop.reviews.Review), created (False for an edit)
+review_written = Signal()
+# A shopper marked a review helpful (sent once per shopper and review). kwargs: review, user
+review_voted = Signal()
