@@ -24,6 +24,8 @@ class Event(models.Model):
         COUPON_SHOWN = "coupon_shown", "Coupon shown"
         COUPON_APPLIED = "coupon_applied", "Coupon applied"
         COUPON_REDEEMED = "coupon_redeemed", "Coupon redeemed"
+        REVIEW_WRITTEN = "review_written", "Review written"
+        REVIEW_VOTED = "review_voted", "Review voted helpful"
 
     # Sent by the client; a retried batch carries the same ids, so it is stored once.
     uuid = models.UUIDField(unique=True)

@@ -13,6 +13,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.core.signals import setting_changed
 from django.db import transaction
 from django.dispatch import receiver
+from django.utils import timezone
 
 from personalization.tracking import buffer
 from personalization.tracking.capture import (
@@ -28,7 +29,15 @@ from personalization.tracking.models import Event
 from personalization.tracking.policy import user_enabled_personalization
 from personalization.tracking.schema import TrackedEvent
 from personalization.tracking.services import visitor_link_create
-from shop.signals import cart_changed, checkout_started, order_placed, product_viewed, search_performed
+from shop.signals import (
+    cart_changed,
+    checkout_started,
+    order_placed,
+    product_viewed,
+    review_voted,
+    review_written,
+    search_performed,
+)
 
 # Purchase event ids derive from the order line, so a repeated signal stores nothing twice.
 PURCHASE_NAMESPACE = uuid.UUID("6f1c2a4e-3d0b-4c55-9a7e-2b8f0d1e9c30")
@@ -111,6 +120,53 @@ def record_purchase(sender, order, **kwargs):
             defer(request, event)
     else:
         write_pending(events)
+
+
+def _record_server_event(*, user_id: int, event: TrackedEvent) -> None:
+    """Records a fact the store reported outside a page's own event (a review, a vote), request or not."""
+    request = current_request.get()
+    if request is not None and not recording_allowed(request):
+        return
+    if request is None and not user_enabled_personalization(user_id):
+        return
+    if request is not None:
+        defer(request, event)
+    else:
+        write_pending([event])
+
+
+def _server_event(*, type: str, user_id: int, product_id: int, context: dict) -> TrackedEvent:
+    request = current_request.get()
+    now = timezone.now()
+    session = getattr(request, "session", None) if request is not None else None
+    return TrackedEvent(
+        uuid=str(uuid.uuid4()),
+        type=type,
+        timestamp=now,
+        recorded_at=now,
+        visitor_id=(getattr(request, "visitor_id", None) or "") if request is not None else "",
+        user_id=user_id,
+        session_key=(session.session_key or "") if session is not None else "",
+        product_id=product_id,
+        path=request.path[:500] if request is not None else "",
+        context=context,
+    )
+
+
+@receiver(review_written, dispatch_uid="tracking_record_review_written")
+def record_review_written(sender, review, created, **kwargs):
+    context = {"rating": review.rating, "edited": not created, "verified_purchase": review.verified_purchase}
+    event = _server_event(
+        type=Event.Type.REVIEW_WRITTEN, user_id=review.user_id, product_id=review.product_id, context=context
+    )
+    _record_server_event(user_id=review.user_id, event=event)
+
+
+@receiver(review_voted, dispatch_uid="tracking_record_review_voted")
+def record_review_voted(sender, review, user, **kwargs):
+    context = {"review_id": review.pk, "rating": review.rating}
+    event = _server_event(type=Event.Type.REVIEW_VOTED, user_id=user.pk, product_id=review.product_id, context=context)
+    _record_server_event(user_id=user.pk, event=event)
 
 
 @receiver(setting_changed, dispatch_uid="tracking_reset_redis_clients")

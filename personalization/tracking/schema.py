@@ -20,7 +20,17 @@ T = Event.Type
 # Facts the server records itself; a client claiming them is refused.
 # Ad impressions and clicks are written by the ad server: they are what advertisers pay and are scored on.
 SERVER_ONLY_TYPES = frozenset(
-    {T.PURCHASE, T.ADD_TO_CART, T.REMOVE_FROM_CART, T.COUPON_APPLIED, T.COUPON_REDEEMED, T.AD_IMPRESSION, T.AD_CLICK}
+    {
+        T.PURCHASE,
+        T.ADD_TO_CART,
+        T.REMOVE_FROM_CART,
+        T.COUPON_APPLIED,
+        T.COUPON_REDEEMED,
+        T.AD_IMPRESSION,
+        T.AD_CLICK,
+        T.REVIEW_WRITTEN,
+        T.REVIEW_VOTED,
+    }
 )
 CLIENT_TYPES = frozenset(T.values) - SERVER_ONLY_TYPES
 # Types that mean nothing without the product they are about.

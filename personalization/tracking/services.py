@@ -17,6 +17,8 @@ from personalization.tracking.models import DeadLetterEvent, Event, Personalizat
 from personalization.tracking.policy import preference_cache_key
 from personalization.tracking.schema import TrackedEvent
 from personalization.tracking.selectors import events_of_owner, visitor_ids_for_user
+from shop.reviews.selectors import reviews_export
+from shop.reviews.services import reviews_delete_for_user
 
 logger = logging.getLogger(__name__)
 
@@ -149,23 +151,29 @@ def behaviour_data_export(*, user=None, visitor_id: str | None = None) -> dict:
             {"visitor_id": link.visitor_id, "created_at": link.created_at.isoformat()}
             for link in VisitorLink.objects.filter(user=user).order_by("created_at")
         ]
-    return {"generated_at": timezone.now().isoformat(), "visitor_links": links, "events": rows}
+    reviews = reviews_export(user=user) if user is not None else {"reviews": [], "helpful_votes": [], "reports": []}
+    return {"generated_at": timezone.now().isoformat(), "visitor_links": links, "events": rows, **reviews}
 
 
 def behaviour_data_delete(*, user=None, visitor_id: str | None = None) -> int:
-    """Delete the shopper's events and links in the database and in the Redis buffers; returns events deleted.
+    """Delete the shopper's events and links in the database and in the Redis buffers, and the account's reviews,
+    votes and reports (the store's); returns events deleted.
 
     The flush lock is held meanwhile, so a flush cannot write back a batch it had already read.
     """
     visitor_ids = _owner_visitor_ids(user=user, visitor_id=visitor_id)
     user_id = user.pk if user is not None else None
     if not buffer.is_configured():
-        return _delete_rows(user=user, visitor_id=visitor_id)
-    with buffer.flush_lock(wait_seconds=10) as taken:
-        if not taken:
-            raise buffer.BufferUnavailable("Could not take the flush lock to delete buffered events.")
-        removed = buffer.remove_for(visitor_ids=visitor_ids, user_id=user_id)
-        return _delete_rows(user=user, visitor_id=visitor_id) + removed
+        deleted = _delete_rows(user=user, visitor_id=visitor_id)
+    else:
+        with buffer.flush_lock(wait_seconds=10) as taken:
+            if not taken:
+                raise buffer.BufferUnavailable("Could not take the flush lock to delete buffered events.")
+            removed = buffer.remove_for(visitor_ids=visitor_ids, user_id=user_id)
+            deleted = _delete_rows(user=user, visitor_id=visitor_id) + removed
+    if user is not None:
+        reviews_delete_for_user(user=user)
+    return deleted
 
 
 def _delete_rows(*, user, visitor_id: str | None) -> int:
