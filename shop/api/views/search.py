@@ -7,6 +7,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api_errors import error_response
+from shop.api import examples
 from shop.search.selectors import search_suggestions
 
 
@@ -31,7 +33,33 @@ class SuggestResponseSerializer(serializers.Serializer):
     description="Suggestions for a partly typed query, in English and Chinese (pinyin too): products, categories, "
     "and brands. The site adds the shopper's recent queries, which it keeps in the browser.",
     parameters=[SuggestQuerySerializer],
-    responses={200: SuggestResponseSerializer},
+    examples=[
+        examples.response(
+            "Suggestions for “cam”",
+            {
+                "query": "cam",
+                "suggestions": [
+                    {"kind": "category", "label": "Cameras", "url": "/category/cameras/"},
+                    {"kind": "product", "label": "Lumix G9 camera", "url": "/product/lumix-g9-camera/"},
+                ],
+            },
+        ),
+        examples.response(
+            "A query that is too long",
+            {
+                "error": {
+                    "code": "invalid",
+                    "message": "Invalid input.",
+                    "fields": {"q": ["Ensure this field has no more than 200 characters."]},
+                }
+            },
+            status_code=400,
+        ),
+    ],
+    responses={
+        200: SuggestResponseSerializer,
+        400: error_response("The query is longer than 200 characters."),
+    },
 )
 class SearchSuggestView(APIView):
     def get(self, request):
