@@ -8,6 +8,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("shop.api.urls")),
+    path("", include("shop.reviews.api.urls")),
     path("", include("personalization.tracking.api.urls")),
     path("", include("personalization.recommendations.api.urls")),
     path("", include("personalization.experiments.api.urls")),

@@ -23,6 +23,8 @@ SORTS = {
     "price_asc": ("price", "pk"),
     "price_desc": ("-price", "pk"),
     "name": ("name", "pk"),
+    # Best rated first; unrated products last, more reviews break a tie.
+    "rating": (F("rating_average").desc(nulls_last=True), "-rating_count", "pk"),
 }
 DEFAULT_SORT = "recommended"
 CATEGORY_MENU_TTL_SECONDS = 3600  # a change of the catalogue starts a new key at once

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import include, path, reverse_lazy
 
 from shop.views import account, cart, catalog, checkout
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("c/<slug:slug>/", catalog.category, name="category"),
     path("p/<slug:slug>/", catalog.product, name="product"),
     path("search/", catalog.search, name="search"),
+    path("", include("shop.reviews.urls")),
     path("cart/", cart.cart, name="cart"),
     path("cart/add/", cart.cart_add, name="cart_add"),
     path("cart/update/", cart.cart_update, name="cart_update"),

@@ -49,6 +49,8 @@ def product_card_body(context, product) -> str:
         product.price,
         product.compare_at_price,
         product.in_stock,
+        product.rating_average,
+        product.rating_count,
         currency,
         get_language(),
     )

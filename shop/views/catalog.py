@@ -25,6 +25,7 @@ SORT_LABELS = {
     "price_asc": gettext_lazy("Price: low to high"),
     "price_desc": gettext_lazy("Price: high to low"),
     "name": gettext_lazy("Name: A to Z"),
+    "rating": gettext_lazy("Rating: high to low"),
 }
 
 
