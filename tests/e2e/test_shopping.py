@@ -41,8 +41,8 @@ def test_a_guest_browses_checks_out_with_cash_on_delivery_and_finds_the_order_in
     assert card_prices(page, LISTING) == [289, 149]
 
     # ...searches from the header
-    page.get_by_role("searchbox", name="Search products").fill("travel zoom")
-    page.get_by_role("searchbox", name="Search products").press("Enter")
+    page.get_by_role("combobox", name="Search products").fill("travel zoom")
+    page.get_by_role("combobox", name="Search products").press("Enter")
     expect(page).to_have_url(re.compile(r"/search/\?q=travel"))
     result = page.locator(LISTING).get_by_role("link", name=re.compile("Lumix Travel Zoom"))
     expect(result).to_be_visible()
