@@ -119,7 +119,6 @@ def _serve(
 
     context = ShopperContext(
         unit=f"v:oracle-{shopper.index}",
-        visitor_id=f"oracle-{shopper.index}",
         recent_product_ids=tuple(clicked),
         recent_event_types=tuple("view" for _ in clicked),
         recent_timestamps=tuple(1.7e9 + 60.0 * i for i in range(len(clicked))),

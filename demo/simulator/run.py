@@ -46,6 +46,7 @@ from demo.simulator.clock import SimulatedClock, simulated_time
 from demo.simulator.session import Browser, VisitResult, visit_play
 from demo.simulator.shoppers import Catalog, Shopper, catalog_load, shoppers_draw
 from demo.simulator.summary import SimulationSummary, Tally
+from personalization.shopper import Unit
 
 
 @dataclass(frozen=True)
@@ -255,9 +256,9 @@ class Simulation:
 
         units = {}
         for index, browser in self.browsers.items():
-            units[f"v:{browser.visitor_id}"] = index
+            units[Unit.for_visitor(browser.visitor_id).key] = index
             if browser.user_id:
-                units.setdefault(f"u:{browser.user_id}", index)
+                units.setdefault(Unit.for_user(browser.user_id).key, index)
         exposures = Exposure.objects.filter(experiment=experiment, unit_id__in=list(units), carried_from="")
         return {units[unit]: key for unit, key in exposures.values_list("unit_id", "variant__key")}
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from personalization.ads.clicks import BadClickToken, ClickClaim, Clicker, ExpiredClickToken, claim_from_token
 from personalization.ads.models import AdCampaign, AdClick, FilteredAdClick, PromotedProduct
 from personalization.ads.pacing import seconds_until_tomorrow
+from personalization.shopper import Unit
 
 logger = logging.getLogger(__name__)
 Reason = FilteredAdClick.Reason
@@ -137,7 +138,9 @@ def _click_cap_reached(*, clicker: Clicker, now: datetime) -> str | None:
     bucket = int(now.timestamp() // window)
     caps = [(Reason.ADDRESS_CAP, f"a:{clicker.address_hash}", settings.ADS_CLICK_CAP_PER_ADDRESS)]
     if clicker.visitor_id:
-        caps.insert(0, (Reason.VISITOR_CAP, f"v:{clicker.visitor_id}", settings.ADS_CLICK_CAP_PER_VISITOR))
+        caps.insert(
+            0, (Reason.VISITOR_CAP, Unit.for_visitor(clicker.visitor_id).key, settings.ADS_CLICK_CAP_PER_VISITOR)
+        )
     passed = None
     for reason, ident, cap in caps:
         key = f"ads:clicks:{bucket}:{ident}"

@@ -1,6 +1,7 @@
 """Which variant a unit sees: a pure function of a hash, with the reason for the answer.
 
-A unit is the signed-in user ("u:<id>") or else the visitor ("v:<visitor_id>").
+A unit is the signed-in user ("u:<id>") or else the visitor ("v:<visitor_id>"): the key of
+personalization.shopper.Unit, hashed exactly as it reads, so nobody's bucket depends on this code.
 sha256(salt, experiment key, unit) picks one of 10,000 buckets; variant weights are
 percentages (integers summing to 100) laid end to end over those buckets, each percent
 being 100 buckets. Whether a unit is in the experiment at all is decided by a second,
@@ -14,7 +15,6 @@ Nothing here touches the database or the request; `decisions.py` gathers the inp
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -35,8 +35,6 @@ ERROR = "error"
 IN_EXPERIMENT_REASONS = frozenset({ASSIGNED, FORCED, STICKY, CARRIED_OVER})
 # A forced variant is a member of staff checking a page, not a shopper: never counted.
 EXPOSED_REASONS = frozenset({ASSIGNED, STICKY, CARRIED_OVER})
-
-MOBILE_USER_AGENT = re.compile(r"Mobi|Android|iPhone|iPod|iPad|Windows Phone|Opera Mini", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -82,7 +80,7 @@ class ExperimentSpec:
 
 @dataclass(frozen=True)
 class UnitContext:
-    unit_id: str | None
+    unit_id: str | None  # a shopper.Unit key; None for nobody known
     device: str = "desktop"
     is_returning: bool = False
     segments: frozenset[str] = frozenset()
@@ -111,18 +109,6 @@ class Assignment:
     def key(self) -> str:
         """The variant key templates compare with; the control's key when the unit is not in the experiment."""
         return self.shown
-
-
-def unit_id_for(*, user_id: int | None, visitor_id: str | None) -> str | None:
-    if user_id is not None:
-        return f"u:{user_id}"
-    if visitor_id:
-        return f"v:{visitor_id}"
-    return None
-
-
-def device_for_user_agent(user_agent: str) -> str:
-    return "mobile" if MOBILE_USER_AGENT.search(user_agent or "") else "desktop"
 
 
 def _hash_bucket(text: str) -> int:

@@ -8,13 +8,14 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
 from personalization.experiments.services import exposures_carry_over
+from personalization.shopper import visitor_id_of
 
 logger = logging.getLogger(__name__)
 
 
 @receiver(user_logged_in, dispatch_uid="experiments_carry_over_at_login")
 def carry_over_at_login(sender, request, user, **kwargs):
-    visitor_id = getattr(request, "visitor_id", None) if request is not None else None
+    visitor_id = visitor_id_of(request) if request is not None else None
     if not visitor_id:
         return
     try:

@@ -6,17 +6,24 @@ admin, the API and tests all show the same words.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
-from personalization.experiments.assignment import WEIGHT_TOTAL, ExperimentSpec, UnitContext
+from personalization.experiments import assignment as reasons
+from personalization.experiments.assignment import WEIGHT_TOTAL, Assignment, ExperimentSpec, UnitContext
+from personalization.experiments.decisions import assignment_for_request, request_state, spec_for
 from personalization.experiments.models import Allocation, Experiment, Exposure, Variant
 from personalization.experiments.selectors import forget_running_experiments
 from personalization.experiments.surfaces import validate_config
+from personalization.shopper import USER_PREFIX, Unit
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -160,7 +167,7 @@ def exposure_record(
     variant = experiment.variant(variant_key)
     if variant is None or unit.unit_id is None:
         raise ValidationError(f"Experiment {experiment.key!r} has no variant {variant_key!r}.")
-    is_user = unit.unit_id.startswith("u:")
+    is_user = unit.unit_id.startswith(USER_PREFIX)
     exposure = Exposure(
         experiment_id=experiment.id,
         variant_id=variant.id,
@@ -175,26 +182,72 @@ def exposure_record(
     Exposure.objects.bulk_create([exposure], ignore_conflicts=True)
 
 
+def exposure_log(*, request: HttpRequest | None, assignment: Assignment) -> bool:
+    """Record that this request's unit is being shown its variant; true when it is the unit's first exposure.
+
+    Called by the code that shows the variant (a template tag, the listing ranker, an API view),
+    never by the code that decides it. Once per experiment per request; never raises.
+    """
+    if request is None:
+        return False
+    try:
+        state = request_state(request)
+        spec = spec_for(assignment.experiment_key)
+        if spec is None or not assignment.counts_as_exposure or not state.recordable or spec.id in state.exposed:
+            return False
+        state.exposed.add(spec.id)
+        exposure_record(
+            experiment=spec,
+            variant_key=assignment.variant,
+            unit=state.unit,
+            user_id=state.user_id,
+            visitor_id=state.visitor_id,
+            carried_from=state.visitor_unit if assignment.reason == reasons.CARRIED_OVER else "",
+        )
+        return True
+    except Exception:
+        logger.exception("Could not log the exposure to %s", assignment.experiment_key)
+        return False
+
+
+def ranker_exposure_log(*, request: HttpRequest | None, has_history: bool) -> bool:
+    """A ranked list is being shown: the ranker experiment's exposure, once the arms can differ.
+
+    Triggered analysis: a shopper without any history gets the same popularity order from a
+    "popularity" and a "model" arm, so counting them would only dilute the lift; a pinned
+    "model_version:<id>" arm scores even an empty history, so it triggers at once.
+    """
+    if request is None:
+        return False
+    assignment = assignment_for_request(request, "ranker")
+    if not assignment.in_experiment:
+        return False
+    if has_history or str(assignment.config.get("ranker")).startswith("model_version:"):
+        return exposure_log(request=request, assignment=assignment)
+    return False
+
+
 def exposures_carry_over(*, user_id: int, visitor_id: str) -> int:
     """At login: the user keeps each variant their visitor id already saw, unless they saw one themselves.
 
     Stored as the user's exposure with `carried_from`, so the choice survives the visitor id
     and results still count the person once (as the visitor unit). Returns how many were carried.
     """
+    visitor_unit = Unit.for_visitor(visitor_id).key
     seen = Exposure.objects.filter(
-        unit_id=f"v:{visitor_id}", experiment__status=Experiment.Status.RUNNING, carried_from=""
+        unit_id=visitor_unit, experiment__status=Experiment.Status.RUNNING, carried_from=""
     ).values_list("experiment_id", "variant_id", "device")
     now = timezone.now()
     carried = [
         Exposure(
             experiment_id=experiment_id,
             variant_id=variant_id,
-            unit_id=f"u:{user_id}",
+            unit_id=Unit.for_user(user_id).key,
             unit_type=Exposure.UnitType.USER,
             user_id=user_id,
             device=device,
             exposed_at=now,
-            carried_from=f"v:{visitor_id}",
+            carried_from=visitor_unit,
         )
         for experiment_id, variant_id, device in seen
     ]

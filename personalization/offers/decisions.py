@@ -6,6 +6,8 @@ import logging
 
 from django.http import HttpRequest
 
+from personalization.experiments.decisions import assignment_for_request
+from personalization.experiments.services import exposure_log
 from personalization.offers.services import Offer, offer_for_user
 
 logger = logging.getLogger(__name__)
@@ -14,10 +16,12 @@ STATE_ATTRIBUTE = "_offers_offer"
 
 
 def coupon_policy_for_request(request: HttpRequest) -> str | None:
-    """The policy of a running coupon_policy experiment that includes this shopper; None otherwise."""
-    from personalization.experiments.decisions import assignment_for_request
+    """The policy of a running coupon_policy experiment that includes this shopper; None otherwise.
 
+    Asked only when an offer is about to be shown, so this is where the policy's exposure is logged.
+    """
     assignment = assignment_for_request(request, "coupon_policy")
+    exposure_log(request=request, assignment=assignment)
     return assignment.config.get("policy") if assignment.in_experiment else None
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from personalization.experiments.assignment import BUCKETS_PER_WEIGHT, traffic_bucket, variant_bucket
+from personalization.shopper import Unit
 
 TREATMENT = "treatment"
 HOLDOUT = "holdout"
@@ -41,7 +42,7 @@ class CampaignRules:
 
 
 def _unit(user_id: int) -> str:
-    return f"u:{user_id}"
+    return Unit.for_user(user_id).key
 
 
 def group_for(rules: CampaignRules, user_id: int) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from personalization.recsys.choices import Choice
+from personalization.shopper import Unit
 from personalization.tracking.models import Event, VisitorLink
 from shop.models import Product
 
@@ -37,7 +38,7 @@ def interaction_rows(*, since=None) -> Iterator[tuple[str, int, float, str]]:
 
 def _unit(user_id: int | None, visitor_id: str, links: dict[str, int]) -> str:
     user_id = user_id or links.get(visitor_id)
-    return f"u:{user_id}" if user_id else f"v:{visitor_id}"
+    return Unit.for_user(user_id).key if user_id else Unit.for_visitor(visitor_id).key
 
 
 def choice_rows(*, since=None) -> list[Choice]:

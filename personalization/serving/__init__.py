@@ -1,6 +1,6 @@
 """What each shopper sees: rank a candidate set, or fill a named slot, for one request's context.
 
-    context = context_for_request(request, page="category")
+    context = context_for_request(request)
     ranked = rank_products(products, context=context, surface="category")
     recs = fill_slot("for_you", k=8, context=context)
 

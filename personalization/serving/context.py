@@ -1,4 +1,8 @@
-"""The shopper context: who is asking, what they did just now, on which page; built once per request."""
+"""The shopper context: who is asking and what they did just now; built once per request, read-only.
+
+Building it writes nothing: the experiment exposure of the ranker it picks is logged by the code
+that shows the ranked list (serving.impressions.shown_list_log).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,12 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.http import HttpRequest
 
+from personalization.experiments.decisions import ranker_for_request
+from personalization.shopper import unit_for_request, visitor_id_of
+from personalization.tracking.policy import personalization_enabled
+from personalization.tracking.selectors import recent_events
 from shop.cart_session import request_cart_if_loaded
 
 logger = logging.getLogger(__name__)
@@ -15,21 +24,17 @@ logger = logging.getLogger(__name__)
 # How much of the live history feeds the sequence model.
 HISTORY_LENGTH = 50
 SEQUENCE_EVENTS = {"product_view": "view", "list_click": "view", "add_to_cart": "add_to_cart", "purchase": "purchase"}
-MOBILE_HINTS = ("mobile", "android", "iphone", "ipad")
+CONTEXT_ATTRIBUTE = "_shopper_context"
 
 
 @dataclass(frozen=True)
 class ShopperContext:
-    unit: str = ""  # "u:<user id>", "v:<visitor id>", or "" for nobody known
-    user_id: int | None = None
-    visitor_id: str = ""
+    unit: str = ""  # a shopper.Unit key ("u:<user id>", "v:<visitor id>"), or "" for nobody known
     # Oldest first, as the sequence model reads them; includes events still in the Redis buffer.
     recent_product_ids: tuple[int, ...] = ()
     recent_event_types: tuple[str, ...] = ()
     recent_timestamps: tuple[float, ...] = ()
     cart_product_ids: tuple[int, ...] = ()
-    page: str = ""
-    device: str = "desktop"
     enabled: bool = True
     ranker: str | None = None  # an experiment's choice: "popularity", "model", "model_version:<id>"
 
@@ -44,40 +49,29 @@ class ShopperContext:
         return f"{self.unit}:{digest.hexdigest()}"
 
 
-def _device(request) -> str:
-    agent = request.META.get("HTTP_USER_AGENT", "").lower()
-    return "mobile" if any(hint in agent for hint in MOBILE_HINTS) else "desktop"
-
-
-def context_for_request(request, *, page: str = "") -> ShopperContext:
-    """Build (once per request) the context serving needs; never raises."""
-    cached = getattr(request, "_shopper_context", None)
+def context_for_request(request: HttpRequest) -> ShopperContext:
+    """Build (once per request) the context serving needs; never raises, never writes."""
+    cached = getattr(request, CONTEXT_ATTRIBUTE, None)
     if cached is not None:
         return cached
     try:
-        context = _build(request, page=page)
+        context = _build(request)
     except Exception:
         logger.exception("Personalization context failed; serving default order")
-        context = ShopperContext(page=page, enabled=False)
-    request._shopper_context = context
+        context = ShopperContext(enabled=False)
+    setattr(request, CONTEXT_ATTRIBUTE, context)
     return context
 
 
-def _build(request, *, page: str) -> ShopperContext:
-    from personalization.tracking.policy import personalization_enabled
-    from personalization.tracking.selectors import recent_events, unit_for_request
-
+def _build(request: HttpRequest) -> ShopperContext:
     user = getattr(request, "user", None)
-    visitor_id = getattr(request, "visitor_id", None) or ""
     signed_in = user is not None and user.is_authenticated
     enabled = settings.PERSONALIZATION_ENABLED and personalization_enabled(request)
-    from personalization.experiments.decisions import ranker_for_request
-
     unit = unit_for_request(request)
     products, types, times = [], [], []
     if enabled and unit is not None:
         events = recent_events(
-            visitor_id=visitor_id or None,
+            visitor_id=visitor_id_of(request),
             user=user if signed_in else None,
             limit=HISTORY_LENGTH * 2,
             types=SEQUENCE_EVENTS,
@@ -87,9 +81,7 @@ def _build(request, *, page: str) -> ShopperContext:
                 products.append(event.product_id)
                 types.append(SEQUENCE_EVENTS[event.type])
                 times.append(event.timestamp.timestamp())
-    # A running ranker experiment chooses the model for this shopper (and logs the exposure
-    # once the shopper has a history, when the arms start to differ).
-    ranker = ranker_for_request(request, has_history=bool(products)) if enabled else None
+    ranker = ranker_for_request(request) if enabled else None
     cart_ids: tuple[int, ...] = ()
     # Only a cart the page has already read: building the context adds no query for it.
     cart = request_cart_if_loaded(request)
@@ -97,14 +89,10 @@ def _build(request, *, page: str) -> ShopperContext:
         cart_ids = tuple(cart.lines.values_list("product_id", flat=True))
     return ShopperContext(
         unit=unit.key if unit else "",
-        user_id=user.pk if signed_in else None,
-        visitor_id=visitor_id,
         recent_product_ids=tuple(products[-HISTORY_LENGTH:]),
         recent_event_types=tuple(types[-HISTORY_LENGTH:]),
         recent_timestamps=tuple(times[-HISTORY_LENGTH:]),
         cart_product_ids=cart_ids,
-        page=page,
-        device=_device(request),
         enabled=enabled,
         ranker=ranker,
     )

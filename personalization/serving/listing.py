@@ -8,8 +8,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from personalization.serving.context import context_for_request
+from personalization.serving.impressions import shown_list_log
 from personalization.serving.ranking import RankedList, rank_listing_queryset
-from personalization.templatetags.personalization_tags import log_impression
 from shop.listing import ListingRanker, RankedListing
 from shop.selectors import ProductsInOrder
 
@@ -19,7 +19,7 @@ SEARCH_RERANK_TOP = 48
 
 class PersonalizedListingRanker(ListingRanker):
     def rank(self, *, request: HttpRequest, products: QuerySet, surface: str) -> RankedListing:
-        context = context_for_request(request, page=surface)
+        context = context_for_request(request)
         rerank_top = SEARCH_RERANK_TOP if surface == "search" else None
         ranked = rank_listing_queryset(products, context=context, surface=surface, rerank_top=rerank_top)
         return RankedListing(
@@ -33,4 +33,10 @@ class PersonalizedListingRanker(ListingRanker):
         shown_list = RankedList(
             products=tuple(shown), list_id=listing.list_id, ranker=listing.ranker, surface=listing.surface
         )
-        log_impression(request, shown_list, slot=listing.surface, offset=offset)
+        shown_list_log(
+            request=request,
+            context=context_for_request(request),
+            ranked=shown_list,
+            slot=listing.surface,
+            offset=offset,
+        )

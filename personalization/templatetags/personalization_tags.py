@@ -1,4 +1,7 @@
-"""Template tags that ask personalization what this shopper sees; they never raise and log what was shown."""
+"""Template tags that ask personalization what this shopper sees; they never raise.
+
+What a tag shows is logged by the serving layer's service (serving.impressions.shown_list_log).
+"""
 
 from __future__ import annotations
 
@@ -7,39 +10,10 @@ import logging
 from django import template
 
 from personalization.serving import RankedList, context_for_request, fill_slot, rank_products
+from personalization.serving.impressions import shown_list_log
 
 register = template.Library()
 logger = logging.getLogger(__name__)
-
-
-def log_impression(request, ranked: RankedList, *, slot: str, offset: int = 0) -> None:
-    """One list_impression per rendered list, with the product at each position, for click attribution.
-
-    `offset` is the number of products before this page, so positions count across pages.
-    """
-    if request is None or not ranked:
-        return
-    try:
-        from personalization.tracking.capture import defer, event_from_request, recording_allowed
-
-        if not recording_allowed(request):
-            return
-        defer(
-            request,
-            event_from_request(
-                request,
-                type="list_impression",
-                context={
-                    "list_id": ranked.list_id,
-                    "slot": slot,
-                    "ranker": ranked.ranker,
-                    "product_ids": [p.pk for p in ranked.products][:48],
-                    "offset": offset,
-                },
-            ),
-        )
-    except Exception:
-        logger.exception("Could not log the impression of %s", slot)
 
 
 @register.simple_tag(takes_context=True)
@@ -50,11 +24,12 @@ def personalized_products(context, products, surface: str = "listing"):
         products = list(products)
         if request is None:
             return RankedList(products=tuple(products), surface=surface)
-        ranked = rank_products(products, context=context_for_request(request, page=surface), surface=surface)
+        shopper = context_for_request(request)
+        ranked = rank_products(products, context=shopper, surface=surface)
     except Exception:
         logger.exception("personalized_products failed; default order")
         return RankedList(products=tuple(products or ()), surface=surface)
-    log_impression(request, ranked, slot=surface)
+    shown_list_log(request=request, context=shopper, ranked=ranked, slot=surface)
     return ranked
 
 
@@ -66,11 +41,12 @@ def recommendations(context, slot: str, k: int = 8, product=None, category=None)
         return RankedList(surface=slot)
     try:
         params = {key: value for key, value in (("product", product), ("category", category)) if value is not None}
-        ranked = fill_slot(slot, k=k, context=context_for_request(request, page=slot), **params)
+        shopper = context_for_request(request)
+        ranked = fill_slot(slot, k=k, context=shopper, **params)
     except Exception:
         logger.exception("recommendations %s failed", slot)
         return RankedList(surface=slot)
-    log_impression(request, ranked, slot=slot)
+    shown_list_log(request=request, context=shopper, ranked=ranked, slot=slot)
     return ranked
 
 

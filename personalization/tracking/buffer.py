@@ -21,6 +21,7 @@ from contextlib import contextmanager
 import redis
 from django.conf import settings
 
+from personalization.shopper import Unit
 from personalization.tracking.schema import TrackedEvent
 
 logger = logging.getLogger(__name__)
@@ -106,16 +107,16 @@ def push(events: Iterable[TrackedEvent]) -> None:
 def _recent_keys(event: TrackedEvent) -> list[str]:
     keys = []
     if event.visitor_id:
-        keys.append(key(f"recent:v:{event.visitor_id}"))
+        keys.append(key(f"recent:{Unit.for_visitor(event.visitor_id).key}"))
     if event.user_id is not None:
-        keys.append(key(f"recent:u:{event.user_id}"))
+        keys.append(key(f"recent:{Unit.for_user(event.user_id).key}"))
     return keys
 
 
 def recent(*, visitor_ids: Iterable[str] = (), user_id: int | None = None, limit: int) -> list[TrackedEvent]:
-    names = [key(f"recent:v:{v}") for v in visitor_ids]
+    names = [key(f"recent:{Unit.for_visitor(v).key}") for v in visitor_ids]
     if user_id is not None:
-        names.append(key(f"recent:u:{user_id}"))
+        names.append(key(f"recent:{Unit.for_user(user_id).key}"))
     if not names:
         return []
     r = client()
@@ -193,9 +194,9 @@ def remove_for(*, visitor_ids: Iterable[str], user_id: int | None) -> int:
         for list_key, raw, _ in owned:
             # LREM matches the exact stored string, so events pushed meanwhile are untouched.
             pipe.lrem(list_key, 1, raw)
-        names = [key(f"recent:v:{v}") for v in visitor_ids]
+        names = [key(f"recent:{Unit.for_visitor(v).key}") for v in visitor_ids]
         if user_id is not None:
-            names.append(key(f"recent:u:{user_id}"))
+            names.append(key(f"recent:{Unit.for_user(user_id).key}"))
         if names:
             pipe.delete(*names)
         pipe.execute()

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from django.http import HttpRequest
 from django.utils import timezone
 
-from personalization.tracking.identity import request_user_id
+from personalization.shopper import user_id_of
 from personalization.tracking.schema import TrackedEvent, storable
 
 logger = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ def event_from_request(
         timestamp=now,
         recorded_at=now,
         visitor_id=getattr(request, "visitor_id", None) or "",
-        user_id=request_user_id(request),
+        user_id=user_id_of(request),
         session_key=(session.session_key or "") if session is not None else "",
         product_id=product_id,
         # Stripped, not refused: the server saw the event happen, and a NUL the database cannot hold means nothing.

@@ -57,6 +57,7 @@ def visitor_id_from_header(value: str) -> str | None:
 
 
 def visitor_id_from_request(request: HttpRequest) -> str | None:
+    """Unsigns what the request carries: VisitorIdMiddleware calls it once; others ask personalization.shopper."""
     header = request.META.get(VISITOR_HEADER)
     if header:
         return visitor_id_from_header(header)
@@ -73,8 +74,3 @@ def set_visitor_cookie(response: HttpResponse, visitor_id: str) -> None:
         samesite="Lax",
         secure=not settings.DEBUG,
     )
-
-
-def request_user_id(request: HttpRequest) -> int | None:
-    user = getattr(request, "user", None)
-    return user.pk if user is not None and user.is_authenticated else None

@@ -1,6 +1,8 @@
 """Two middleware, after AuthenticationMiddleware:
 
-VisitorIdMiddleware gives every visitor a first-party id (request.visitor_id);
+VisitorIdMiddleware gives every visitor a first-party id: it unsigns the cookie (or the app's
+header) once per request and leaves the id on the request for personalization.shopper
+(request.visitor_id, and request.visitor_returning when the request carried a valid one);
 TrackingMiddleware decides whether the request may be recorded (request.tracking)
 and records one event per page view server-side: what the shop's signals said the
 page was (a product view, a search, a checkout start; see receivers.py), or a plain
@@ -51,6 +53,7 @@ class VisitorIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         visitor_id = visitor_id_from_request(request)
         request.visitor_id = visitor_id
+        request.visitor_returning = visitor_id is not None
         if request.path.startswith(self.untracked):
             return self.get_response(request)
         # No id without consent where consent is required. Apps identify by header or token: a bad

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from personalization.tracking.identity import request_user_id
+from personalization.shopper import Unit, user_id_of
 from shop.client_address import client_address
 
 CONSENT_COOKIE = "tracking_consent"
@@ -79,7 +79,7 @@ def user_enabled_personalization(user_id: int) -> bool:
 def personalization_enabled(request: HttpRequest) -> bool:
     if request.COOKIES.get(OPT_OUT_COOKIE) == "1":
         return False
-    user_id = request_user_id(request)
+    user_id = user_id_of(request)
     return user_id is None or user_enabled_personalization(user_id)
 
 
@@ -109,7 +109,7 @@ def address_hash(request: HttpRequest) -> str:
 
 def too_many_page_views(request: HttpRequest, *, visitor_id: str | None) -> bool:
     """Counts this page view; true once one visitor (or address, for cookieless clients) passes the limit."""
-    ident = f"v:{visitor_id}" if visitor_id else f"a:{address_hash(request)}"
+    ident = Unit.for_visitor(visitor_id).key if visitor_id else f"a:{address_hash(request)}"
     key = f"tracking:rate:{ident}:{int(time.time() // 60)}"
     try:
         count = cache.incr(key)

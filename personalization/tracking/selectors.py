@@ -1,4 +1,4 @@
-"""Reads: who the unit of a request is, whose history is whose, and the recent events of a shopper."""
+"""Reads: whose history is whose, and the recent events of a shopper (who the shopper is: personalization.shopper)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
 
 from django.db.models import CharField, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 
+from personalization.shopper import USER_PREFIX, VISITOR_PREFIX
 from personalization.tracking import buffer
 from personalization.tracking.models import Event, VisitorLink
 
@@ -19,18 +19,6 @@ logger = logging.getLogger(__name__)
 
 # A user's recent events come from their own rows and their newest few browsers' anonymous ones.
 MAX_RECENT_VISITORS = 5
-
-
-@dataclass(frozen=True)
-class Unit:
-    """Whom serving and training address: a user when there is one, else a visitor. `key` is "u:<id>" or "v:<id>"."""
-
-    kind: Literal["user", "visitor"]
-    id: str
-
-    @property
-    def key(self) -> str:
-        return f"{self.kind[0]}:{self.id}"
 
 
 @dataclass(frozen=True)
@@ -42,18 +30,6 @@ class RecentEvent:
     context: dict = field(default_factory=dict)
     value: Decimal | None = None
     path: str = ""
-
-
-def unit_for(*, user=None, visitor_id: str | None = None) -> Unit | None:
-    if user is not None and user.is_authenticated:
-        return Unit("user", str(user.pk))
-    if visitor_id:
-        return Unit("visitor", visitor_id)
-    return None
-
-
-def unit_for_request(request) -> Unit | None:
-    return unit_for(user=getattr(request, "user", None), visitor_id=getattr(request, "visitor_id", None))
 
 
 def visitor_ids_for_user(*, user) -> list[str]:
@@ -75,7 +51,7 @@ def events_of_owner(*, user=None, visitor_id: str | None = None) -> QuerySet[Eve
 
 
 def events_with_unit() -> QuerySet[Event]:
-    """Events annotated with `unit` ("u:<user id>" or "v:<visitor id>"), anonymous events stitched to their user.
+    """Events annotated with `unit` (a shopper.Unit key), anonymous events stitched to their user.
 
     For training exports: one sequence per unit, whether or not the shopper was signed in at the time.
     """
@@ -85,8 +61,8 @@ def events_with_unit() -> QuerySet[Event]:
     return Event.objects.annotate(
         unit_user_id=Coalesce(F("user_id"), Subquery(linked_user[:1])),
         unit=Coalesce(
-            Concat(Value("u:"), Cast("unit_user_id", CharField())),
-            Concat(Value("v:"), F("visitor_id")),
+            Concat(Value(USER_PREFIX), Cast("unit_user_id", CharField())),
+            Concat(Value(VISITOR_PREFIX), F("visitor_id")),
             output_field=CharField(),
         ),
     )

@@ -14,8 +14,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api_errors import error_response
-from personalization.experiments.decisions import assignments_for_request, exposure_log, unit_for_request
+from personalization.experiments.decisions import assignments_for_request
 from personalization.experiments.selectors import running_experiment_specs
+from personalization.experiments.services import exposure_log
+from personalization.shopper import unit_for_request
 
 VISITOR_HEADER = OpenApiParameter(
     "X-Visitor-Id",
@@ -73,10 +75,10 @@ class ExposureOutputSerializer(serializers.Serializer):
 
 
 def _unit_or_error(request) -> str:
-    unit = unit_for_request(request).unit_id
+    unit = unit_for_request(request)
     if unit is None:
         raise NoUnit()
-    return unit
+    return unit.key
 
 
 class AssignmentListView(APIView):
@@ -153,6 +155,6 @@ class ExposureCreateView(APIView):
         assignment = assignments_for_request(request).get(key)
         if assignment is None or not assignment.in_experiment or assignment.variant != variant:
             raise VariantMismatch()
-        created = exposure_log(request, assignment)
+        created = exposure_log(request=request, assignment=assignment)
         body = ExposureOutputSerializer({"experiment": key, "variant": variant, "first_exposure": created}).data
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

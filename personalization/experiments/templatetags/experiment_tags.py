@@ -5,7 +5,7 @@
     {% if v.config.layout == "editorial" %}...{% endif %}
     {% home_layout products=new_products categories=categories recommendations=recommended %}
 
-Both log the exposure (the variant is being rendered), cost at most one query per request
+Both log the exposure (the variant is being rendered: services.exposure_log), cost at most one query per request
 once the running experiments are cached, and never raise: on error the default comes back.
 """
 
@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 
 from personalization.experiments.assignment import Assignment
 from personalization.experiments.decisions import assignment_for_request
+from personalization.experiments.services import exposure_log
 from personalization.experiments.surfaces import HOME_LAYOUTS, default_config
 
 logger = logging.getLogger(__name__)
@@ -30,7 +31,10 @@ HOME_ROWS = 6
 @register.simple_tag(takes_context=True)
 def variant(context, name: str) -> Assignment:
     """The Assignment for a surface or experiment key: .key, .config, .reason, .in_experiment."""
-    return assignment_for_request(context.get("request"), name)
+    request = context.get("request")
+    chosen = assignment_for_request(request, name)
+    exposure_log(request=request, assignment=chosen)
+    return chosen
 
 
 def rows_by_category(products, *, limit: int = HOME_ROW_LIMIT, rows: int = HOME_ROWS) -> list[tuple[object, list]]:
@@ -48,6 +52,7 @@ def home_layout(context, products=None, categories=None, recommendations=None, l
     """Renders templates/experiments/layouts/<layout>.html for the home layout this shopper sees."""
     request = context.get("request")
     chosen = assignment_for_request(request, "home_layout")
+    exposure_log(request=request, assignment=chosen)
     layout = chosen.config.get("layout")
     if layout not in HOME_LAYOUTS:
         layout = default_config("home_layout")["layout"]

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from config.api_errors import error_response
 from personalization.serving import SLOTS, context_for_request, fill_slot
-from personalization.templatetags.personalization_tags import log_impression
+from personalization.serving.impressions import shown_list_log
 from shop.api import examples
 from shop.api.serializers import ProductSummarySerializer
 from shop.models import Category, Product
@@ -84,8 +84,9 @@ class RecommendationsView(APIView):
             params["product"] = self._product(query.validated_data.get("product"), slot)
         if slot == "trending":
             params["category"] = self._category(query.validated_data.get("category"))
-        ranked = fill_slot(slot, k=query.validated_data["k"], context=context_for_request(request, page=slot), **params)
-        log_impression(request, ranked, slot=slot)
+        shopper = context_for_request(request)
+        ranked = fill_slot(slot, k=query.validated_data["k"], context=shopper, **params)
+        shown_list_log(request=request, context=shopper, ranked=ranked, slot=slot)
         serializer_context = {"request": request}
         results = [
             {

@@ -14,9 +14,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api_errors import error_body, error_response
+from personalization.shopper import user_id_of
 from personalization.tracking import buffer
 from personalization.tracking.capture import clean_referrer
-from personalization.tracking.identity import request_user_id
 from personalization.tracking.parsers import BeaconParser, BoundedJSONParser
 from personalization.tracking.policy import ALLOWED, Decision, user_enabled_personalization
 from personalization.tracking.schema import TrackedEvent
@@ -77,7 +77,7 @@ class EventBatchView(APIView):
 
     def dispatch(self, request: HttpRequest, *args, **kwargs):
         # Read before DRF replaces request.user with the token user (or an anonymous one).
-        self.session_user_id = request_user_id(request)
+        self.session_user_id = user_id_of(request)
         return super().dispatch(request, *args, **kwargs)
 
     @extend_schema(

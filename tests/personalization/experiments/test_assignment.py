@@ -105,8 +105,3 @@ def test_reasons_in_order():
 
 def test_forced_variant_is_never_counted_as_an_exposure():
     assert not assign(spec(), UnitContext("u:1"), forced_variant="editorial").counts_as_exposure
-
-
-def test_device_from_user_agent():
-    assert assignment.device_for_user_agent("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0)") == "mobile"
-    assert assignment.device_for_user_agent("Mozilla/5.0 (X11; Linux x86_64)") == "desktop"

@@ -7,7 +7,7 @@ from django.test import RequestFactory
 from personalization.experiments import assignment
 from personalization.experiments.decisions import assignment_for_request, ranker_for_request
 from personalization.experiments.models import Exposure
-from personalization.experiments.services import exposures_carry_over
+from personalization.experiments.services import exposure_log, exposures_carry_over, ranker_exposure_log
 from personalization.tracking.identity import sign_visitor_id
 from tests.factories import make_product, make_user
 
@@ -24,6 +24,13 @@ def page_request(*, visitor_id="visitor-1", user=None, query="", **meta):
     request.visitor_id = visitor_id
     request.user = user or AnonymousUser()
     return request
+
+
+def shown(request, name):
+    """What a page showing `name` does: read the assignment, then log its exposure."""
+    chosen = assignment_for_request(request, name)
+    exposure_log(request=request, assignment=chosen)
+    return chosen
 
 
 def render(template, request, **context):
@@ -111,7 +118,7 @@ def test_user_keeps_the_variant_their_visitor_saw(home_experiment):
     render(VARIANT_TAG, page_request(visitor_id=visitor))
     user = next(u for u in (make_user() for _ in range(40)) if _hash_variant(f"u:{u.pk}") == "grid")
     # when they sign in on the same browser
-    result = assignment_for_request(page_request(visitor_id=visitor, user=user), "home_layout")
+    result = shown(page_request(visitor_id=visitor, user=user), "home_layout")
     # then they keep the visitor's variant, stored so it survives other devices, counted once
     assert (result.variant, result.reason) == ("editorial", assignment.CARRIED_OVER)
     stored = Exposure.objects.get(unit_id=f"u:{user.pk}")
@@ -131,7 +138,7 @@ def test_login_carries_exposures_over(home_experiment):
 def test_user_with_own_exposure_keeps_it(home_experiment):
     user = make_user()
     own = _hash_variant(f"u:{user.pk}")
-    assignment_for_request(page_request(visitor_id="phone", user=user), "home_layout")
+    shown(page_request(visitor_id="phone", user=user), "home_layout")
     other = "editorial" if own == "grid" else "grid"
     render(VARIANT_TAG, page_request(visitor_id=visitor_in(other)))
     result = assignment_for_request(page_request(visitor_id=visitor_in(other), user=user), "home_layout")
@@ -144,6 +151,15 @@ def _hash_variant(unit_id):
         if assignment.variant_bucket(salt="s1", experiment_key="home-layout", unit_id=unit_id) < 5000
         else ("editorial")
     )
+
+
+def test_deciding_a_variant_logs_no_exposure(home_experiment):
+    request = page_request(visitor_id=visitor_in("editorial"))
+    assert assignment_for_request(request, "home_layout").variant == "editorial"
+    assert not Exposure.objects.exists(), "only the code that shows a variant logs its exposure"
+    assert exposure_log(request=request, assignment=assignment_for_request(request, "home_layout"))
+    assert not exposure_log(request=request, assignment=assignment_for_request(request, "home_layout"))
+    assert Exposure.objects.get().variant.key == "editorial"
 
 
 @pytest.mark.django_db
@@ -166,10 +182,14 @@ def test_a_ranker_experiment_counts_a_shopper_once_the_arms_can_differ():
         variants=(("control", 50, True, {"ranker": "popularity"}), ("model", 50, False, {"ranker": "model"})),
     )
     # without a history both arms serve popularity: the shopper is assigned but not yet counted
-    assert ranker_for_request(page_request(visitor_id="new"), has_history=False) in {"model", "popularity"}
+    request = page_request(visitor_id="new")
+    assert ranker_for_request(request) in {"model", "popularity"}
+    assert not ranker_exposure_log(request=request, has_history=False)
     assert not Exposure.objects.exists()
     # the first page with a history triggers the exposure, in the same arm
-    ranker = ranker_for_request(page_request(visitor_id="new"), has_history=True)
+    request = page_request(visitor_id="new")
+    ranker = ranker_for_request(request)
+    assert ranker_exposure_log(request=request, has_history=True)
     exposure = Exposure.objects.get()
     assert (exposure.unit_id, exposure.variant.key) == ("v:new", "control" if ranker == "popularity" else "model")
 
@@ -181,7 +201,9 @@ def test_a_pinned_model_version_arm_counts_shoppers_without_history_at_once():
         surface="ranker",
         variants=(("v7", 50, True, {"ranker": "model_version:7"}), ("v8", 50, False, {"ranker": "model_version:8"})),
     )
-    ranker = ranker_for_request(page_request(visitor_id="new"), has_history=False)
+    request = page_request(visitor_id="new")
+    ranker = ranker_for_request(request)
+    ranker_exposure_log(request=request, has_history=False)
     assert Exposure.objects.get().variant.key == ranker.replace("model_version:", "v")
 
 

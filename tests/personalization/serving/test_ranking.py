@@ -22,7 +22,6 @@ def listing(category_products):
 def shopper(*recent, unit="v:someone", ranker=None):
     return ShopperContext(
         unit=unit,
-        visitor_id=unit[2:],
         recent_product_ids=tuple(p.pk for p in recent),
         recent_event_types=tuple("view" for _ in recent),
         ranker=ranker,

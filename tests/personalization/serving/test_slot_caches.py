@@ -15,7 +15,6 @@ def buy(user, address, *products, key):
 def someone(*recent):
     return ShopperContext(
         unit="v:someone",
-        visitor_id="someone",
         recent_product_ids=tuple(p.pk for p in recent),
         recent_event_types=tuple("view" for _ in recent),
     )

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from personalization.tracking.identity import VISITOR_COOKIE, sign_visitor_id, visitor_id_from_header
 from personalization.tracking.models import Event, VisitorLink
-from personalization.tracking.selectors import events_of_owner, unit_for, visitor_ids_for_user
+from personalization.tracking.selectors import events_of_owner, visitor_ids_for_user
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -89,9 +89,3 @@ def test_logout_gives_the_browser_a_fresh_visitor_id(browser, user):
 
     assert visitor_of(browser) != before
     assert VisitorLink.objects.filter(user=user).count() == 1
-
-
-def test_unit_is_the_user_when_signed_in_else_the_visitor(user):
-    assert unit_for(user=user, visitor_id="v1").key == f"u:{user.pk}"
-    assert unit_for(user=None, visitor_id="v1").key == "v:v1"
-    assert unit_for() is None
