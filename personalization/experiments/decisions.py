@@ -74,11 +74,6 @@ def request_state(request: HttpRequest) -> RequestState:
     return state
 
 
-def unit_context_for_request(request: HttpRequest) -> UnitContext:
-    """What assignment reads of this request's shopper: the unit key, device, returning, segments."""
-    return request_state(request).unit
-
-
 def _prior_exposures(specs: tuple[ExperimentSpec, ...], unit_ids: list[str]) -> dict[tuple[int, str], int]:
     if not specs or not unit_ids:
         return {}
