@@ -21,7 +21,9 @@ STYLE_ELEMENT = re.compile(r"<style\b", re.IGNORECASE)
 
 def blocked_inline(html: str) -> list[str]:
     """What of this HTML an enforced policy without 'unsafe-inline' would block."""
-    found = [tag for tag in SCRIPT_TAG.findall(html) if "src=" not in tag and "application/json" not in tag]
+    # JSON and JSON-LD blocks are data, never run, so a policy does not block them.
+    data_types = ("application/json", "application/ld+json")
+    found = [tag for tag in SCRIPT_TAG.findall(html) if "src=" not in tag and not any(t in tag for t in data_types)]
     found += EVENT_HANDLER.findall(html) + STYLE_ATTRIBUTE.findall(html) + STYLE_ELEMENT.findall(html)
     return found
 
