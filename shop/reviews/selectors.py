@@ -33,6 +33,11 @@ class RatingSummary:
     distribution: tuple[StarCount, ...]  # 5 stars first
 
 
+EMPTY_SUMMARY = RatingSummary(
+    average=None, count=0, distribution=tuple(StarCount(stars=s, count=0, percent=0) for s in STARS)
+)
+
+
 def reviews_for_product(
     *, product: Product, sort: str = DEFAULT_REVIEW_SORT, stars: int | None = None
 ) -> QuerySet[Review]:

@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from shop.models import Product
 from shop.reviews import selectors
+from shop.reviews.models import Review
 
 register = template.Library()
 
@@ -34,9 +35,12 @@ def product_reviews(context, product: Product) -> dict:
     """The reviews section of a product page: summary, bar chart, sort and filter, one page of reviews."""
     request = context["request"]
     sort, stars = _review_query(request.GET)
-    reviews = selectors.reviews_for_product(product=product, sort=sort, stars=stars)
+    if product.rating_count:
+        reviews = selectors.reviews_for_product(product=product, sort=sort, stars=stars)
+        summary = selectors.rating_summary(product=product)
+    else:  # the product's own count says there is nothing to fetch: most products, no queries
+        reviews, summary = Review.objects.none(), selectors.EMPTY_SUMMARY
     page = Paginator(reviews, REVIEWS_PAGE_SIZE).get_page(request.GET.get("review_page"))
-    summary = selectors.rating_summary(product=product)
     return {
         "request": request,
         "user": request.user,
