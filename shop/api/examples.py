@@ -15,6 +15,8 @@ PRODUCT = {
     "discount_percent": 17,
     "in_stock": True,
     "image": "https://shop.example.com/media/products/g9.jpg",
+    "rating_average": "4.50",
+    "rating_count": 12,
     "currency": "USD",
 }
 PRODUCT_DETAIL = {

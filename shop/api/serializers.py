@@ -53,6 +53,13 @@ class ProductSummarySerializer(CurrencyMixin):
     discount_percent = serializers.IntegerField(allow_null=True)
     in_stock = serializers.BooleanField()
     image = serializers.SerializerMethodField(help_text="Absolute URL of the main image.")
+    rating_average = serializers.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Mean of the published reviews' stars (1-5); null when none is published.",
+    )
+    rating_count = serializers.IntegerField(help_text="How many published reviews the average is of.")
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_image(self, product) -> str | None:

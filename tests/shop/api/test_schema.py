@@ -91,3 +91,10 @@ def test_token_auth_scheme_is_documented(schema):
     token = schema["components"]["securitySchemes"]["tokenAuth"]
     assert (token["type"], token["in"], token["name"]) == ("apiKey", "header", "Authorization")
     assert {"tokenAuth": []} in schema["paths"]["/api/v1/cart"]["get"]["security"]
+
+
+def test_products_document_their_rating(schema):
+    for name in ("ProductSummary", "ProductDetail"):
+        properties = schema["components"]["schemas"][name]["properties"]
+        assert properties["rating_average"]["nullable"] is True, name
+        assert properties["rating_count"]["type"] == "integer", name

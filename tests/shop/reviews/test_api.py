@@ -106,3 +106,20 @@ def test_writing_is_rate_limited_per_account(buyer, product, settings):
     assert second.status_code == 200
     assert third.status_code == 429 and "Retry-After" in third.headers
     assert Review.objects.get(pk=review_id).rating == 4
+
+
+def test_product_list_and_detail_carry_the_published_rating(client, buyer, product):
+    review_create(user=buyer, product=product, rating=4, language="en")
+    review_create(user=old_user("stranger"), product=product, rating=1, language="en")  # not bought: held
+
+    detail = client.get(f"/api/v1/products/{product.slug}").json()
+    [listed] = [p for p in client.get("/api/v1/products").json()["results"] if p["id"] == product.pk]
+
+    assert (detail["rating_average"], detail["rating_count"]) == ("4.00", 1)
+    assert (listed["rating_average"], listed["rating_count"]) == ("4.00", 1)
+
+
+def test_a_product_without_reviews_has_no_average(client, product):
+    detail = client.get(f"/api/v1/products/{product.slug}").json()
+
+    assert (detail["rating_average"], detail["rating_count"]) == (None, 0)
