@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 
 from demo.simulator import behaviour
 from demo.simulator.shoppers import Catalog, Shopper, catalog_load, shoppers_draw
+from personalization.shopper import Unit
 
 SURFACES = ("for_you", "similar", "category")
 ARMS = ("popularity", "model")
@@ -118,7 +119,7 @@ def _serve(
     from personalization.serving import ShopperContext, fill_slot, rank_products
 
     context = ShopperContext(
-        unit=f"v:oracle-{shopper.index}",
+        unit=Unit.for_visitor(f"oracle-{shopper.index}").key,
         recent_product_ids=tuple(clicked),
         recent_event_types=tuple("view" for _ in clicked),
         recent_timestamps=tuple(1.7e9 + 60.0 * i for i in range(len(clicked))),
