@@ -44,22 +44,26 @@ def grow_catalogue(target: int) -> int:
     """Copies of the demo products (new SKU and slug) and of their documents, until `target` products."""
     from django.db import connection
 
+    from shop.models import Product
+
+    # Every column the product has today (translations, ratings...), but a new id, SKU and slug.
+    copied = [f.column for f in Product._meta.concrete_fields if f.column not in ("id", "slug", "sku")]
+    columns = ", ".join(copied)
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM shop_product")
         (base,) = cursor.fetchone()
         copies = max(0, -(-target // base) - 1)
         cursor.execute(
-            """INSERT INTO shop_product (name, slug, sku, category_id, brand_id, description, price, compare_at_price,
-                   stock, is_active, attributes, created_at, updated_at)
-               SELECT name, slug || '-c' || g, sku || '-C' || g, category_id, brand_id, description, price,
-                   compare_at_price, stock, is_active, attributes, created_at, updated_at
-               FROM shop_product, generate_series(1, %s) g WHERE sku NOT LIKE '%%-C%%'""",
+            f"""INSERT INTO shop_product (slug, sku, {columns})
+                SELECT slug || '-c' || g, sku || '-C' || g, {columns}
+                FROM shop_product, generate_series(1, %s) g WHERE sku NOT LIKE '%%-C%%'""",
             [copies],
         )
         cursor.execute(
             """INSERT INTO shop_searchdocument (product_id, language, tokens_a, tokens_b, tokens_c, tokens_d, vector,
-                   updated_at)
-               SELECT copy.id, d.language, d.tokens_a, d.tokens_b, d.tokens_c, d.tokens_d, d.vector, d.updated_at
+                   head_vector, updated_at)
+               SELECT copy.id, d.language, d.tokens_a, d.tokens_b, d.tokens_c, d.tokens_d, d.vector, d.head_vector,
+                   d.updated_at
                FROM shop_product copy
                JOIN shop_product original ON copy.sku LIKE original.sku || '-C%%' AND original.sku NOT LIKE '%%-C%%'
                JOIN shop_searchdocument d ON d.product_id = original.id"""

@@ -16,7 +16,9 @@ class SearchDocument(models.Model):
     """A product's searchable text in one language, segmented into space-separated tokens, by weight.
 
     A: name and brand; B: category path; C: attributes; D: description. `vector` is PostgreSQL's
-    full-text vector of the four (empty elsewhere: SQLite's FTS5 table mirrors the token columns).
+    full-text vector of the four (empty elsewhere: SQLite's FTS5 table mirrors the token columns);
+    `head_vector` holds only A and B: small enough to stay in the row, it finds the best candidates
+    of a frequent word without reading every matching description (see the PostgreSQL backend).
     """
 
     product = models.ForeignKey(Product, related_name="search_documents", on_delete=models.CASCADE)
@@ -26,6 +28,7 @@ class SearchDocument(models.Model):
     tokens_c = models.TextField(blank=True)
     tokens_d = models.TextField(blank=True)
     vector = SearchVectorField(null=True, editable=False)
+    head_vector = SearchVectorField(null=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

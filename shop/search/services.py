@@ -42,7 +42,10 @@ def _set_vectors(document_ids: list[int]) -> None:
         cursor.execute(
             """UPDATE shop_searchdocument SET vector =
                    setweight(to_tsvector('simple', tokens_a), 'A') || setweight(to_tsvector('simple', tokens_b), 'B')
-                   || setweight(to_tsvector('simple', tokens_c), 'C') || setweight(to_tsvector('simple', tokens_d), 'D')
+                   || setweight(to_tsvector('simple', tokens_c), 'C')
+                   || setweight(to_tsvector('simple', tokens_d), 'D'),
+                   head_vector =
+                   setweight(to_tsvector('simple', tokens_a), 'A') || setweight(to_tsvector('simple', tokens_b), 'B')
                WHERE id = ANY(%s)""",
             [document_ids],
         )
