@@ -42,6 +42,7 @@ from shop.signals import (
 # Purchase event ids derive from the order line, so a repeated signal stores nothing twice.
 PURCHASE_NAMESPACE = uuid.UUID("6f1c2a4e-3d0b-4c55-9a7e-2b8f0d1e9c30")
 MAX_QUERY = 200
+MAX_LIST_ID = 64
 
 
 @receiver(user_logged_in, dispatch_uid="tracking_link_visitor_at_login")
@@ -64,9 +65,15 @@ def record_product_view(sender, request, product, **kwargs):
 
 
 @receiver(search_performed, dispatch_uid="tracking_record_search")
-def record_search(sender, request, query, result_count, **kwargs):
+def record_search(sender, request, query, result_count, corrected_query="", list_id="", **kwargs):
     if recording_allowed(request):
-        context = {"query": query[:MAX_QUERY], "result_count": result_count}
+        # The corrected query and the list id tie the clicks to what was searched and shown (intents, rankers).
+        context = {
+            "query": query[:MAX_QUERY],
+            "corrected_query": (corrected_query or query)[:MAX_QUERY],
+            "list_id": list_id[:MAX_LIST_ID],
+            "result_count": result_count,
+        }
         page_event_describe(request, PageEvent(type=Event.Type.SEARCH, context=context))
 
 

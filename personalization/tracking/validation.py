@@ -34,7 +34,15 @@ EVENT_FIELDS = ("uuid", "type", "timestamp", "product", "path", "referrer", "con
 # Known context keys: numbers with their range, strings with their longest length.
 CONTEXT_NUMBERS = {"position": (0, 10_000), "result_count": (0, 10_000_000), "seconds": (0, 86_400), "depth": (0, 100)}
 WHOLE_NUMBERS = {"position", "result_count"}
-CONTEXT_STRINGS = {"list_id": 64, "variant": 64, "query": MAX_TEXT, "slot": 64, "campaign": 64, "coupon": 64}
+CONTEXT_STRINGS = {
+    "list_id": 64,
+    "variant": 64,
+    "query": MAX_TEXT,
+    "corrected_query": MAX_TEXT,
+    "slot": 64,
+    "campaign": 64,
+    "coupon": 64,
+}
 # Keys a type cannot do without.
 REQUIRED_CONTEXT = {
     T.SEARCH: ("query",),

@@ -65,9 +65,22 @@ def test_the_page_event_comes_from_the_shops_signal_not_from_the_url(product):
 
 
 def test_a_search_event_records_the_query_as_searched(browser, product):
-    browser.get(reverse("shop:search"), {"q": "  lumix   g9 "})
+    response = browser.get(reverse("shop:search"), {"q": "  lumix   g9 "})
 
-    assert Event.objects.get(type="search").context == {"query": "lumix g9", "result_count": 1, "language": "en"}
+    assert Event.objects.get(type="search").context == {
+        "query": "lumix g9",
+        "corrected_query": "lumix g9",
+        "list_id": response.context["list_id"],
+        "result_count": 1,
+        "language": "en",
+    }
+
+
+def test_a_search_event_records_the_correction_that_was_searched(browser, product):
+    browser.get(reverse("shop:search"), {"q": "lumxi"})
+
+    context = Event.objects.get(type="search").context
+    assert (context["query"], context["corrected_query"]) == ("lumxi", "lumix"), context
 
 
 def test_text_the_database_cannot_hold_is_stripped_from_server_side_events():
