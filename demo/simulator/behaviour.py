@@ -29,6 +29,11 @@ CLICK_THRESHOLD = 2.6
 CLICK_STEEPNESS = 5.0
 BUY_THRESHOLD = 3.0
 BUY_STEEPNESS = 3.0
+# Stars: a match of 0.6 (a liked category, half-way from their price) is 3 stars; the noise moves a
+# rating by about one star now and then, so a good product still gets the odd 3.
+RATING_MIDPOINT = 0.6
+RATING_STEEPNESS = 2.0
+RATING_NOISE = 0.5
 
 
 @dataclass(frozen=True)
@@ -82,3 +87,19 @@ def click_choice(rng: random.Random, cards: Sequence[Card], utilities: Sequence[
         if rng.random() < click_probability(card.position, value):
             return card
     return None
+
+
+def review_rating(taste: Taste, item: CatalogItem, *, rng: random.Random, seed: int = 0) -> int:
+    """The stars (1-5) a shopper gives what they received: how well it matches their lasting taste.
+
+    Needs are left out (the purchase met the need); a product of their favourite category and brand at
+    their price level rates about 5, one of a category they have no liking for, far from their price, 1 or 2.
+    """
+    match = (
+        CATEGORY_WEIGHT * taste.categories.get(item.category, 0.0)
+        + BRAND_WEIGHT * taste.brands.get(item.brand, 0.0)
+        - PRICE_WEIGHT * abs(item.price_level - taste.price_level)
+        + _taste_noise(seed, item.pk)
+    )
+    satisfaction = _sigmoid(RATING_STEEPNESS * (match - RATING_MIDPOINT) + rng.gauss(0.0, RATING_NOISE))
+    return max(1, min(5, round(1 + 4 * satisfaction)))

@@ -16,11 +16,12 @@ import random
 import re
 import uuid
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from urllib.parse import quote_plus
 
 from django.test import Client
 
-from demo.simulator import behaviour
+from demo.simulator import behaviour, reviews
 from demo.simulator.clock import SimulatedClock
 from demo.simulator.shoppers import Catalog, Shopper
 
@@ -62,6 +63,7 @@ class VisitResult:
     signed_up: bool = False
     ad_impressions: int = 0  # sponsored cards on the pages seen (the ads app logs them as it renders them)
     ad_clicks: int = 0
+    reviews: int = 0  # written at the end of the visit, of orders delivered since (see reviews.py)
 
 
 def page_lists(html: str) -> list[tuple[str, list[behaviour.Card]]]:
@@ -120,6 +122,8 @@ class Browser:
         self.username = f"sim{shopper.seed % 10**10}"
         self.cart_size = 0
         self.user_id: int | None = None
+        self.awaiting: list[tuple[datetime, str]] = []  # orders placed, not yet delivered: (when, number)
+        self.review_rng = random.Random(f"{shopper.seed}:reviews")  # apart, so reviews leave the visits as they were
 
     def __getstate__(self) -> dict:
         """For a worker process to hand the browser back: its cookies travel, the test client and catalogue do not."""
@@ -280,6 +284,7 @@ def _check_out(browser: Browser, result: VisitResult) -> bool:
         match = ORDER_PATH_RE.match(url)
         if match:
             result.orders.append(match.group(1))
+            browser.awaiting.append((browser.clock.now(), match.group(1)))
             browser.cart_size = 0
             return True
     return False
@@ -340,4 +345,5 @@ def visit_play(browser: Browser) -> VisitResult:
         path = chosen.href if chosen is not None else _navigate(browser)
     if browser.cart_size and shopper.buys and rng.random() < 0.4:
         _check_out(browser, result)
+    result.reviews = reviews.deliveries_and_reviews(browser)
     return result

@@ -1,0 +1,69 @@
+import random
+from datetime import timedelta
+from statistics import mean
+
+import pytest
+from django.utils import timezone
+
+from demo.simulator import reviews
+from demo.simulator.behaviour import review_rating
+from demo.simulator.clock import SimulatedClock, simulated_time
+from demo.simulator.run import site_tuned_for_simulation
+from demo.simulator.session import Browser, VisitResult, _check_out, _sign_up
+from demo.simulator.shoppers import CatalogItem, Shopper, Taste, catalog_load
+from shop.models import Order
+from shop.reviews.models import Review
+
+
+def _ratings(taste: Taste, item: CatalogItem) -> list[int]:
+    rng = random.Random(3)
+    return [review_rating(taste, item, rng=rng, seed=seed) for seed in range(400)]
+
+
+def test_stars_follow_the_hidden_taste():
+    taste = Taste(categories={"cameras": 1.0}, brands={"Lumix": 1.0}, price_level=0.8)
+    match = CatalogItem(1, "g9", "cameras", "Lumix", price_level=0.8)
+    poor = CatalogItem(2, "mop", "cleaning", "Other", price_level=0.0)
+
+    good, bad = _ratings(taste, match), _ratings(taste, poor)
+
+    assert mean(good) > 4.3 and mean(bad) < 2.0
+    assert set(good) | set(bad) <= {1, 2, 3, 4, 5}
+    assert len(set(good)) > 1, "noise moves a rating now and then"
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_review_text_is_in_the_pages_language(language):
+    title, body = reviews.review_text(stars=5, language=language, rng=random.Random(1))
+
+    assert title in reviews.TITLES[language][5]
+    assert any(sentence in body for sentence in reviews.SENTENCES[language][5])
+
+
+@pytest.mark.slow
+def test_a_signed_in_shopper_reviews_a_delivered_order_through_the_site(demo_catalog, monkeypatch):
+    catalog = catalog_load()
+    item = next(iter(catalog.items.values()))
+    taste = Taste(categories={item.category: 1.0}, brands={item.brand: 1.0}, price_level=item.price_level)
+    shopper = Shopper(index=0, kind="loyal", seed=11, taste=taste, visits=[], signs_up=True)
+    clock = SimulatedClock(timezone.now() - timedelta(days=5))
+    monkeypatch.setattr(reviews, "REVIEW_SHARE", 1.0)
+
+    with site_tuned_for_simulation(), simulated_time(clock):
+        browser = Browser(shopper, catalog=catalog, clock=clock)
+        result = VisitResult()
+        _sign_up(browser, result)
+        browser.client.post("/cart/add/", {"product_id": item.pk, "quantity": 1})
+        assert _check_out(browser, result)
+        clock.advance(3600)
+        too_early = reviews.deliveries_and_reviews(browser)
+        clock.advance(3 * 86400)
+        written = reviews.deliveries_and_reviews(browser)
+
+    [number] = result.orders
+    review = Review.objects.get(user_id=browser.user_id)
+    assert (too_early, written, browser.awaiting) == (0, 1, [])
+    assert Order.objects.get(number=number).status == Order.Status.DELIVERED
+    assert (review.product_id, review.verified_purchase, review.status) == (item.pk, True, Review.Status.PUBLISHED)
+    assert review.rating >= 4 and review.language == "en"
+    assert review.title in reviews.TITLES["en"][review.rating] and review.body
