@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db import connection
+from django.db.models import Count, IntegerField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 
 from shop.models import Brand, Category, Product
@@ -74,8 +76,7 @@ def product_search_results(*, query: str, products: QuerySet[Product], sort_by_r
         partial = bool(ids)
     found = products.filter(pk__in=ids)
     if sort_by_relevance and ids:
-        position = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)], output_field=IntegerField())
-        found = found.order_by(position, "pk")
+        found = found.order_by(_position(ids), "pk")
     return SearchResults(
         query=query,
         corrected_query=understood.corrected_query if understood.corrected else query,
@@ -83,6 +84,14 @@ def product_search_results(*, query: str, products: QuerySet[Product], sort_by_r
         products=found,
         partial=partial,
     )
+
+
+def _position(ids: list[int]) -> RawSQL:
+    """A product's place in `ids`, as SQL: written out at once, as Case(When...) over 500 ids costs
+    Django more to compile than the search itself. The ids are integers from the backend's own query."""
+    column = f"{connection.ops.quote_name(Product._meta.db_table)}.{connection.ops.quote_name('id')}"
+    whens = " ".join(f"WHEN {int(pk)} THEN {index}" for index, pk in enumerate(ids))
+    return RawSQL(f"CASE {column} {whens} END", (), output_field=IntegerField())
 
 
 def popular_categories(*, limit: int = POPULAR_CATEGORY_COUNT) -> list[Category]:
