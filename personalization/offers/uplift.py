@@ -23,8 +23,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.special import expit, logit
-from sklearn.linear_model import LogisticRegression
-from sklearn.preprocessing import StandardScaler
 
 FEATURE_NAMES = (
     "recency",
@@ -52,6 +50,10 @@ class LogisticArm:
         if len(np.unique(y)) < 2:
             rate = float(np.clip(y.mean() if len(y) else 0.5, _CONSTANT_RATE_BOUND, 1 - _CONSTANT_RATE_BOUND))
             return cls(weights=np.zeros(Z.shape[1]), bias=float(logit(rate)))
+        # Imported here, not at the top: scikit-learn takes half a second to import and only training needs it,
+        # while every web process imports this module (through the offers views) to serve with a dot product.
+        from sklearn.linear_model import LogisticRegression
+
         # Newton's method: exact for a handful of features, and the same optimum as the former hand-written fit.
         model = LogisticRegression(C=1.0 / l2, solver="newton-cholesky", tol=1e-8).fit(Z, y)
         return cls(weights=model.coef_[0].astype(float), bias=float(model.intercept_[0]))
@@ -82,6 +84,8 @@ class TLearner:
         bought = np.asarray(bought, dtype=float)
         if treated.all() or not treated.any():
             raise ValueError("An uplift model needs both treated and control shoppers.")
+        from sklearn.preprocessing import StandardScaler  # training only: see LogisticArm.fit
+
         scaler = StandardScaler().fit(X)
         self.mean, self.scale = scaler.mean_, scaler.scale_
         Z = scaler.transform(X)
