@@ -102,7 +102,7 @@ def test_staff_pages_draw_charts_under_the_policy(new_context, staff, shop, expe
 
     # when: they edit a product in the admin
     page.goto(f"/admin/shop/product/{shop['camera_products'][0].pk}/change/")
-    expect(page.locator("#id_name")).to_have_value(shop["camera_products"][0].name)
+    expect(page.locator("#id_name_en")).to_have_value(shop["camera_products"][0].name)
 
     # then: the policy refused nothing
     assert not violations.of(page), violations.of(page)
