@@ -15,8 +15,8 @@ from personalization.serving.champions import champion_model, version_tag
 from personalization.serving.context import ShopperContext
 from personalization.serving.ranking import RankedList, candidate_scores, order_by_scores, reasons_for
 from personalization.serving.rules import apply_rules
-from shop.models import OrderLine, Product
 from shop.cache_versions import shelf_version
+from shop.models import OrderLine, Product
 from shop.selectors import products_in_order
 
 logger = logging.getLogger(__name__)

@@ -21,8 +21,8 @@ def trained_store(transactional_db, shipping_methods):
     """
     import torch
 
-    from personalization.serving.champions import forget_loaded_models
     from personalization.recommendations.training import model_version_train
+    from personalization.serving.champions import forget_loaded_models
     from tests.personalization.conftest import build_behaviour, build_catalog
 
     # Torch's default of one thread per core thrashes when the server, the browser and the tests share
