@@ -61,7 +61,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 bench: install
-	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@for script in bench/[!_]*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles test-artifacts

@@ -17,27 +17,12 @@ import sys
 import time
 from pathlib import Path
 
+from _scratch_database import create_database, drop_database
+
 SCRATCH_DB = "experiments_bench"
 EXPOSURES = 1_000_000
 USERS = 200_000
 TARGET_SECONDS = 2.0
-
-
-def create_database(server: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB}")
-        connection.execute(f"CREATE DATABASE {SCRATCH_DB}")
-
-
-def drop_database(server: str) -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB}")
 
 
 def generate() -> int:
@@ -128,7 +113,7 @@ def main() -> int:
     os.environ["DATABASE_URL"] = f"{args.server}/{SCRATCH_DB}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     if not args.reuse:
-        create_database(args.server)
+        create_database(args.server, SCRATCH_DB)
     try:
         import django
         from django.core.management import call_command
@@ -165,7 +150,7 @@ def main() -> int:
         return 0 if full < TARGET_SECONDS else 1
     finally:
         if not args.keep:
-            drop_database(args.server)
+            drop_database(args.server, SCRATCH_DB)
 
 
 if __name__ == "__main__":

@@ -18,26 +18,11 @@ import sys
 import time
 from pathlib import Path
 
+from _scratch_database import create_database, drop_database
+
 SCRATCH_DB = "search_bench"
 TARGET_RATIO = 2.0
 RUNS = 5
-
-
-def create_database(server: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB}")
-        connection.execute(f"CREATE DATABASE {SCRATCH_DB}")
-
-
-def drop_database(server: str) -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB}")
 
 
 def grow_catalogue(target: int) -> int:
@@ -99,7 +84,7 @@ def main() -> int:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     os.environ["DATABASE_URL"] = f"{args.server}/{SCRATCH_DB}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    create_database(args.server)
+    create_database(args.server, SCRATCH_DB)
     import django
 
     django.setup()
@@ -123,7 +108,7 @@ def main() -> int:
         print(f"ratio: {ratio:.2f}x (target <= {TARGET_RATIO:.0f}x): {'met' if ratio <= TARGET_RATIO else 'NOT met'}")
     finally:
         if not args.keep:
-            drop_database(args.server)
+            drop_database(args.server, SCRATCH_DB)
     return 0
 
 
