@@ -1,10 +1,14 @@
-"""Offline benchmark: leave-last-out, full ranking, one table per run.
+"""Offline benchmark: full ranking, one table per split (leave-last-out and/or a global time split).
 
     python -m personalization.recsys.benchmark --interactions FILE.csv [--model all] [--json]
     python -m personalization.recsys.benchmark --dataset ml-100k --model all
+    python -m personalization.recsys.benchmark --generate chains --split both --seed 0 1 2
 
 The CSV needs a header with at least ``user_id,item_id,timestamp`` (``event_type`` is used
-when present, other columns are ignored). Bad input prints one line on stderr and exits 2.
+when present, other columns are ignored). ``--generate`` builds a shop-shaped data set with item
+features (``generators.py``). ``--model all`` runs popularity, popular in the last 7 days,
+co-visitation, the plain SASRec+ reference (``sasrec_plain``) and the project's SASRec. Bad input
+prints one line on stderr and exits 2.
 """
 
 from __future__ import annotations
@@ -18,13 +22,15 @@ from typing import Any
 
 import torch
 
-from personalization.recsys.data import DataError, build_dataset
-from personalization.recsys.models.base import Recommender, TorchRecommender
-from personalization.recsys.pipeline import fit_and_evaluate, make_model, split_for_evaluation
+from personalization.recsys.data import DataError, InteractionDataset, build_dataset
+from personalization.recsys.generators import SHAPES, generate, shape_named
+from personalization.recsys.models.base import TorchRecommender
+from personalization.recsys.pipeline import SPLITS, fit_and_evaluate, make_model, split_for_evaluation
 from personalization.recsys.sources import SourceError, read_interactions_csv, read_ml100k
 
-MODEL_CHOICES = ("sasrec", "popularity", "covisit", "fbt", "all")
-ALL_MODELS = ("popularity", "covisit", "sasrec")
+MODEL_CHOICES = ("sasrec", "sasrec_plain", "popularity", "recent_popularity", "covisit", "fbt", "all")
+ALL_MODELS = ("popularity", "recent_popularity", "covisit", "sasrec_plain", "sasrec")
+REFERENCE = "sasrec_plain"
 EXIT_BAD_INPUT = 2
 # The benchmark's promise is a model trained in under 5 minutes on one CPU thread; on ml-100k
 # validation NDCG still creeps up after that, so the run stops after the epoch crossing this.
@@ -35,6 +41,13 @@ COLUMNS = (
     ("Recall@20", "Recall@20", "{:.4f}"),
     ("MRR", "MRR", "{:.4f}"),
     ("coverage", "coverage@10", "{:.3f}"),
+    ("novelty", "novelty@10", "{:.2f}"),
+    ("brand_gini", "brand_gini@10", "{:.3f}"),
+    ("top_brand", "top_brand_share@10", "{:.3f}"),
+    ("new_item_HR", "new_item HR@10", "{:.4f}"),
+    ("n_new_item", "new_item users", "{:.0f}"),
+    ("1-2ev_HR", "one_or_two_events HR@10", "{:.4f}"),
+    ("best_ep", "best_epoch", "{:.0f}"),
     ("train_s", "train_seconds", "{:.1f}"),
     ("s/epoch", "seconds_per_epoch", "{:.2f}"),
     ("score_ms/user", "score_ms_per_user", "{:.3f}"),
@@ -49,6 +62,21 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--interactions", metavar="FILE.csv", help="CSV with user_id,item_id,timestamp[,event_type]")
     source.add_argument("--dataset", choices=("ml-100k",), help="a public data set (ml-100k: from the recbole wheel)")
+    source.add_argument("--generate", choices=tuple(SHAPES), help="a generated shop of this shape (generators.py)")
+    parser.add_argument("--users", type=int, default=None, help="shoppers of a generated shop (default: the shape's)")
+    parser.add_argument("--data-seed", type=int, default=0, help="seed of a generated shop (default 0)")
+    parser.add_argument(
+        "--split",
+        choices=(*SPLITS, "both"),
+        default="leave-last-out",
+        help="leave-last-out (default), time (train before a cut date, test after it) or both",
+    )
+    parser.add_argument(
+        "--history",
+        choices=("exclude", "keep"),
+        default="exclude",
+        help="exclude the user's past items from the ranking (default) or rank them too (repeat purchases)",
+    )
     parser.add_argument("--model", choices=MODEL_CHOICES, default="all")
     parser.add_argument("--epochs", type=int, default=None, help="maximum epochs for sasrec (default: trainer's)")
     parser.add_argument(
@@ -57,7 +85,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=[],
         metavar="KEY=VALUE",
         type=_setting,
-        help="a sasrec or trainer config field, e.g. --set dropout=0.5 (repeatable)",
+        help="a config field of the project's sasrec or its trainer, e.g. --set dropout=0.5 (repeatable)",
+    )
+    parser.add_argument(
+        "--set-reference",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        type=_setting,
+        help="the same for the plain SASRec+ reference (sasrec_plain)",
     )
     parser.add_argument(
         "--seed",
@@ -84,49 +120,103 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.device == "cuda" and not torch.cuda.is_available():
         print("error: --device cuda requested but CUDA is not available", file=sys.stderr)
         return EXIT_BAD_INPUT
+    kinds = SPLITS if args.split == "both" else (args.split,)
     try:
-        rows = read_ml100k() if args.dataset else read_interactions_csv(args.interactions)
-        dataset = build_dataset(rows)
-        split = split_for_evaluation(dataset)
-    except (SourceError, DataError) as exc:
+        dataset, source = _load(args)
+        splits = {kind: split_for_evaluation(dataset, kind=kind) for kind in kinds}
+    except (SourceError, DataError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    source = args.dataset or args.interactions
     stats = dataset.stats
     print(
-        f"{source}: {stats.users} users, {stats.items} items, {stats.interactions} interactions,"
-        f" {len(split.test)} evaluated users; dropped {dict(stats.dropped) or 'nothing'}"
+        f"{source}: {stats.users} users, {stats.items} items, {stats.interactions} interactions;"
+        f" dropped {dict(stats.dropped) or 'nothing'}"
     )
     names = ALL_MODELS if args.model == "all" else (args.model,)
-    results: dict[str, dict[str, Any]] = {}
-    for name in names:
-        per_seed: dict[str, dict[str, Any]] = {}
-        for seed in dict.fromkeys(args.seed):
-            config: dict[str, Any] = {"seed": seed, "num_threads": args.threads}
-            if args.epochs is not None:
-                config["epochs"] = args.epochs
-            if issubclass(Recommender.registry[name], TorchRecommender):
-                config.update(args.set)
-            if args.max_train_seconds:
-                config["max_seconds"] = args.max_train_seconds
-            try:
-                model, trainer = make_model(name, config, device=args.device)
-            except (TypeError, ValueError) as exc:
-                print(f"error: {exc}", file=sys.stderr)
-                return EXIT_BAD_INPUT
-            progress = _print_progress(name) if args.progress else None
-            per_seed[f"{name} seed {seed}"] = fit_and_evaluate(model, split, trainer=trainer, progress=progress)
-            if not isinstance(model, TorchRecommender):
-                break  # counting models do not depend on the seed
-        if len(per_seed) == 1:
-            results[name] = next(iter(per_seed.values()))
-        else:
-            results.update(per_seed)
-            results[f"{name} mean"] = mean_of_runs(list(per_seed.values()))
-    print(format_table(results))
+    by_split: dict[str, dict[str, dict[str, Any]]] = {}
+    for kind, split in splits.items():
+        print(f"\n{kind}: {len(split.test)} evaluated users, {len(split.validation)} validation users")
+        results: dict[str, dict[str, Any]] = {}
+        for name in names:
+            per_seed: dict[str, dict[str, Any]] = {}
+            for seed in dict.fromkeys(args.seed):
+                try:
+                    model, trainer = make_model(name, _config(args, name, seed), device=args.device)
+                except (TypeError, ValueError) as exc:
+                    print(f"error: {exc}", file=sys.stderr)
+                    return EXIT_BAD_INPUT
+                progress = _print_progress(name) if args.progress else None
+                run = fit_and_evaluate(
+                    model, split, trainer=trainer, progress=progress, exclude_history=args.history == "exclude"
+                )
+                per_seed[f"{name} seed {seed}"] = _with_segment_columns(run)
+                if not isinstance(model, TorchRecommender):
+                    break  # counting models do not depend on the seed
+            if len(per_seed) == 1:
+                results[name] = next(iter(per_seed.values()))
+            else:
+                results.update(per_seed)
+                results[f"{name} mean"] = mean_of_runs(list(per_seed.values()))
+        print(format_table(results))
+        ratios = format_ratios(results)
+        if ratios:
+            print(ratios)
+        by_split[kind] = results
     if args.json:
-        print(json.dumps({"source": source, "snapshot": stats.as_dict(), "results": results}, default=float))
+        report = {"source": source, "snapshot": stats.as_dict(), "results": by_split[kinds[0]], "splits": by_split}
+        print(json.dumps(report, default=float))
     return 0
+
+
+def _load(args: argparse.Namespace) -> tuple[InteractionDataset, str]:
+    if args.generate:
+        overrides = {"users": args.users} if args.users is not None else {}
+        shop = generate(shape_named(args.generate, **overrides), seed=args.data_seed)
+        label = f"generated {args.generate} (data seed {args.data_seed})"
+        return build_dataset(shop.rows, item_features=shop.item_features), label
+    rows = read_ml100k() if args.dataset else read_interactions_csv(args.interactions)
+    return build_dataset(rows), args.dataset or args.interactions
+
+
+def _config(args: argparse.Namespace, name: str, seed: int) -> dict[str, Any]:
+    config: dict[str, Any] = {"seed": seed, "num_threads": args.threads}
+    if args.epochs is not None:
+        config["epochs"] = args.epochs
+    if name == "sasrec":
+        config.update(args.set)
+    elif name == REFERENCE:
+        config.update(args.set_reference)
+    if args.max_train_seconds:
+        config["max_seconds"] = args.max_train_seconds
+    return config
+
+
+def _with_segment_columns(run: dict[str, Any]) -> dict[str, Any]:
+    """The cold-start segments' figures as top-level keys, so the table and the seed means show them."""
+    flat = dict(run)
+    for segment in ("new_item", "one_or_two_events"):
+        for key, value in run.get("segments", {}).get(segment, {}).items():
+            flat[f"{segment} {key}"] = value
+    return flat
+
+
+def format_ratios(results: dict[str, dict[str, Any]]) -> str:
+    """The project's SASRec against the reference and co-visitation (NDCG@10), and new-item HR@10
+    against popularity; one line, empty when those models did not run."""
+
+    def row(name: str) -> dict[str, Any] | None:
+        return results.get(f"{name} mean") or results.get(name)
+
+    ours, parts = row("sasrec"), []
+    if ours is None:
+        return ""
+    for other, key in ((REFERENCE, "NDCG@10"), ("covisit", "NDCG@10"), ("popularity", "new_item HR@10")):
+        theirs = row(other)
+        if theirs and theirs.get(key) and ours.get(key) is not None:
+            parts.append(f"sasrec/{other} {key} {ours[key] / theirs[key]:.2f}x")
+        elif theirs and ours.get(key) is not None:
+            parts.append(f"sasrec/{other} {key}: {other} scores 0")
+    return "ratios: " + ", ".join(parts) if parts else ""
 
 
 def _setting(text: str) -> tuple[str, Any]:

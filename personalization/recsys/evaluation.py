@@ -1,11 +1,19 @@
-"""Chronological leave-last-out evaluation with full ranking.
+"""Held-out evaluation with full ranking: chronological leave-last-out and a global time split.
 
-For each user with at least three interactions the last one is the test target, the
-second-last the validation target, and the rest is training data. Users with shorter
-histories only train. Every target is ranked against the WHOLE catalog (no sampled
-negatives); items already in the user's history are excluded from the ranking, except the
-target itself when it is a repeat. Ties are broken by item index (lower first), so a
-constant scorer gets a well-defined, reproducible rank.
+Leave-last-out: for each user with at least three interactions the last one is the test target,
+the second-last the validation target, and the rest is training data. Users with shorter
+histories only train. It lets a model train on interactions later than other users' test ones.
+
+Global time split (:func:`global_time_split`): one cut date; the test target of each user active
+after it is their first interaction after the cut, read with everything they did before it; the
+model trains only on what happened before the cut (each user's last item before it held out for
+validation). Items released after the cut are new to the model, as they are in the shop.
+
+Every target is ranked against the WHOLE catalog (no sampled negatives). Items already in the
+user's history are excluded from the ranking, except the target itself when it is a repeat;
+with ``exclude_history=False`` (data where shoppers come back to items) nothing is excluded and
+the model must decide itself when a past item deserves a place. Ties are broken by item index
+(lower first), so a constant scorer gets a well-defined, reproducible rank.
 """
 
 from __future__ import annotations
@@ -49,6 +57,7 @@ class EvaluationResult:
     segments: dict[str, dict[str, float]]
     ranks: np.ndarray = field(repr=False)  # [n_users] 0-based rank of each target
     top_items: np.ndarray = field(repr=False)  # [n_users, max_k]
+    brand_exposure: dict[int, float] = field(default_factory=dict)  # brand id -> share of top-10 slots
 
 
 def leave_last_out(dataset: InteractionDataset, *, min_length: int = 3) -> LeaveLastOutSplit:
@@ -65,6 +74,36 @@ def leave_last_out(dataset: InteractionDataset, *, min_length: int = 3) -> Leave
     return LeaveLastOutSplit(dataset.with_sequences(train), _held_out(validation), _held_out(test))
 
 
+def global_time_split(
+    dataset: InteractionDataset, *, test_share: float = 0.1, min_length: int = 3
+) -> LeaveLastOutSplit:
+    """Train before a cut date, test on each user's first interaction after it.
+
+    The cut is the ``1 - test_share`` quantile of all timestamps. Test histories are everything
+    the user did before the cut (users with nothing before it cannot be scored and are left
+    out). Each user's last interaction before the cut is the validation target when they have at
+    least ``min_length`` of them; the rest is training data.
+    """
+    if not 0.0 < test_share < 1.0:
+        raise ValueError("test_share must lie strictly between 0 and 1")
+    stamps = np.concatenate([seq.timestamps for seq in dataset.sequences] or [np.zeros(0)])
+    cut = float(np.quantile(stamps, 1.0 - test_share)) if len(stamps) else 0.0
+    train: list[UserSequence] = []
+    validation: list[tuple[UserSequence, int]] = []
+    test: list[tuple[UserSequence, int]] = []
+    for seq in dataset.sequences:
+        before = int(np.searchsorted(seq.timestamps, cut, side="left"))
+        if before < len(seq) and before > 0:
+            test.append((seq, before))
+        past = seq.head(before)
+        if before >= min_length:
+            train.append(past.head(-1))
+            validation.append((past, before - 1))
+        else:
+            train.append(past)
+    return LeaveLastOutSplit(dataset.with_sequences(train), _held_out(validation), _held_out(test))
+
+
 def _held_out(cases: list[tuple[UserSequence, int]]) -> HeldOut:
     return HeldOut(
         user_ids=tuple(seq.user_id for seq, _ in cases),
@@ -77,15 +116,16 @@ def _held_out(cases: list[tuple[UserSequence, int]]) -> HeldOut:
 
 
 def rank_targets(
-    scores: np.ndarray, histories: Sequence[History], targets: np.ndarray, *, k: int
+    scores: np.ndarray, histories: Sequence[History], targets: np.ndarray, *, k: int, exclude_history: bool = True
 ) -> tuple[np.ndarray, np.ndarray]:
     """Ranks ``[batch]`` of ``targets`` and top-``k`` items ``[batch, k]`` from full scores.
 
-    ``scores`` is ``[batch, n_items + 1]``; it is modified in place (history masked).
+    ``scores`` is ``[batch, n_items + 1]``; it is modified in place (history masked unless
+    ``exclude_history`` is False).
     """
     rows = np.arange(len(targets))
     target_scores = scores[rows, targets].copy()
-    for row, history in enumerate(histories):
+    for row, history in enumerate(histories if exclude_history else ()):
         scores[row, history.items] = -np.inf
     scores[:, 0] = -np.inf
     scores[rows, targets] = target_scores
@@ -116,17 +156,27 @@ def evaluate(
     held_out: HeldOut,
     *,
     item_popularity: np.ndarray | None = None,
+    item_brand: np.ndarray | None = None,
+    exclude_history: bool = True,
     batch_size: int = 256,
     few_interactions: int = 10,
     new_user_seconds: float = 7 * 86400.0,
 ) -> EvaluationResult:
-    """HR@10, NDCG@10, Recall@20, MRR, coverage and popularity bias, overall and per segment."""
+    """HR@10, NDCG@10, Recall@20, MRR, coverage, novelty, popularity bias and brand exposure, overall
+    and per segment.
+
+    ``item_popularity`` is the ``[n_items + 1]`` training interaction count per item: it also
+    decides the ``new_item`` segment (targets the model never saw in training). ``item_brand``
+    (``[n_items + 1]`` brand ids, 0 unknown) adds each brand's share of the top-10 slots and their Gini.
+    """
     ranks_parts, top_parts = [], []
     for start in range(0, len(held_out), batch_size):
         stop = start + batch_size
         histories = held_out.histories[start:stop]
         scores = np.array(model.score(histories), dtype=np.float32)
-        ranks, top = rank_targets(scores, histories, held_out.targets[start:stop], k=20)
+        ranks, top = rank_targets(
+            scores, histories, held_out.targets[start:stop], k=20, exclude_history=exclude_history
+        )
         ranks_parts.append(ranks)
         top_parts.append(top)
     ranks = np.concatenate(ranks_parts) if ranks_parts else np.zeros(0, dtype=np.int64)
@@ -142,12 +192,26 @@ def evaluate(
     metrics["Recall@20"] = m.recall_at_k(top, relevant, 20)
     metrics["coverage@10"] = m.catalog_coverage(top[:, :10], model.n_items)
     metrics["avg_popularity@10"] = m.average_popularity(top[:, :10], popularity)
+    metrics["novelty@10"] = m.novelty(top[:, :10], popularity)
+    exposure: dict[int, float] = {}
+    if item_brand is not None:
+        exposure = m.exposure_share(top[:, :10], item_brand)
+        brands = np.unique(np.asarray(item_brand)[1:])
+        metrics["brand_gini@10"] = m.gini(np.asarray([exposure.get(int(b), 0.0) for b in brands]))
+        metrics["top_brand_share@10"] = max(exposure.values(), default=0.0)
     metrics["users"] = float(len(ranks))
+    lengths = np.asarray([len(h.items) for h in held_out.histories])
     segments = m.user_segments(
-        np.asarray([len(h.items) for h in held_out.histories]),
+        lengths,
         held_out.first_seen,
         held_out.target_times,
         few_interactions=few_interactions,
         new_user_seconds=new_user_seconds,
     )
-    return EvaluationResult(metrics, m.segment_metrics(ranks, top, segments, fns), ranks, top)
+    # Cold start: targets released after the training data (content is all a model knows of them),
+    # and shoppers with one or two events behind them.
+    segments["new_item"] = (
+        popularity[held_out.targets] == 0 if item_popularity is not None else np.zeros(len(ranks), bool)
+    )
+    segments["one_or_two_events"] = lengths <= 2
+    return EvaluationResult(metrics, m.segment_metrics(ranks, top, segments, fns), ranks, top, exposure)

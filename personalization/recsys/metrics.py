@@ -54,6 +54,35 @@ def average_popularity(top_items: np.ndarray, item_popularity: np.ndarray) -> fl
     return float(np.mean(item_popularity[top_items])) if top_items.size else 0.0
 
 
+def novelty(top_items: np.ndarray, item_counts: np.ndarray) -> float:
+    """Mean self-information ``-log2 p(i)`` of the recommended items, ``p`` the add-one smoothed share of
+    training interactions (higher = less obvious items)."""
+    top_items = np.asarray(top_items)
+    if not top_items.size:
+        return 0.0
+    counts = np.asarray(item_counts, dtype=np.float64)[1:]
+    share = (np.asarray(item_counts, dtype=np.float64) + 1.0) / (counts.sum() + len(counts))
+    return float(np.mean(-np.log2(share[top_items])))
+
+
+def exposure_share(top_items: np.ndarray, group_of_item: np.ndarray) -> dict[int, float]:
+    """``{group: share of all recommended slots}`` for each group (a brand) shown at least once."""
+    groups = np.asarray(group_of_item)[np.asarray(top_items).reshape(-1)]
+    if not groups.size:
+        return {}
+    values, counts = np.unique(groups, return_counts=True)
+    return {int(v): float(c / groups.size) for v, c in zip(values, counts, strict=True)}
+
+
+def gini(values: np.ndarray) -> float:
+    """Gini coefficient of non-negative ``values``: 0 when all are equal, near 1 when one takes everything."""
+    x = np.sort(np.asarray(values, dtype=np.float64))
+    if not x.size or x.sum() <= 0:
+        return 0.0
+    n = len(x)
+    return float((2.0 * np.sum(np.arange(1, n + 1) * x) / (n * x.sum())) - (n + 1.0) / n)
+
+
 def user_segments(
     history_lengths: np.ndarray,
     first_seen: np.ndarray,

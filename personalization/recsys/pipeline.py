@@ -17,13 +17,20 @@ from personalization.recsys.data import (
     SnapshotStats,
     build_dataset,
 )
-from personalization.recsys.evaluation import HeldOut, LeaveLastOutSplit, evaluate, leave_last_out
+from personalization.recsys.evaluation import (
+    HeldOut,
+    LeaveLastOutSplit,
+    evaluate,
+    global_time_split,
+    leave_last_out,
+)
 from personalization.recsys.models import Recommender
 from personalization.recsys.models.base import TorchRecommender
 from personalization.recsys.models.covisitation import CoVisitation
 from personalization.recsys.trainer import ProgressCallback, Trainer, TrainerConfig
 
-MODEL_NAMES = ("popularity", "covisit", "fbt", "sasrec")
+MODEL_NAMES = ("popularity", "recent_popularity", "covisit", "fbt", "sasrec_plain", "sasrec")
+SPLITS = ("leave-last-out", "time")
 MIN_INTERACTIONS = 10
 MIN_EVALUATED_USERS = 2
 
@@ -74,13 +81,25 @@ def train_and_evaluate(
     return model, metrics, dataset.stats
 
 
-def split_for_evaluation(dataset: InteractionDataset) -> LeaveLastOutSplit:
-    """Leave-last-out split; raises :class:`DataError` when there is too little data to evaluate."""
+def split_for_evaluation(dataset: InteractionDataset, *, kind: str = "leave-last-out") -> LeaveLastOutSplit:
+    """Leave-last-out or global time split (``kind="time"``, see ``evaluation.global_time_split``);
+    raises :class:`DataError` when there is too little data to evaluate."""
+    if kind not in SPLITS:
+        raise DataError(f"unknown split {kind!r}; choose one of {', '.join(SPLITS)}")
     if dataset.stats.interactions < MIN_INTERACTIONS:
         raise DataError(
             f"too few interactions: {dataset.stats.interactions} usable, at least {MIN_INTERACTIONS} needed"
             f" (dropped: {dict(dataset.stats.dropped) or 'none'})"
         )
+    if kind == "time":
+        split = global_time_split(dataset)
+        if len(split.test) < MIN_EVALUATED_USERS or len(split.validation) < MIN_EVALUATED_USERS:
+            raise DataError(
+                f"too few users on both sides of the time cut: {len(split.test)} active after it with a history"
+                f" before it, {len(split.validation)} with 3 or more interactions before it;"
+                f" at least {MIN_EVALUATED_USERS} of each required"
+            )
+        return split
     split = leave_last_out(dataset)
     if len(split.test) < MIN_EVALUATED_USERS:
         raise DataError(
@@ -116,10 +135,12 @@ def fit_and_evaluate(
     trainer: Trainer | None = None,
     progress: ProgressCallback | None = None,
     choices: Iterable[Choice] | None = None,
+    exclude_history: bool = True,
 ) -> dict[str, Any]:
     """Fit on ``split.train`` (torch models validate on ``split.validation``), evaluate on ``split.test``.
 
     ``choices`` (logged clicks among the cards of a list) go to models that learn from them.
+    ``exclude_history=False`` ranks the user's past items too (see ``evaluation``).
     """
     started = time.perf_counter()
     if isinstance(model, TorchRecommender):
@@ -133,10 +154,18 @@ def fit_and_evaluate(
         model.fit(split.train)
         device, epochs, best_epoch = "cpu", 1, 1
         train_seconds = time.perf_counter() - started
-    result = evaluate(model, split.test, item_popularity=split.train.item_counts())
+    content = split.train.content
+    result = evaluate(
+        model,
+        split.test,
+        item_popularity=split.train.item_counts(),
+        item_brand=content.brand if content is not None and content.n_brands else None,
+        exclude_history=exclude_history,
+    )
     return {
         **result.metrics,
         "segments": result.segments,
+        "brand_exposure": {str(brand): share for brand, share in result.brand_exposure.items()},
         "model": model.name,
         "device": device,
         "epochs": epochs,

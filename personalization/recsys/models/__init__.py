@@ -6,14 +6,16 @@ Importing this package registers every model under its ``name`` so that
 
 from personalization.recsys.models.base import History, Recommender, TorchRecommender
 from personalization.recsys.models.covisitation import CoVisitation, FrequentlyBoughtTogether
-from personalization.recsys.models.popularity import Popularity
-from personalization.recsys.models.sasrec import SASRec
+from personalization.recsys.models.popularity import Popularity, RecentPopularity
+from personalization.recsys.models.sasrec import PlainSASRec, SASRec
 
 __all__ = [
     "CoVisitation",
     "FrequentlyBoughtTogether",
     "History",
+    "PlainSASRec",
     "Popularity",
+    "RecentPopularity",
     "Recommender",
     "SASRec",
     "TorchRecommender",

@@ -32,7 +32,7 @@ def test_a_tiny_csv_runs_every_model_and_ends_with_json(pairs_csv, capsys):
     out = capsys.readouterr().out.strip().splitlines()
     assert code == 0
     report = json.loads(out[-1])
-    assert set(report["results"]) == {"popularity", "covisit", "sasrec"}
+    assert set(report["results"]) == {"popularity", "recent_popularity", "covisit", "sasrec_plain", "sasrec"}
     sasrec = report["results"]["sasrec"]
     for key in ("HR@10", "NDCG@10", "Recall@20", "MRR", "coverage@10", "train_seconds", "score_ms_per_user"):
         assert isinstance(sasrec[key], float), key
@@ -48,7 +48,14 @@ def test_several_seeds_train_the_sequential_model_once_each_and_add_a_mean_row(p
     out = capsys.readouterr().out.strip().splitlines()
     results = json.loads(out[-1])["results"]
     # counting models do not depend on the seed: one row each
-    assert set(results) == {"popularity", "covisit", "sasrec seed 1", "sasrec seed 2", "sasrec mean"}
+    assert set(results) == {
+        "popularity",
+        "recent_popularity",
+        "covisit",
+        *(f"{name} seed {seed}" for name in ("sasrec", "sasrec_plain") for seed in (1, 2)),
+        "sasrec mean",
+        "sasrec_plain mean",
+    }
     runs = [results["sasrec seed 1"], results["sasrec seed 2"]]
     assert results["sasrec mean"]["HR@10"] == pytest.approx((runs[0]["HR@10"] + runs[1]["HR@10"]) / 2)
     assert results["sasrec mean"]["seeds"] == 2

@@ -111,5 +111,5 @@ def test_evaluation_reports_all_metrics_and_segments():
     assert result.metrics["Recall@20"] == 1.0 and result.metrics["MRR"] == 1.0
     assert set(result.metrics) >= {"coverage@10", "avg_popularity@10", "users"}
     assert all(isinstance(v, float) for v in result.metrics.values())
-    assert set(result.segments) == {"new", "returning", "few", "many"}
+    assert set(result.segments) == {"new", "returning", "few", "many", "new_item", "one_or_two_events"}
     assert result.segments["few"]["users"] == 2

@@ -15,9 +15,12 @@ from personalization.recsys.models.sasrec.heuristics import (
 from personalization.recsys.models.sasrec.inputs import GAP_UNKNOWN, gap_buckets
 from personalization.recsys.models.sasrec.model import SASRec
 from personalization.recsys.models.sasrec.network import SASRecNetwork
+from personalization.recsys.models.sasrec.plain import PlainSASRec, PlainSASRecConfig
 
 __all__ = [
     "GAP_UNKNOWN",
+    "PlainSASRec",
+    "PlainSASRecConfig",
     "SASRec",
     "SASRecConfig",
     "SASRecNetwork",
