@@ -337,9 +337,15 @@ RECSYS_MAX_TRAIN_SECONDS = float(os.environ.get("RECSYS_MAX_TRAIN_SECONDS", "240
 RECSYS_SERVING_THREADS = int(os.environ.get("RECSYS_SERVING_THREADS", "1"))
 # A challenger must beat the champion's NDCG@10 by this fraction on the same holdout to be promoted.
 RECSYS_PROMOTION_MARGIN = float(os.environ.get("RECSYS_PROMOTION_MARGIN", "0.01"))
+# Candidates come from the sequence model's item vectors: scored exactly below this many items, through an
+# HNSW graph (personalization/recsys/ann.py) built when a version is registered from this many on.
+RECSYS_RETRIEVAL_EXACT_BELOW = int(os.environ.get("RECSYS_RETRIEVAL_EXACT_BELOW", "50000"))
 
 # Personalization: False turns every decision into the page's default order.
 PERSONALIZATION_ENABLED = env_bool("PERSONALIZATION_ENABLED", True)
+# Buyers' ratings as a signal: training weighs a purchase by its stars (recsys.data.RATED_EVENT_WEIGHTS) and
+# ranking never lifts a product most buyers rated badly above the others (serving.ranking). Off: neither.
+PERSONALIZATION_RATING_SIGNAL = env_bool("PERSONALIZATION_RATING_SIGNAL", True)
 # Past this, ranking stops trying models and returns the default order.
 PERSONALIZATION_TIME_BUDGET_MS = float(os.environ.get("PERSONALIZATION_TIME_BUDGET_MS", "150"))
 

@@ -25,8 +25,9 @@ from personalization.recommendations.registry import (
     load_model,
     model_version_promote,
 )
+from personalization.recommendations.retrieval import model_version_index
 from personalization.recommendations.training_data import choice_rows, interaction_rows, item_features
-from personalization.recsys.data import build_dataset
+from personalization.recsys.data import DEFAULT_EVENT_WEIGHTS, RATED_EVENT_WEIGHTS, build_dataset
 from personalization.recsys.evaluation import evaluate
 from personalization.recsys.pipeline import fit_and_evaluate, make_model, split_for_evaluation
 from personalization.recsys.reindex import Reindexed
@@ -66,7 +67,12 @@ def model_version_train(
     version = ModelVersion.objects.create(kind=kind, task_id=task_id, config={"device": device, "seed": seed})
     started = time.perf_counter()
     try:
-        dataset = build_dataset(interaction_rows(), item_features=item_features())
+        rated = settings.PERSONALIZATION_RATING_SIGNAL
+        dataset = build_dataset(
+            interaction_rows(ratings=rated),
+            item_features=item_features(),
+            event_weights=RATED_EVENT_WEIGHTS if rated else DEFAULT_EVENT_WEIGHTS,
+        )
         split = split_for_evaluation(dataset)  # a clear DataError when there is too little behaviour
         model, trainer = make_model(
             kind,

@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from personalization.recsys.choices import Choice
+from personalization.recsys.data import rated_purchase
 from personalization.shopper import Unit
 from personalization.tracking.models import Event, VisitorLink
 from shop.models import Product
+from shop.reviews.models import Review
 
 # Which behaviour counts as an interaction, and under which recsys event type.
 INTERACTION_TYPES = {
@@ -23,9 +25,14 @@ INTERACTION_TYPES = {
 }
 
 
-def interaction_rows(*, since=None) -> Iterator[tuple[str, int, float, str]]:
-    """(unit, product id, epoch seconds, event type), streamed in database order."""
+def interaction_rows(*, since=None, ratings: bool = False) -> Iterator[tuple[str, int, float, str]]:
+    """(unit, product id, epoch seconds, event type), streamed in database order.
+
+    With `ratings`, a purchase its buyer reviewed carries the stars (`recsys.data.rated_purchase`):
+    the review's current rating, whatever its moderation state, since it is the buyer's own verdict.
+    """
     links = dict(VisitorLink.objects.values_list("visitor_id", "user_id"))
+    stars = purchase_ratings() if ratings else {}
     events = Event.objects.filter(type__in=list(INTERACTION_TYPES), product__isnull=False)
     if since is not None:
         events = events.filter(timestamp__gte=since)
@@ -33,7 +40,18 @@ def interaction_rows(*, since=None) -> Iterator[tuple[str, int, float, str]]:
     for user_id, visitor_id, product_id, timestamp, event_type in (
         events.values_list(*fields).order_by().iterator(chunk_size=5000)
     ):
-        yield _unit(user_id, visitor_id, links), product_id, timestamp.timestamp(), INTERACTION_TYPES[event_type]
+        kind = INTERACTION_TYPES[event_type]
+        if kind == "purchase" and stars:
+            kind = rated_purchase(stars.get((user_id or links.get(visitor_id), product_id)))
+        yield _unit(user_id, visitor_id, links), product_id, timestamp.timestamp(), kind
+
+
+def purchase_ratings() -> dict[tuple[int, int], int]:
+    """(user id, product id) -> the stars of that user's review of that product."""
+    return {
+        (user_id, product_id): rating
+        for user_id, product_id, rating in Review.objects.values_list("user_id", "product_id", "rating").order_by()
+    }
 
 
 def _unit(user_id: int | None, visitor_id: str, links: dict[str, int]) -> str:

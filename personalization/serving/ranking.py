@@ -8,6 +8,7 @@ import time
 import uuid
 import weakref
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import numpy as np
 from django.conf import settings
@@ -19,6 +20,9 @@ from personalization.serving.rules import apply_rules
 
 logger = logging.getLogger(__name__)
 SCORE_TTL = 30  # seconds; the history key changes with every new event anyway
+# Most buyers rated it badly: at least this many published ratings averaging at most this many stars.
+BADLY_RATED_MIN_COUNT = 3
+BADLY_RATED_AVERAGE = 2.5
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,28 @@ def order_by_scores(items: list, scores: np.ndarray | None) -> list:
     return [items[i] for i in order.tolist()]
 
 
+def badly_rated(product) -> bool:
+    """Whether most of the product's buyers rated it badly (a product or a ListingRow)."""
+    average = product.rating_average
+    return product.rating_count >= BADLY_RATED_MIN_COUNT and average is not None and average <= BADLY_RATED_AVERAGE
+
+
+def demote_badly_rated(items: list) -> list:
+    """The learned order with the badly rated products after all the others, each part in its order.
+
+    A model trained on clicks and purchases learns what sells, not what pleases: without this it
+    can lift a product its buyers regret. Off with the rating signal (PERSONALIZATION_RATING_SIGNAL).
+    """
+    if not settings.PERSONALIZATION_RATING_SIGNAL:
+        return items
+    low = [badly_rated(item) for item in items]
+    if not any(low):
+        return items
+    return [item for item, bad in zip(items, low, strict=True) if not bad] + [
+        item for item, bad in zip(items, low, strict=True) if bad
+    ]
+
+
 def rank_products(products, *, context: ShopperContext, surface: str = "", limit: int | None = None) -> RankedList:
     """Reorder `products` (already fetched) for this shopper; never raises."""
     products = available(products)
@@ -147,7 +173,10 @@ def rank_products(products, *, context: ShopperContext, surface: str = "", limit
     try:
         deadline = time.perf_counter() + settings.PERSONALIZATION_TIME_BUDGET_MS / 1000
         scores, ranker = candidate_scores([p.pk for p in products], context=context, deadline=deadline)
-        ordered = apply_rules(order_by_scores(products, scores), surface=surface)
+        ordered = order_by_scores(products, scores)
+        if scores is not None:
+            ordered = demote_badly_rated(ordered)
+        ordered = apply_rules(ordered, surface=surface)
     except Exception:
         logger.exception("Ranking failed on %s; default order", surface)
         ordered, ranker = products, "default"
@@ -205,6 +234,8 @@ class ListingRow:
     category_id: int
     stock: int
     is_active: bool = True
+    rating_average: Decimal | None = None  # published reviews only, as on the product
+    rating_count: int = 0
 
 
 def rank_listing(rows: list[ListingRow], *, context: ShopperContext, surface: str) -> RankedList:
@@ -221,7 +252,10 @@ def rank_listing(rows: list[ListingRow], *, context: ShopperContext, surface: st
     try:
         deadline = time.perf_counter() + settings.PERSONALIZATION_TIME_BUDGET_MS / 1000
         scores, ranker = candidate_scores([row.pk for row in in_stock], context=context, deadline=deadline)
-        ordered = apply_rules(order_by_scores(in_stock, scores), surface=surface)
+        ordered = order_by_scores(in_stock, scores)
+        if scores is not None:
+            ordered = demote_badly_rated(ordered)
+        ordered = apply_rules(ordered, surface=surface)
     except Exception:
         logger.exception("Ranking the %s listing failed; default order", surface)
         ordered, ranker = in_stock, "default"
@@ -240,9 +274,10 @@ def rank_listing_queryset(
     `rerank_top` keeps the queryset's own order after that many (search: relevance decides the matches,
     personalization reorders only the best of them).
     """
+    columns = ("pk", "brand_id", "category_id", "stock", "rating_average", "rating_count")
     rows = [
-        ListingRow(*values)
-        for values in products.values_list("pk", "brand_id", "category_id", "stock")[:LISTING_CANDIDATES]
+        ListingRow(pk, brand_id, category_id, stock, rating_average=average, rating_count=count)
+        for pk, brand_id, category_id, stock, average, count in products.values_list(*columns)[:LISTING_CANDIDATES]
     ]
     head, tail = (rows, []) if rerank_top is None else (rows[:rerank_top], rows[rerank_top:])
     ranked = rank_listing(head, context=context, surface=surface)

@@ -1,0 +1,101 @@
+"""Ranking never lifts a product most of its buyers rated badly above the others (the rating signal)."""
+
+from decimal import Decimal
+
+import pytest
+
+from personalization.recommendations.training import model_version_train
+from personalization.serving import ShopperContext, rank_products
+from personalization.serving.champions import forget_loaded_models
+from personalization.serving.ranking import ListingRow, demote_badly_rated, rank_listing, rank_listing_queryset
+from shop.models import Product
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def store(catalog, behaviour):
+    """The test catalogue with a popularity champion (the cheapest model: any model's order is demoted alike)."""
+    from django.core.cache import cache
+
+    version = model_version_train(kind="popularity", always_promote=True)
+    yield catalog
+    forget_loaded_models()
+    version.artifact.delete(save=False)
+    cache.clear()
+
+
+def shopper(*recent):
+    return ShopperContext(
+        unit="v:someone",
+        recent_product_ids=tuple(p.pk for p in recent),
+        recent_event_types=tuple("view" for _ in recent),
+    )
+
+
+def rate(product, *, average: str, count: int) -> None:
+    Product.objects.filter(pk=product.pk).update(rating_average=Decimal(average), rating_count=count)
+
+
+def cameras_listing(store):
+    return list(Product.objects.filter(pk__in=[p.pk for p in store["cameras"]]).select_related("category", "brand"))
+
+
+def test_the_product_the_model_puts_first_goes_last_when_most_buyers_rated_it_badly(store):
+    # given the product the model ranks first for this shopper
+    cameras = store["cameras"]
+    context = shopper(cameras[0], cameras[1])
+    first = rank_products(cameras_listing(store), context=context, surface="category").products[0]
+    # when its buyers rate it 1.7 stars on average
+    rate(first, average="1.70", count=3)
+    ranked = rank_products(cameras_listing(store), context=context, surface="category")
+    # then it comes after every other product, and the rest keep the model's order
+    assert ranked.ranker == "popularity"
+    assert ranked.products[-1] == first
+
+
+def test_few_or_middling_ratings_do_not_move_a_product(store):
+    cameras = store["cameras"]
+    context = shopper(cameras[0], cameras[1])
+    before = rank_products(cameras_listing(store), context=context, surface="category").products
+    rate(before[0], average="1.00", count=2)  # two ratings: too few to speak for most buyers
+    rate(before[1], average="2.60", count=10)
+    after = rank_products(cameras_listing(store), context=context, surface="category").products
+    assert after == before
+
+
+def test_without_the_rating_signal_the_models_order_stands(store, settings):
+    cameras = store["cameras"]
+    context = shopper(cameras[0], cameras[1])
+    first = rank_products(cameras_listing(store), context=context, surface="category").products[0]
+    rate(first, average="1.00", count=5)
+    settings.PERSONALIZATION_RATING_SIGNAL = False
+    assert rank_products(cameras_listing(store), context=context, surface="category").products[0] == first
+
+
+def test_a_listing_demotes_the_badly_rated_product_before_pagination(store):
+    cameras = store["cameras"]
+    context = shopper(cameras[0], cameras[1])
+    queryset = Product.objects.filter(pk__in=[p.pk for p in cameras]).order_by("pk")
+    first = rank_listing_queryset(queryset, context=context, surface="category").products[0]
+    rate(Product.objects.get(pk=first), average="2.50", count=4)
+    ranked = rank_listing_queryset(queryset, context=context, surface="category")
+    assert ranked.products[-1] == first
+
+
+def test_the_default_order_is_left_alone(settings):
+    # No model ordered these rows (personalization off): nothing was promoted, nothing is demoted.
+    settings.PERSONALIZATION_ENABLED = False
+    rows = [ListingRow(1, 1, 1, 5, rating_average=Decimal("1.00"), rating_count=9), ListingRow(2, 1, 1, 5)]
+    assert rank_listing(rows, context=shopper(), surface="category").products == (1, 2)
+
+
+def test_demotion_keeps_each_part_in_its_order():
+    bad = dict(rating_average=Decimal("2.00"), rating_count=3)
+    rows = [
+        ListingRow(1, 1, 1, 5, **bad),
+        ListingRow(2, 1, 1, 5),
+        ListingRow(3, 1, 1, 5, **bad),
+        ListingRow(4, 1, 1, 5),
+    ]
+    assert [row.pk for row in demote_badly_rated(rows)] == [2, 4, 1, 3]
