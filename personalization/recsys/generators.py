@@ -76,7 +76,9 @@ SHAPES: dict[str, ShopShape] = {
     # Accessories after their product: sequences carry item-to-item chains.
     "chains": ShopShape(chain_share=0.6, same_category_share=0.15),
     # Groceries and supplies: the same items bought again every couple of weeks.
-    "consumables": ShopShape(consumable_share=0.5, repeat_share=0.5, chain_share=0.15),
+    "consumables": ShopShape(
+        consumable_share=0.5, repeat_share=0.6, chain_share=0.15, sessions_per_user=6.0, purchase_share=0.3
+    ),
     # Demand follows seasons: what sold last month is not what sells next week.
     "seasonal": ShopShape(seasonal_amplitude=0.9, season_days=45.0, chain_share=0.15),
     # A catalogue that grows daily: many targets are items released after the training cut.
@@ -207,7 +209,8 @@ def _shopper_rows(
         moment = START + day * DAY + rng.random() * 0.5 * DAY
         current = -1
         for step in range(length):
-            if step == 0 and due and rng.random() < shape.repeat_share:
+            rebuy = step == 0 and bool(due) and rng.random() < shape.repeat_share
+            if rebuy:
                 current = int(rng.choice(due))
             elif current >= 0 and (draw := rng.random()) < shape.chain_share and released[cat.complement[current]]:
                 current = int(cat.complement[current])
@@ -218,7 +221,7 @@ def _shopper_rows(
             if current < 0:
                 break
             roll = rng.random()
-            event = "purchase" if roll < shape.purchase_share else "view"
+            event = "purchase" if rebuy or roll < shape.purchase_share else "view"
             if event == "view" and roll < shape.purchase_share + shape.cart_share:
                 event = "add_to_cart"
             if event == "purchase" and cat.consumable[current]:
