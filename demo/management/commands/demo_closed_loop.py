@@ -25,12 +25,23 @@ class Command(BaseCommand):
             "would (default %(default)s; 0: train once, before it).",
         )
         parser.add_argument("--experiment", default=EXPERIMENT_KEY, help="Experiment key (default %(default)s).")
+        parser.add_argument(
+            "--no-rating-signal",
+            action="store_false",
+            dest="rating_signal",
+            help="Train and rank without the buyers' ratings (PERSONALIZATION_RATING_SIGNAL off), to compare.",
+        )
         parser.add_argument("--no-progress", action="store_false", dest="progress")
 
     def handle(self, *args, **options) -> None:
+        from django.conf import settings
+
         from demo.simulator.closed_loop import closed_loop_run
         from personalization.recsys.data import DataError
 
+        # This process is the whole loop (site, training, ranking); forked simulation workers inherit it.
+        settings.PERSONALIZATION_RATING_SIGNAL = options["rating_signal"]
+        self.stdout.write(f"Rating signal: {'on' if options['rating_signal'] else 'off'}.")
         try:
             closed_loop_run(
                 visitors=options["visitors"],

@@ -67,3 +67,32 @@ def test_a_signed_in_shopper_reviews_a_delivered_order_through_the_site(demo_cat
     assert (review.product_id, review.verified_purchase, review.status) == (item.pk, True, Review.Status.PUBLISHED)
     assert review.rating >= 4 and review.language == "en"
     assert review.title in reviews.TITLES["en"][review.rating] and review.body
+
+
+@pytest.mark.slow
+def test_a_buyer_reviews_each_product_of_a_delivered_order_with_stars_from_their_taste(demo_catalog, monkeypatch):
+    # given a shopper who likes one product's category, brand and price, and orders it with a product they do not
+    catalog = catalog_load()
+    liked = next(iter(catalog.items.values()))
+    other = next(item for item in catalog.items.values() if item.category != liked.category)
+    taste = Taste(categories={liked.category: 1.0}, brands={liked.brand: 1.0}, price_level=liked.price_level)
+    shopper = Shopper(index=0, kind="loyal", seed=12, taste=taste, visits=[], signs_up=True)
+    clock = SimulatedClock(timezone.now() - timedelta(days=5))
+    monkeypatch.setattr(reviews, "REVIEW_SHARE", 1.0)
+
+    with site_tuned_for_simulation(), simulated_time(clock):
+        browser = Browser(shopper, catalog=catalog, clock=clock)
+        result = VisitResult()
+        _sign_up(browser, result)
+        for item in (liked, other):
+            browser.client.post("/cart/add/", {"product_id": item.pk, "quantity": 1})
+        assert _check_out(browser, result)
+        # when the order has arrived by their next visit
+        clock.advance(3 * 86400)
+        written = reviews.deliveries_and_reviews(browser)
+
+    # then both products are reviewed, the one that matches their taste higher
+    stars = dict(Review.objects.filter(user_id=browser.user_id).values_list("product_id", "rating"))
+    assert written == 2
+    assert set(stars) == {liked.pk, other.pk}
+    assert stars[liked.pk] > stars[other.pk]
