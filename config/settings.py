@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "personalization.tracking.middleware.VisitorIdMiddleware",
     "personalization.tracking.middleware.TrackingMiddleware",
+    # Counts the tracking decisions (recorded, bot, DNT...) for the console's bot share.
+    "personalization.tracking.tally.DecisionTallyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -98,7 +100,10 @@ TEMPLATES = [
                 "shop.context_processors.shop",
             ],
             # `personalization` is an umbrella package, not an app, so its shared tags are named here.
-            "libraries": {"personalization_tags": "personalization.templatetags.personalization_tags"},
+            "libraries": {
+                "personalization_tags": "personalization.templatetags.personalization_tags",
+                "console_tags": "personalization.console.templatetags.console_tags",
+            },
         },
     },
 ]

@@ -46,6 +46,7 @@ urlpatterns = [
 # Pages, in English without a prefix (the URLs of before) and in every other language under /<code>/.
 urlpatterns += i18n_patterns(
     path("staff/experiments/", include("personalization.experiments.urls")),
+    path("staff/", include("personalization.console.urls")),
     path("", include("shop.urls")),
     prefix_default_language=False,
 )

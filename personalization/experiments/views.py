@@ -1,32 +1,24 @@
-"""Staff pages: the list of experiments with their headline, one experiment's results, its CSV."""
+"""Staff console pages: the list of experiments with their headline, one experiment's results, its CSV.
+
+They need staff status and the permission to view experiments (personalization.console.access).
+"""
 
 from __future__ import annotations
 
 import csv
-from functools import wraps
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
+from personalization.console.access import staff_page
+from personalization.console.labels import METRIC_LABELS, variant_label
 from personalization.experiments.models import METRICS, Experiment
 from personalization.experiments.results import chart_data, experiment_results
 from personalization.experiments.selectors import experiment_list
 
-
-def staff_required(view):
-    """Anonymous: to the login page. Signed in but not staff: 403, since logging in again would not help."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.is_staff:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+staff_required = staff_page("experiments.view_experiment")
 
 
 @staff_required
@@ -35,7 +27,9 @@ def experiment_index(request: HttpRequest) -> HttpResponse:
     for experiment in experiment_list():
         results = experiment_results(experiment=experiment) if experiment.status != Experiment.Status.DRAFT else None
         rows.append({"experiment": experiment, "results": results})
-    return render(request, "experiments/list.html", {"rows": rows, "metrics": METRICS})
+    return render(
+        request, "experiments/list.html", {"rows": rows, "metrics": METRICS, "console_section": "experiments"}
+    )
 
 
 @staff_required
@@ -45,12 +39,30 @@ def experiment_detail(request: HttpRequest, key: str) -> HttpResponse:
     context = {
         "experiment": experiment,
         "results": results,
-        "charts": chart_data(results),
+        "charts": _named_charts(results),
         "metrics": METRICS,
-        "primary_metric_label": METRICS[experiment.primary_metric],
+        "primary_metric_label": capfirst(str(METRIC_LABELS.get(experiment.primary_metric, experiment.primary_metric))),
         "allocations": list(experiment.allocations.all()[:20]) if experiment.bandit else [],
+        "console_section": "experiments",
     }
     return render(request, "experiments/detail.html", context)
+
+
+def _named_charts(results) -> dict:
+    """The charts' data with variants by name and the axis texts in the page's language."""
+    charts = chart_data(results)
+    names = {row.variant.key: variant_label(row.variant) for row in results.variants}
+    for series in charts["conversion"]["series"]:
+        series["label"] = names.get(series["label"], series["label"])
+    charts["lift"]["labels"] = [names.get(key, key) for key in charts["lift"]["labels"]]
+    metric = str(METRIC_LABELS.get(results.experiment.primary_metric, charts["lift"]["metric"]))
+    charts["text"] = {
+        "cumulative_conversion": _("Cumulative conversion"),
+        "interval": _("95% interval"),
+        "lift": _("Lift"),
+        "lift_on": _("Lift on %(metric)s") % {"metric": metric},
+    }
+    return charts
 
 
 CSV_COLUMNS = [

@@ -88,6 +88,9 @@ def model_version_train(
             state = {"epoch": epoch, "of": trainer.config.epochs, "loss": round(loss, 5)}
             if val:
                 state["val_ndcg@10"] = round(float(val.get(PRIMARY_METRIC, 0.0)), 5)
+            # Every epoch so far, [epoch, loss, validation NDCG@10 or None]: the console draws it as the training curve.
+            curve = (version.progress or {}).get("curve", [])
+            state["curve"] = [*curve, [epoch, state["loss"], state.get("val_ndcg@10")]]
             version.progress = state
             version.save(update_fields=["progress"])
             if on_progress:

@@ -6,6 +6,11 @@
     return;
   }
   var data = JSON.parse(source.textContent);
+  // Axis and legend texts come translated with the data; the English ones are for older pages.
+  var text = data.text || {
+    cumulative_conversion: "Cumulative conversion", interval: "95% interval", lift: "Lift",
+    lift_on: "Lift on " + data.lift.metric
+  };
   var palette = ["#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#0a7ea4"];
   var asPercent = function (value) { return (value * 100).toFixed(1) + "%"; };
 
@@ -28,8 +33,9 @@
       },
       options: {
         responsive: true,
+        maintainAspectRatio: false,
         interaction: { mode: "index", intersect: false },
-        scales: { y: { ticks: { callback: asPercent }, title: { display: true, text: "Cumulative conversion" } } },
+        scales: { y: { ticks: { callback: asPercent }, title: { display: true, text: text.cumulative_conversion } } },
         plugins: { tooltip: { callbacks: { label: function (item) { return item.dataset.label + ": " + asPercent(item.parsed.y); } } } }
       }
     });
@@ -42,14 +48,15 @@
       data: {
         labels: data.lift.labels,
         datasets: [
-          { type: "bar", label: "95% interval", data: data.lift.interval, backgroundColor: "rgba(31, 111, 235, 0.25)", borderColor: "#1f6feb", borderWidth: 1 },
-          { type: "line", label: "Lift", data: data.lift.estimate, showLine: false, pointRadius: 6, borderColor: "#111", backgroundColor: "#111" }
+          { type: "bar", label: text.interval, data: data.lift.interval, backgroundColor: "rgba(31, 111, 235, 0.25)", borderColor: "#1f6feb", borderWidth: 1 },
+          { type: "line", label: text.lift, data: data.lift.estimate, showLine: false, pointRadius: 6, borderColor: "#111", backgroundColor: "#111" }
         ]
       },
       options: {
         responsive: true,
+        maintainAspectRatio: false,
         indexAxis: "x",
-        scales: { y: { ticks: { callback: asPercent }, title: { display: true, text: "Lift on " + data.lift.metric } } }
+        scales: { y: { ticks: { callback: asPercent }, title: { display: true, text: text.lift_on } } }
       }
     });
   }

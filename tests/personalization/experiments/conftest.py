@@ -43,4 +43,9 @@ def home_experiment(db):
 
 @pytest.fixture
 def staff_user(db):
-    return make_user(username="staffer", is_staff=True)
+    """Staff who may read experiments (the console checks the permission, not only staff status)."""
+    from django.contrib.auth.models import Permission
+
+    user = make_user(username="staffer", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_experiment", content_type__app_label="experiments"))
+    return user

@@ -62,11 +62,16 @@ def test_staff_sees_results_charts_and_verdict(client, staff_user, exposed_exper
     assert response.status_code == 200
     assert '<canvas id="experiment-conversion-chart"' in html and '<canvas id="experiment-lift-chart"' in html
     assert "vendor/chartjs/chart.umd.min.js" in html and "js/experiments.js" in html
-    assert "Not yet significant: keep it running" in html
+    assert "No clear winner yet: Editorial is at" in html
     assert "data-srm-ok" in html
     data = json.loads(html.split('id="experiment-chart-data" type="application/json">')[1].split("</script>")[0])
-    assert [s["label"] for s in data["conversion"]["series"]] == ["grid", "editorial"]
-    assert data["lift"]["labels"] == ["editorial"]
+    assert [s["label"] for s in data["conversion"]["series"]] == ["Grid", "Editorial"]
+    assert data["lift"]["labels"] == ["Editorial"]
+
+
+def test_staff_without_the_permission_is_forbidden(client, exposed_experiment):
+    client.force_login(make_user(is_staff=True))
+    assert client.get(reverse("experiments:index")).status_code == 403
 
 
 def test_srm_alarm_shows_on_a_skewed_split(client, staff_user):
