@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "personalization.experiments",
     "personalization.offers",
     "personalization.ads",
+    "personalization.assistant",
     "demo",
     "config",
 ]
