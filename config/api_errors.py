@@ -4,7 +4,7 @@
 
 `fields` is present only for validation errors; nested fields are flattened to dotted
 paths ("address.city", "brand.0") so a client can always map a key to a list of messages.
-Service errors (shop.exceptions.ShopError) become 400 with their own code (409 for the two
+Service errors (shop.exceptions.ShopError) become 400 with their own code (409 for those
 that describe a conflict with the current state), so views can let them propagate.
 
 Wiring: REST_FRAMEWORK["EXCEPTION_HANDLER"] = api_exception_handler and
@@ -25,7 +25,7 @@ from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from shop.exceptions import IdempotencyConflict, IllegalTransition, ShopError
+from shop.exceptions import IdempotencyConflict, IllegalTransition, ReviewExists, ShopError
 
 API_PREFIX = "/api/"
 
@@ -33,6 +33,7 @@ API_PREFIX = "/api/"
 SHOP_ERROR_STATUS: dict[type[ShopError], int] = {
     IdempotencyConflict: status.HTTP_409_CONFLICT,
     IllegalTransition: status.HTTP_409_CONFLICT,
+    ReviewExists: status.HTTP_409_CONFLICT,
 }
 
 

@@ -142,12 +142,15 @@ class ProductReviewListView(ListAPIView):
     @extend_schema(
         tags=["reviews"],
         summary="Review a product",
-        description="One review per shopper and product (400 `review_exists`). The review is `published` at once "
-        "or `pending` until staff check it (links, profanity, no delivered order of the product, a burst of "
-        "5-star reviews from new accounts, or the shop requires approval).",
+        description="One review per shopper and product (409 `review_exists`: edit it instead). The review is "
+        "`published` at once or `pending` until staff check it (links, profanity, no delivered order of the "
+        "product, a burst of 5-star reviews from new accounts, or the shop requires approval).",
         parameters=[PRODUCT_SLUG],
         request=ReviewWriteSerializer,
-        responses={201: ReviewSerializer},
+        responses={
+            201: ReviewSerializer,
+            409: error_response("You have already reviewed this product (`review_exists`); edit your review."),
+        },
         examples=[OpenApiExample("Written", value=REVIEW_EXAMPLE, response_only=True, status_codes=["201"])],
     )
     def post(self, request, slug: str):

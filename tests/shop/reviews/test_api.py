@@ -49,7 +49,12 @@ def test_a_shopper_writes_once_then_edits_and_deletes(buyer, product):
     again = api.post(reviews_url(product), {"rating": 1}, format="json")
     assert created.status_code == 201, created.json()
     assert created.json()["status"] == "published"
-    assert again.status_code == 400 and again.json()["error"]["code"] == "review_exists"
+    assert again.status_code == 409, "a second review of the same product conflicts with the first"
+    assert again.json()["error"] == {
+        "code": "review_exists",
+        "message": "You have already reviewed this product; edit your review instead.",
+    }
+    assert Review.objects.get(user=buyer, product=product).rating == 5
 
     review_id = created.json()["id"]
     edited = api.put(f"/api/v1/reviews/{review_id}", {"rating": 3, "body": "Less great"}, format="json")

@@ -87,6 +87,21 @@ def test_the_form_edits_the_shopper_s_own_review(client, buyer, product):
     assert Review.objects.get(user=buyer).rating == 4
 
 
+def test_a_second_review_that_slips_past_the_form_gets_a_clear_message_and_changes_nothing(
+    client, buyer, product, monkeypatch
+):
+    # given a review written in another tab after this form was opened (the form saw none)
+    review_create(user=buyer, product=product, rating=2, language="en")
+    monkeypatch.setattr("shop.reviews.selectors.review_of_user", lambda **kwargs: None)
+    client.force_login(buyer)
+
+    response = client.post(reverse("shop:review_write", args=[product.slug]), {"rating": "5"})
+
+    assert response.status_code == 200
+    assert "You have already reviewed this product; edit your review instead." in response.content.decode()
+    assert Review.objects.get(user=buyer).rating == 2
+
+
 def test_writing_needs_signing_in(client, product):
     response = client.get(reverse("shop:review_write", args=[product.slug]))
 
