@@ -43,6 +43,12 @@ app.conf.beat_schedule = {
         "task": "personalization.tracking.tasks.purge_expired_events",
         "schedule": crontab(hour=3, minute=45),
     },
+    # What goes with what (cart and bought-together rows), learned again from the day's orders and carts.
+    "recommendations-refresh-complements": {
+        "task": "personalization.recommendations.tasks.refresh_complements",
+        "schedule": crontab(minute=20),
+        "options": {"expires": 1800},
+    },
     "ads-refresh-quality": {
         "task": "personalization.ads.tasks.refresh_ad_quality",
         "schedule": 600.0,

@@ -97,3 +97,25 @@ class MerchandisingRule(models.Model):
     def applies_to(self, surface: str) -> bool:
         allowed = {s.strip() for s in self.surfaces.split(",") if s.strip()}
         return not allowed or surface in allowed
+
+
+class ComplementGraph(models.Model):
+    """What goes with what, learned from orders and carts: one row per computation, the newest serves.
+
+    `categories` maps a category id to the other categories whose products its buyers go on to buy
+    (strongest first, with a score: the share of its baskets that hold them, kept only above chance);
+    `items` maps a product id to the products most often bought or carted with it. Keys are strings
+    (JSON); values are lists of [id, score].
+    """
+
+    categories = models.JSONField(default=dict, blank=True)
+    items = models.JSONField(default=dict, blank=True)
+    snapshot = models.JSONField(default=dict, blank=True, help_text="Baskets, orders, carts and edges counted.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = "pk"
+
+    def __str__(self) -> str:
+        return f"Complement graph v{self.pk}"

@@ -60,3 +60,11 @@ def refresh_fast_models() -> list[int]:
         except DataError:
             break  # not enough behaviour yet; the next run will try again
     return versions
+
+
+@shared_task(name="personalization.recommendations.tasks.refresh_complements", acks_late=True)
+def refresh_complements() -> int:
+    """Learn again what goes with what from orders and carts; returns the new ComplementGraph's id."""
+    from personalization.recommendations.complements import complement_graph_build
+
+    return complement_graph_build().pk

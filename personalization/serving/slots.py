@@ -10,17 +10,20 @@ import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count
+from django.utils.translation import gettext
 
+from personalization.serving.candidates import covisited, for_shopper
 from personalization.serving.champions import champion_model, version_tag
+from personalization.serving.complements import bought_with, complement_categories
 from personalization.serving.context import ShopperContext
 from personalization.serving.ranking import RankedList, candidate_scores, order_by_scores, reasons_for
 from personalization.serving.rules import apply_rules
+from personalization.serving.trending import rising_in_category
 from shop.cache_versions import shelf_version
 from shop.models import OrderLine, Product
 from shop.selectors import products_in_order
 
 logger = logging.getLogger(__name__)
-CANDIDATE_LIMIT = 5000
 # The similar slot's pool, in multiples of the cards shown, that a shopper's own model reorders.
 SIMILAR_POOL_FACTOR = 4
 # Seconds lists of what is in stock and sells are kept; each order starts new keys (shelf_version) at
@@ -35,39 +38,19 @@ def _products(ids) -> list[Product]:
 
 def _neighbours(seed_ids, *, k: int, exclude: set[int]) -> list[int]:
     """Items that co-occur with the seeds in shoppers' sessions (co-visitation), strongest first."""
-    model = champion_model("covisit")
-    if model is None or not seed_ids:
-        return []
-    totals: dict[int, float] = {}
-    for index in model.item_index.indices_of(list(seed_ids)):
-        if index == 0:
-            continue
-        items, weights = model.neighbours(int(index))
-        for item, weight in zip(items.tolist(), weights.tolist(), strict=True):
-            totals[item] = totals.get(item, 0.0) + weight
-    ranked = sorted(totals, key=lambda item: (-totals[item], item))
-    raw = [model.item_index.raw_id(item) for item in ranked]
-    return [pk for pk in raw if pk not in exclude][:k]
-
-
-def _catalogue_candidates() -> list[int]:
-    """The newest CANDIDATE_LIMIT products in stock: for_you's candidates, cached until the next order.
-
-    Cached under the catalogue and stock versions (see `shop.cache_versions.shelf_version`).
-    """
-    newest = Product.objects.filter(is_active=True, stock__gt=0).order_by("-created_at").values_list("pk", flat=True)
-    return cache.get_or_set(f"serving:candidates:{shelf_version()}", lambda: list(newest[:CANDIDATE_LIMIT]), SHELF_TTL)
+    return covisited(seed_ids, k=k, exclude=exclude)
 
 
 def for_you(*, context: ShopperContext, k: int, product: Product | None = None, **_) -> RankedList:
-    """The whole catalog ranked for this shopper, minus what is in the cart, was just viewed or is on the page."""
+    """The catalogue's best for this shopper (serving.candidates retrieves, the model ranks exactly), minus what
+    is in the cart, was just viewed or is on the page."""
     if product is not None and not context.has_history:
         # Next to a product, a list for a shopper we know nothing about would only repeat the trending row.
         return RankedList(surface="for_you")
     exclude = set(context.cart_product_ids) | set(context.recent_product_ids[-3:])
     if product is not None:
         exclude.add(product.pk)
-    ids = [pk for pk in _catalogue_candidates() if pk not in exclude]
+    ids = for_shopper(context=context, exclude=exclude)
     deadline = time.perf_counter() + settings.PERSONALIZATION_TIME_BUDGET_MS / 1000
     scores, ranker = candidate_scores(ids, context=context, deadline=deadline)
     # Fetch a few spare products: rules may exclude some.
@@ -82,16 +65,19 @@ def for_you(*, context: ShopperContext, k: int, product: Product | None = None, 
 
 
 def similar(*, context: ShopperContext, k: int, product: Product | None = None, **_) -> RankedList:
-    """Viewed together with this product, filled up with its category's best sellers.
+    """Substitutes: products of the same type viewed with this one, filled up with its type's best sellers.
 
     A shopper with a history gets that pool ordered by their own model (what they are likely
     to want next among the neighbours of this product); everyone else, and the popularity arm
-    of a ranker experiment, gets the co-visitation order.
+    of a ranker experiment, gets the co-visitation order. Co-viewed products of another type are
+    complements: the bought-together row shows those.
     """
     if product is None:
         return RankedList(surface="similar")
     pool = k * SIMILAR_POOL_FACTOR
-    seen_together = _neighbours([product.pk], k=pool, exclude={product.pk})
+    near = _neighbours([product.pk], k=pool, exclude={product.pk})
+    same_type = {p.pk for p in _products(near) if p.category_id == product.category_id}
+    seen_together = [pk for pk in near if pk in same_type]
     ranker = "covisit" if seen_together else "popularity"
     filler = _popular_in_category(product.category_id, k=pool, exclude={product.pk, *seen_together})
     ids = seen_together[:k] + filler[:k]  # the order everyone gets
@@ -103,51 +89,127 @@ def similar(*, context: ShopperContext, k: int, product: Product | None = None, 
     products = _products(ids[: k * 2])[:k]
     together = set(seen_together)
     reasons = {
-        p.pk: f"Viewed with {product.name}" if p.pk in together else f"Popular in {p.category.name}" for p in products
+        p.pk: gettext("Viewed with %(name)s") % {"name": product.name}
+        if p.pk in together
+        else gettext("Popular in %(category)s") % {"category": p.category.name}
+        for p in products
     }
     return RankedList(products=tuple(products), ranker=ranker, surface="similar", reasons=reasons)
 
 
 def bought_together(*, context: ShopperContext, k: int, product: Product | None = None, **_) -> RankedList:
-    """Other products in the orders that contained this one (one aggregate query)."""
+    """Complements of this product: what its buyers also bought, then the best of the types that go with it."""
     if product is None:
         return RankedList(surface="bought_together")
-    products = _products(_bought_with(product.pk, k=k * 2))[:k]
-    return RankedList(
-        products=tuple(products),
-        ranker="bought_together",
-        surface="bought_together",
-        reasons={p.pk: f"Often bought with {product.name}" for p in products},
-    )
+    products, reasons, ranker = _goes_with([product], k=k, context=context, surface="bought_together")
+    return RankedList(products=tuple(products), ranker=ranker, surface="bought_together", reasons=reasons)
 
 
-def _bought_with(product_id: int, *, k: int) -> list[int]:
-    """The products most often in the same orders as this one (one aggregate query, cached until the next order)."""
-    orders = OrderLine.objects.filter(product_id=product_id).values("order_id")
-    rows = (
-        OrderLine.objects.filter(order_id__in=orders)
-        .exclude(product_id=product_id)
-        .exclude(product=None)
-        .values("product_id")
-        .annotate(n=Count("order_id", distinct=True))
-        .order_by("-n", "product_id")[:k]
-    )
-    key = f"serving:bought-with:{product_id}:{k}:{shelf_version()}"
-    return cache.get_or_set(key, lambda: [row["product_id"] for row in rows], SHELF_TTL)
+def complete_your_order(*, context: ShopperContext, k: int, strategy: str = "complements", **_) -> RankedList:
+    """Complements of the cart, never of a cart item's own type while anything else is known.
 
-
-def complete_your_order(*, context: ShopperContext, k: int, **_) -> RankedList:
-    cart = set(context.cart_product_ids)
+    `strategy="covisit"` is the row as it was before the complement graph (co-viewed products of
+    any type); only the simulator's before/after measure (demo.simulator.cart_measure) asks for it.
+    """
+    cart = list(dict.fromkeys(context.cart_product_ids))
     if not cart:
         return RankedList(surface="cart")
-    ids = _neighbours(sorted(cart), k=k, exclude=cart)
-    products = _products(ids)[:k]
-    return RankedList(
-        products=tuple(products),
-        ranker="covisit",
-        surface="cart",
-        reasons={p.pk: "Goes with your cart" for p in products},
+    if strategy == "covisit":
+        products = _products(_neighbours(sorted(cart), k=k, exclude=set(cart)))[:k]
+        reasons = {p.pk: gettext("Goes with your cart") for p in products}
+        return RankedList(products=tuple(products), ranker="covisit", surface="cart", reasons=reasons)
+    seeds = list(Product.objects.filter(pk__in=cart).only("pk", "name", "category_id"))
+    products, reasons, ranker = _goes_with(seeds, k=k, context=context, surface="cart")
+    return RankedList(products=tuple(products), ranker=ranker, surface="cart", reasons=reasons)
+
+
+def _goes_with(seeds: list[Product], *, k: int, context: ShopperContext, surface: str) -> tuple[list, dict, str]:
+    """Up to k complements of the seeds: learned pairs first, then one type after another (round robin).
+
+    Products of a seed's own type are left out unless nothing of another type is known; within a
+    type, a shopper's own model (when it knows their history) orders the best sellers.
+    """
+    seed_ids = [p.pk for p in seeds]
+    seed_types = {p.category_id for p in seeds}
+    names = {p.pk: p.name for p in seeds}
+    # Learned pairs, then what this morning's orders put together (the graph is rebuilt every hour).
+    learned = bought_with(seed_ids)
+    pairs = list(dict.fromkeys([*learned, *_ordered_with(seed_ids[:3], k=k * 2)]))[: k * 4]
+    types = complement_categories(sorted(seed_types))[:k]
+    best_sellers = {c: _popular_in_category(c, k=k * 2, exclude=set(seed_ids)) for c in types}
+    pool = list(dict.fromkeys([pk for pk, _seed in pairs] + [pk for ids in best_sellers.values() for pk in ids]))
+    products = {p.pk: p for p in _products(pool)}
+    ranker = "complements"
+    rank = {pk: i for i, pk in enumerate(pool)}
+    if context.has_history and pool:
+        deadline = time.perf_counter() + settings.PERSONALIZATION_TIME_BUDGET_MS / 1000
+        scores, personal = candidate_scores(pool, context=context, deadline=deadline)
+        if personal not in {"popularity", "default"}:
+            rank = {pk: i for i, pk in enumerate(order_by_scores(pool, scores))}
+    goes_with = (
+        gettext("Goes with your cart") if surface == "cart" else gettext("Goes with %(name)s") % {"name": seeds[0].name}
     )
+    queues: dict[int, list[int]] = {}  # type -> products, learned pairs first; types in the order they came
+    reasons: dict[int, str] = {}
+    for pk, seed in pairs:
+        item = products.get(pk)
+        if item is not None and item.category_id not in seed_types:
+            queues.setdefault(item.category_id, []).append(pk)
+            reasons[pk] = gettext("Often bought with %(name)s") % {"name": names[seed]}
+    for category in types:
+        for pk in sorted(best_sellers[category], key=rank.__getitem__):
+            if pk in products and pk not in reasons:
+                queues.setdefault(category, []).append(pk)
+                reasons[pk] = goes_with
+    ordered = round_robin(list(queues.values()))[:k]
+    if not ordered:
+        # Nothing learned yet: what shoppers viewed with the seeds, other types first, the seeds' own type last.
+        ranker = "covisit"
+        paired = {pk: seed for pk, seed in pairs}
+        near = _neighbours(seed_ids, k=k * 4, exclude=set(seed_ids))
+        found = _products(dict.fromkeys([*paired, *near]))
+        others = [p for p in found if p.category_id not in seed_types]
+        products = {p.pk: p for p in found}
+        ordered = [p.pk for p in (others or found)][:k]
+        reasons = {
+            pk: gettext("Often bought with %(name)s") % {"name": names[paired[pk]]}
+            if pk in paired
+            else gettext("Viewed with %(name)s") % {"name": seeds[0].name}
+            for pk in ordered
+        }
+    return [products[pk] for pk in ordered], {pk: reasons[pk] for pk in ordered}, ranker
+
+
+def _ordered_with(seed_ids: list[int], *, k: int) -> list[tuple[int, int]]:
+    """(product, seed): the products most often in the same orders as each seed (cached until the next order)."""
+    found: list[tuple[int, int]] = []
+    for seed in seed_ids:
+        orders = OrderLine.objects.filter(product_id=seed).values("order_id")
+        rows = (
+            OrderLine.objects.filter(order_id__in=orders)
+            .exclude(product_id=seed)
+            .exclude(product=None)
+            .values("product_id")
+            .annotate(n=Count("order_id", distinct=True))
+            .order_by("-n", "product_id")[:k]
+        )
+        key = f"serving:bought-with:{seed}:{k}:{shelf_version()}"
+        found += [
+            (pk, seed) for pk in cache.get_or_set(key, lambda rows=rows: [r["product_id"] for r in rows], SHELF_TTL)
+        ]
+    return found
+
+
+def round_robin(queues: list[list[int]]) -> list[int]:
+    """The first of each queue, then the second of each, and so on; a product already taken is skipped."""
+    ordered: list[int] = []
+    taken: set[int] = set()
+    for i in range(max((len(q) for q in queues), default=0)):
+        for queue in queues:
+            if i < len(queue) and queue[i] not in taken:
+                ordered.append(queue[i])
+                taken.add(queue[i])
+    return ordered
 
 
 def recently_viewed(*, context: ShopperContext, k: int, product: Product | None = None, **_) -> RankedList:
@@ -158,7 +220,7 @@ def recently_viewed(*, context: ShopperContext, k: int, product: Product | None 
         products=tuple(products),
         ranker="history",
         surface="recently_viewed",
-        reasons={p.pk: "You looked at this" for p in products},
+        reasons={p.pk: gettext("You looked at this") for p in products},
     )
 
 
@@ -182,15 +244,13 @@ def _popular_in_category(category_id, *, k: int, exclude: set[int]) -> list[int]
 
 
 def trending(*, context: ShopperContext, k: int, category=None, **_) -> RankedList:
+    """What rises in the category now (personalization.serving.trending), not its all-time best sellers."""
     if category is None:
         return RankedList(surface="trending")
-    ids = _popular_in_category(category.pk, k=k, exclude=set())
-    products = _products(ids)
+    products = _products(rising_in_category(category.pk)[: k * 2])[:k]
+    reason = gettext("Trending in %(category)s") % {"category": category.name}
     return RankedList(
-        products=tuple(products),
-        ranker="popularity",
-        surface="trending",
-        reasons={p.pk: f"Trending in {category.name}" for p in products},
+        products=tuple(products), ranker="trending", surface="trending", reasons={p.pk: reason for p in products}
     )
 
 

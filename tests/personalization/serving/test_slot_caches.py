@@ -1,9 +1,13 @@
 """Lists the slots cache (candidates, best sellers, bought together) are the lists computed now, order after order."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from personalization.serving import ShopperContext, fill_slot
 from tests.factories import make_product, place_order
+from tests.personalization.conftest import record_views
 
 pytestmark = pytest.mark.django_db(transaction=True)  # orders reach the caches when they commit
 
@@ -34,6 +38,7 @@ def test_a_product_sold_out_by_an_order_leaves_the_cached_candidates(user, addre
     others = [make_product(category=category, brand=brand, stock=5) for _ in range(3)]
     last_one = make_product(category=category, brand=brand, stock=1)  # the newest: first without a model
     viewer = someone(others[0])
+    record_views({"browser": [*others, last_one]}, start=timezone.now() - timedelta(hours=2))
     assert last_one.pk in {p.pk for p in fill_slot("for_you", k=8, context=viewer)}
     assert last_one.pk in {p.pk for p in fill_slot("trending", k=8, context=viewer, category=category)}
     # when

@@ -1,0 +1,136 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from personalization.recommendations.complements import (
+    Basket,
+    baskets_from_carts,
+    baskets_from_orders,
+    complement_graph_build,
+    complements_count,
+)
+from personalization.recommendations.models import ComplementGraph
+from personalization.recommendations.tasks import refresh_complements
+from personalization.serving import ShopperContext, fill_slot
+from tests.factories import make_brand, make_category, make_product, make_user, place_order
+
+CAMERA, CARD, BAG, SHOE = 1, 2, 3, 4
+
+
+def basket(*items, follow_up=()) -> Basket:
+    return Basket(anchor=frozenset(items), follow_up=frozenset(items) | frozenset(follow_up))
+
+
+def test_a_category_whose_buyers_go_on_to_buy_another_is_linked_to_it():
+    # given: camera buyers buy a memory card (3 of 4) more often than shoppers in general do
+    baskets = [basket((10, CAMERA), follow_up=[(20, CARD)]) for _ in range(3)]
+    baskets += [basket((11, CAMERA)), basket((30, SHOE)), basket((31, SHOE)), basket((40, BAG))]
+    # when
+    counts = complements_count(baskets)
+    # then
+    assert counts.categories[CAMERA] == [(CARD, 0.75)]
+
+
+def test_a_category_is_never_its_own_complement():
+    baskets = [basket((10, CAMERA), (11, CAMERA)) for _ in range(5)]
+    assert CAMERA not in complements_count(baskets).categories
+
+
+def test_a_category_bought_no_more_often_than_by_everyone_is_no_complement():
+    # Shoes are in every basket: camera buyers buy them no more than anyone else does.
+    baskets = [basket((10, CAMERA), (30, SHOE)) for _ in range(3)] + [basket((31, SHOE)) for _ in range(3)]
+    assert SHOE not in dict(complements_count(baskets).categories.get(CAMERA, []))
+
+
+def test_item_pairs_need_two_baskets():
+    counts = complements_count([basket((10, CAMERA), (20, CARD)), basket((10, CAMERA), (20, CARD), (40, BAG))])
+    assert counts.items[10][0] == (20, 2.0)
+    assert 40 not in dict(counts.items[10])
+
+
+def test_an_order_follows_up_with_the_same_customers_next_orders_within_the_window():
+    day = datetime(2026, 3, 1, tzinfo=UTC)
+    lines = [
+        (1, "u:7", day, 10, CAMERA),
+        (2, "u:7", day + timedelta(days=5), 20, CARD),
+        (3, "u:7", day + timedelta(days=90), 40, BAG),
+        (4, "u:8", day, 30, SHOE),
+    ]
+    baskets = {b.anchor: b.follow_up for b in baskets_from_orders(lines)}
+    assert baskets[frozenset({(10, CAMERA)})] == frozenset({(10, CAMERA), (20, CARD)})
+    assert baskets[frozenset({(30, SHOE)})] == frozenset({(30, SHOE)})
+
+
+def test_a_cart_of_one_product_is_no_basket():
+    day = datetime(2026, 3, 1, tzinfo=UTC).date()
+    carts = baskets_from_carts([("v:a", day, 10, CAMERA), ("v:a", day, 20, CARD), ("v:b", day, 30, SHOE)])
+    assert [b.anchor for b in carts] == [frozenset({(10, CAMERA), (20, CARD)})]
+    assert carts[0].weight == 0.5
+
+
+@pytest.fixture
+def shelves(db):
+    cameras, cards, bags, shoes = (make_category(name=n) for n in ("Cameras", "Memory Cards", "Bags", "Shoes"))
+    brand = make_brand()
+    return {
+        "cameras": [make_product(name=f"Camera {i}", category=cameras, brand=brand, price=300) for i in range(4)],
+        "cards": [make_product(name=f"Card {i}", category=cards, brand=brand) for i in range(3)],
+        "bags": [make_product(name=f"Bag {i}", category=bags, brand=brand) for i in range(3)],
+        "shoes": [make_product(name=f"Shoe {i}", category=shoes, brand=brand) for i in range(3)],
+    }
+
+
+@pytest.fixture
+def camera_buyers(shelves, address, shipping_methods):
+    """Four customers buy a camera with a memory card and a bag, four others buy shoes."""
+    for n in range(4):
+        buyer = make_user()
+        camera, card, bag = shelves["cameras"][n], shelves["cards"][n % 3], shelves["bags"][0]
+        place_order(user=buyer, address=address, products=[camera, card, bag], idempotency_key=f"camera-{n}")
+    for n in range(4):
+        place_order(user=make_user(), address=address, products=[shelves["shoes"][n % 3]], idempotency_key=f"s-{n}")
+    return shelves
+
+
+def test_the_graph_is_learned_from_orders_and_stored(camera_buyers):
+    # when
+    graph_id = refresh_complements()
+    # then
+    graph = ComplementGraph.objects.get(pk=graph_id)
+    cameras = str(camera_buyers["cameras"][0].category_id)
+    linked = {edge[0] for edge in graph.categories[cameras]}
+    assert linked == {camera_buyers["cards"][0].category_id, camera_buyers["bags"][0].category_id}
+    assert graph.snapshot["order_baskets"] == 8
+
+
+def test_cart_suggestions_are_complements_of_another_type(camera_buyers):
+    # given: a new shopper with a camera in the cart
+    complement_graph_build()
+    camera = camera_buyers["cameras"][3]
+    context = ShopperContext(unit="v:new", cart_product_ids=(camera.pk,))
+    # when
+    ranked = fill_slot("cart", k=4, context=context)
+    # then
+    types = {p.category.name for p in ranked}
+    assert types == {"Memory Cards", "Bags"}, f"cart suggestions were {[p.name for p in ranked]}"
+    assert ranked.ranker == "complements"
+
+
+def test_a_pair_bought_together_comes_first(camera_buyers):
+    # given: memory card 0 was bought with bag 0 twice
+    complement_graph_build()
+    card = camera_buyers["cards"][0]
+    # when
+    ranked = fill_slot("cart", k=4, context=ShopperContext(unit="v:new", cart_product_ids=(card.pk,)))
+    # then
+    assert ranked.products[0] == camera_buyers["bags"][0]
+    assert ranked.reason_for(ranked.products[0]) == f"Often bought with {card.name}"
+
+
+def test_a_new_graph_serves_at_once(camera_buyers):
+    camera = camera_buyers["cameras"][0]
+    context = ShopperContext(unit="v:new", cart_product_ids=(camera.pk,))
+    # before any graph: only what was ordered with this very camera
+    assert {p.name for p in fill_slot("cart", k=4, context=context)} == {"Card 0", "Bag 0"}
+    complement_graph_build()
+    assert len(fill_slot("cart", k=4, context=context)) == 4, "the best sellers of the complementary types join"
