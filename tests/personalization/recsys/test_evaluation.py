@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from personalization.recsys.data import build_dataset
-from personalization.recsys.evaluation import HeldOut, evaluate, leave_last_out, rank_targets, top_k
+from personalization.recsys.evaluation import HeldOut, evaluate, global_time_split, leave_last_out, rank_targets, top_k
 from personalization.recsys.models.base import History, Recommender
 
 
@@ -113,3 +113,66 @@ def test_evaluation_reports_all_metrics_and_segments():
     assert all(isinstance(v, float) for v in result.metrics.values())
     assert set(result.segments) == {"new", "returning", "few", "many", "new_item", "one_or_two_events"}
     assert result.segments["few"]["users"] == 2
+
+
+def test_global_time_split_trains_before_the_cut_and_tests_the_first_interaction_after_it():
+    # given: two users active on both sides of t=100, one only before, one only after
+    rows = [("a", f"i{t}", t) for t in (10, 20, 30, 40, 110, 120)]
+    rows += [("b", "i10", 50), ("b", "i20", 60), ("b", "new", 105)]
+    rows += [("c", "i30", 5), ("c", "i40", 15)]
+    rows += [("d", "i10", 130), ("d", "i20", 140)]
+    dataset = build_dataset(rows)
+    index = dataset.item_index.index_of
+    # when: 40% of the 13 timestamps lie after the cut (it falls between 60 and 105)
+    split = global_time_split(dataset, test_share=0.4)
+    # then
+    train = {s.user_id: s.items.tolist() for s in split.train.sequences}
+    assert train == {
+        "a": [index("i10"), index("i20"), index("i30")],
+        "b": [index("i10"), index("i20")],
+        "c": [
+            index("i30"),
+            index("i40"),
+        ],
+    }
+    assert max(s.timestamps.max() for s in split.train.sequences) < 105
+    assert split.validation.user_ids == ("a",) and split.validation.targets.tolist() == [index("i40")]
+    assert split.test.user_ids == ("a", "b")  # d has no history before the cut: nothing to read
+    assert split.test.targets.tolist() == [index("i110"), index("new")]
+    assert split.test.histories[0].items.tolist() == [index(f"i{t}") for t in (10, 20, 30, 40)]
+
+
+def test_global_time_split_refuses_a_test_share_outside_0_1():
+    with pytest.raises(ValueError, match="test_share"):
+        global_time_split(build_dataset([("a", "x", 1), ("a", "y", 2)]), test_share=1.0)
+
+
+def test_new_items_and_users_with_one_or_two_events_are_segments_of_their_own():
+    # given: item 29 never appears in training (popularity 0); users have 1, 2 and 3 history items
+    model = FixedScores(np.arange(31, dtype=np.float32))
+    popularity = np.full(31, 5)
+    popularity[[0, 29]] = 0
+    result = evaluate(model, held_out([[30], [30, 28], [30, 28, 27]], [29, 1, 26]), item_popularity=popularity)
+    # then
+    assert result.segments["new_item"]["users"] == 1 and result.segments["new_item"]["HR@10"] == 1.0
+    assert result.segments["one_or_two_events"]["users"] == 2
+    assert result.segments["one_or_two_events"]["HR@10"] == 0.5
+
+
+def test_brand_exposure_and_novelty_are_reported_for_every_model():
+    # given: items 1-10; items 6-10 belong to brand 2, the rest to brand 1; the model ranks 10 first
+    model = FixedScores(np.arange(11, dtype=np.float32))
+    brand = np.array([0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2])
+    result = evaluate(model, held_out([[]], [1]), item_popularity=np.ones(11), item_brand=brand)
+    assert result.brand_exposure == {1: 0.5, 2: 0.5}
+    assert result.metrics["brand_gini@10"] == 0.0 and result.metrics["top_brand_share@10"] == 0.5
+    assert result.metrics["novelty@10"] == pytest.approx(-np.log2(2 / 20))
+
+
+def test_keeping_history_lets_a_past_item_take_its_place_in_the_ranking():
+    scores = np.arange(6, dtype=np.float32)
+    histories = [History(np.array([5, 4]))]
+    excluded, _ = rank_targets(scores[None].copy(), histories, np.array([3]), k=3)
+    kept, top = rank_targets(scores[None].copy(), histories, np.array([3]), k=3, exclude_history=False)
+    assert excluded.tolist() == [0] and kept.tolist() == [2]
+    assert top[0].tolist() == [5, 4, 3]

@@ -72,3 +72,20 @@ def test_segment_metrics_compute_each_metric_on_its_users_only():
     assert out["a"] == {"users": 2, "HR@10": 0.5}
     assert out["b"] == {"users": 1, "HR@10": 1.0}
     assert out["none"] == {"users": 0}
+
+
+def test_novelty_is_the_mean_self_information_of_the_recommended_items():
+    counts = np.array([0, 6, 1, 1])  # 8 interactions; add-one shares 7/11, 2/11, 2/11
+    assert m.novelty(np.array([[1, 2]]), counts) == pytest.approx((-math.log2(7 / 11) - math.log2(2 / 11)) / 2)
+    assert m.novelty(np.zeros((0, 2), dtype=np.int64), counts) == 0.0
+
+
+def test_exposure_share_counts_each_groups_slots():
+    brand = np.array([0, 1, 1, 2, 3])
+    assert m.exposure_share(np.array([[1, 2], [3, 1]]), brand) == {1: 0.75, 2: 0.25}
+
+
+def test_gini_is_zero_for_equal_shares_and_grows_with_concentration():
+    assert m.gini(np.array([0.25, 0.25, 0.25, 0.25])) == pytest.approx(0.0)
+    assert m.gini(np.array([0.0, 0.0, 0.0, 1.0])) == pytest.approx(0.75)
+    assert m.gini(np.array([])) == 0.0

@@ -2,7 +2,13 @@ import numpy as np
 import pytest
 
 from personalization.recsys.data import build_dataset
-from personalization.recsys.models import CoVisitation, FrequentlyBoughtTogether, Popularity, Recommender
+from personalization.recsys.models import (
+    CoVisitation,
+    FrequentlyBoughtTogether,
+    Popularity,
+    RecentPopularity,
+    Recommender,
+)
 from personalization.recsys.models.covisitation import CoVisitationConfig
 from personalization.recsys.models.popularity import PopularityConfig
 
@@ -109,3 +115,18 @@ def test_serving_helpers_take_raw_ids(tiny_rows):
     assert scores[1] == -np.inf
     top = model.recommend(["a"], k=2)
     assert [item for item, _ in top] == ["b", "c"] and "a" not in dict(top)
+
+
+def test_recent_popularity_ranks_the_last_seven_days_first_and_breaks_ties_by_all_time_counts():
+    # given: "old" was bought often a month ago, "new" twice this week, "mid" once this week
+    now = 1_700_000_000.0
+    rows = [(f"u{n}", "old", now - 30 * DAY, "purchase") for n in range(9)]
+    rows += [("u1", "new", now - DAY, "view"), ("u2", "new", now, "view"), ("u3", "mid", now - 2 * DAY, "view")]
+    rows += [("u4", "older", now - 40 * DAY, "view")]
+    dataset = build_dataset(rows)
+    idx = dataset.item_index.index_of
+    # when
+    scores = RecentPopularity().fit(dataset).score([[]])[0]
+    # then: the week decides, all-time counts order what the week did not see
+    assert scores[idx("new")] > scores[idx("mid")] > scores[idx("old")] > scores[idx("older")]
+    assert np.argmax(Popularity().fit(dataset).score([[]])[0]) == idx("old")
