@@ -6,6 +6,7 @@ from django.utils import timezone
 from demo.simulator.closed_loop import EXPERIMENT_KEY
 
 WARM_UP_DAYS = 10
+ARMS = {"model": "their own history", "popularity": "best sellers"}
 EXPERIMENT_DAYS = 10
 
 
@@ -49,8 +50,22 @@ class Command(BaseCommand):
             # The last simulated visits may run a little past the real now.
             for line in campaigns.outcome_lines(since=starts_at, until=timezone.now() + timedelta(days=1)):
                 self.stdout.write(line)
+        self._personas(seed=seed)
         self.stdout.write("")
         self.stdout.write(f"Storefront:          {host}/")
         self.stdout.write(f"Admin:               {host}/admin/  (staff login printed above)")
         self.stdout.write(f"Experiment results:  {host}/staff/experiments/{EXPERIMENT_KEY}/")
         self.stdout.write(f"API docs:            {host}/api/docs/")
+
+    def _personas(self, *, seed: int) -> None:
+        """The demo logins' own histories (played once), then each login with its taste and experiment arm."""
+        from demo.simulator.personas import persona_arm, personas_play
+        from demo.store.loader import SHOPPER_PASSWORD
+
+        self.stdout.write("Demo logins: a taste and a history each, played through the site (views, searches, orders):")
+        histories = personas_play(seed=seed, say=lambda line: self.stdout.write(f"  played {line}"))
+        self.stdout.write(f"Shopper logins (password {SHOPPER_PASSWORD}):")
+        for history in histories:
+            arm = persona_arm(history.persona.username, experiment_key=EXPERIMENT_KEY)
+            where = f"  [experiment arm '{arm}': lists from {ARMS.get(arm, arm)}]" if arm else ""
+            self.stdout.write(f"  {history.persona.username:<10} {history.persona.taste}{where}")
