@@ -10,13 +10,18 @@ that describe a conflict with the current state), so views can let them propagat
 Wiring: REST_FRAMEWORK["EXCEPTION_HANDLER"] = api_exception_handler and
 REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = ErrorDocumentingAutoSchema. `json_not_found` and
 `json_server_error` serve the same shape for URLs no API view matched, when a root URLconf
-sets them as handler404 / handler500.
+sets them as handler404 / handler500; for every other URL they serve the shop's own
+templates/404.html and templates/500.html. With DEBUG on, Django answers an unmatched URL with
+its technical page before any handler runs, so ApiNotFoundMiddleware gives /api/ its JSON 404
+whatever DEBUG says.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.template import loader
 from django.utils.translation import gettext as _
 from django.views import defaults
 from drf_spectacular.openapi import AutoSchema
@@ -93,8 +98,12 @@ def api_exception_handler(exc, context):
 
 def json_not_found(request, exception=None):
     if request.path.startswith(API_PREFIX):
-        return JsonResponse(error_body("not_found", _("Not found.")), status=status.HTTP_404_NOT_FOUND)
+        return api_not_found()
     return defaults.page_not_found(request, exception)
+
+
+def api_not_found() -> JsonResponse:
+    return JsonResponse(error_body("not_found", _("Not found.")), status=status.HTTP_404_NOT_FOUND)
 
 
 def json_server_error(request):
@@ -103,7 +112,30 @@ def json_server_error(request):
             error_body("server_error", _("Something went wrong on our side; please try again.")),
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
         )
-    return defaults.server_error(request)
+    return shop_server_error(request)
+
+
+def shop_server_error(request: HttpRequest) -> HttpResponse:
+    """The shop's own 500 page, rendered without context processors or queries: the database may be the cause."""
+    template = loader.get_template(defaults.ERROR_500_TEMPLATE_NAME)
+    return HttpResponseServerError(template.render({"shop_name": settings.SHOP_NAME}))
+
+
+class ApiNotFoundMiddleware:
+    """Any 404 under /api/ that is not already JSON (an unmatched URL, Django's debug page) becomes the API's shape."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code == status.HTTP_404_NOT_FOUND
+            and request.path.startswith(API_PREFIX)
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            return api_not_found()
+        return response
 
 
 class ErrorDetailSerializer(serializers.Serializer):

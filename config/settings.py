@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     # After CORS, so an app's refused request still carries the headers it needs to read the error.
     "config.input_guard.InputGuardMiddleware",
+    # Outside CommonMiddleware (whose slash redirects stay redirects): any other 404 under /api/ is JSON.
+    "config.api_errors.ApiNotFoundMiddleware",
     # After sessions (the chosen language), before common (which may redirect on the translated path).
     "config.language.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

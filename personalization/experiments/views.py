@@ -58,7 +58,7 @@ def _named_charts(results) -> dict:
     metric = str(METRIC_LABELS.get(results.experiment.primary_metric, charts["lift"]["metric"]))
     charts["text"] = {
         "cumulative_conversion": _("Cumulative conversion"),
-        "interval": _("95% interval"),
+        "interval": _("Interval at 95%"),
         "lift": _("Lift"),
         "lift_on": _("Lift on %(metric)s") % {"metric": metric},
     }
