@@ -46,6 +46,13 @@ class TrainerConfig:
     min_epochs: int = 20  # a transformer often sits at the popularity plateau for the first epochs
     lr_decay_patience: int | None = 3  # halve the learning rate after this many evaluations without gain
     eval_every: int = 1
+    # Evaluations spaced as training slows: after epoch e the next evaluation comes
+    # max(eval_every, floor(e * eval_spacing)) epochs later, so ``patience`` evaluations span a
+    # share of the run so far instead of a fixed number of epochs. 0: every ``eval_every`` epochs.
+    eval_spacing: float = 0.0
+    # Validation on at most this many users (a fixed random sample) while training; None: all.
+    eval_users: int | None = None
+    warmup_epochs: float = 0.0  # the learning rate rises linearly from 0 over this many epochs' steps
     seed: int = 0
     device: str = "auto"  # "auto" | "cpu" | "cuda" (or "cuda:N")
     grad_clip: float | None = 5.0
@@ -171,11 +178,20 @@ class Trainer:
         best_score = -np.inf
         best_state: dict[str, torch.Tensor] | None = None
         evaluations_since_best = 0
+        if validation is not None and cfg.eval_users and len(validation) > cfg.eval_users:
+            validation = _sample(validation, cfg.eval_users, cfg.seed)
+        warmup_steps = math.ceil(cfg.warmup_epochs * math.ceil(model.training_examples() / batch_size))
+        next_evaluation = cfg.eval_every
+        step = 0
         started = time.perf_counter()
         for epoch in range(1, cfg.epochs + 1):
             model.network.train()
             total, batches = 0.0, 0
             for batch in model.training_batches(rng, batch_size):
+                if step < warmup_steps:
+                    for group in optimizer.param_groups:
+                        group["lr"] = cfg.learning_rate * (step + 1) / warmup_steps
+                step += 1
                 optimizer.zero_grad(set_to_none=True)
                 with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
                     loss = model.training_loss(batch)
@@ -190,7 +206,8 @@ class Trainer:
             report.losses.append(mean_loss)
             report.epochs = epoch
             metrics: dict[str, float] = {}
-            if validation is not None and len(validation) and epoch % cfg.eval_every == 0:
+            if validation is not None and len(validation) and epoch >= next_evaluation:
+                next_evaluation = epoch + max(cfg.eval_every, math.floor(epoch * cfg.eval_spacing))
                 metrics = evaluate(model, validation).metrics
                 if metrics[EARLY_STOPPING_METRIC] > best_score:
                     best_score = metrics[EARLY_STOPPING_METRIC]
@@ -221,6 +238,20 @@ class Trainer:
         model.invalidate_cache()
         report.train_seconds = time.perf_counter() - started
         return report
+
+
+def _sample(held_out: HeldOut, n: int, seed: int) -> HeldOut:
+    """The same ``n`` users of ``held_out`` at every evaluation of a run (in their original order)."""
+    rows = np.sort(np.random.default_rng(seed).choice(len(held_out), size=n, replace=False))
+    return dataclasses.replace(
+        held_out,
+        user_ids=tuple(held_out.user_ids[r] for r in rows),
+        histories=tuple(held_out.histories[r] for r in rows),
+        targets=held_out.targets[rows],
+        target_times=held_out.target_times[rows],
+        first_seen=held_out.first_seen[rows],
+        target_events=held_out.target_events[rows] if held_out.target_events is not None else None,
+    )
 
 
 def _write_atomically(path: str, blob: bytes) -> None:

@@ -28,6 +28,10 @@ class SASRecConfig:
     # Each predicted item counts in the loss with its event's weight (a purchase more than a
     # view), so the model learns what people go on to buy, not only what they look at next.
     weight_targets_by_event: bool = True
+    # A learned item-to-item transition: each item's own vector added to the hidden state read after it,
+    # so "the accessory after its product" needs no trip through attention and dropout. None: decided by
+    # ``fit`` (on); artifacts saved before it existed load without it.
+    transition_bias: bool | None = None
     sampled_softmax_threshold: int = 50_000
     sampled_negatives: int = 2048
     # A linear second stage over the visitor's category, brand and price affinities and the items'

@@ -80,6 +80,8 @@ class SASRec(TorchRecommender):
             self.config = dataclasses.replace(self.config, use_time_gaps=time_gaps_informative(dataset))
         if self.config.exclude_seen_in_loss is None:
             self.config = dataclasses.replace(self.config, exclude_seen_in_loss=repeats_are_rare(dataset))
+        if self.config.transition_bias is None:
+            self.config = dataclasses.replace(self.config, transition_bias=True)
         self.network = SASRecNetwork(dataset.n_items, len(dataset.event_types), self.config, dataset.content)
         counts = dataset.item_counts()
         self.network.warm.copy_(torch.from_numpy(counts > 0))

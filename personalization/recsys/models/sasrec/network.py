@@ -43,7 +43,10 @@ class SASRecNetwork(nn.Module):
             CausalBlock(d, config.heads, config.dropout, config.attention_dropout) for _ in range(config.layers)
         )
         self.output_norm = nn.LayerNorm(d)
+        self.transition = nn.Embedding(n_items + 1, d, padding_idx=0) if config.transition_bias else None
         self.apply(_init_weights)
+        if self.transition is not None:
+            nn.init.zeros_(self.transition.weight)  # starts as plain SASRec, learns only what pays
 
     def item_vectors(self) -> torch.Tensor:
         """``[N, D]`` fused item vectors; row 0 is zero."""
@@ -75,7 +78,10 @@ class SASRecNetwork(nn.Module):
         mask = mask.unsqueeze(1)
         for block in self.blocks:
             x = block(x, mask) * valid.unsqueeze(-1)
-        return self.output_norm(x)
+        x = self.output_norm(x)
+        if self.transition is not None:
+            x = x + self.transition(items)
+        return x
 
 
 class CausalBlock(nn.Module):

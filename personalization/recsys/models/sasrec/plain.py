@@ -30,6 +30,7 @@ class PlainSASRecConfig(SASRecConfig):
     shuffle_ties: bool = False
     weight_targets_by_event: bool = False
     affinity_rerank: bool = False
+    transition_bias: bool | None = False
 
 
 class PlainSASRec(SASRec):

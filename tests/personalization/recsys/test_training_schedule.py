@@ -1,0 +1,109 @@
+"""The trainer's schedule (spaced evaluations, sampled validation, warm-up), the plain SASRec+
+reference and the transition bias of the project's SASRec."""
+
+import dataclasses
+import io
+
+import numpy as np
+import torch
+
+from personalization.recsys.evaluation import leave_last_out
+from personalization.recsys.models import PlainSASRec, Recommender, SASRec
+from personalization.recsys.models.sasrec import SASRecConfig
+from personalization.recsys.trainer import Trainer, TrainerConfig
+
+SMALL = SASRecConfig(hidden=32, layers=1, heads=1, max_len=16, dropout=0.1, affinity_rerank=False)
+
+
+def trainer(**overrides) -> Trainer:
+    settings = {"epochs": 6, "batch_size": 32, "learning_rate": 5e-3, "device": "cpu", "min_epochs": 50}
+    return Trainer(TrainerConfig(**{**settings, **overrides}))
+
+
+def evaluated_epochs(model, dataset, **overrides) -> list[int]:
+    split = leave_last_out(dataset)
+    seen = []
+    model.fit(
+        split.train,
+        validation=split.validation,
+        trainer=trainer(**overrides),
+        progress=lambda epoch, loss, metrics: metrics and seen.append(epoch),
+    )
+    return seen
+
+
+def test_evaluations_are_spaced_as_training_goes_on(pair_dataset):
+    assert evaluated_epochs(SASRec(SMALL), pair_dataset, epochs=12) == list(range(1, 13))
+    # after epoch e the next evaluation is max(1, floor(e / 4)) epochs later
+    assert evaluated_epochs(SASRec(SMALL), pair_dataset, epochs=12, eval_spacing=0.25) == [
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+        7,
+        8,
+        10,
+        12,
+    ]
+
+
+def test_validation_during_training_can_use_a_fixed_sample_of_users(pair_dataset, monkeypatch):
+    from personalization.recsys import evaluation
+
+    sizes = []
+    real = evaluation.evaluate
+    monkeypatch.setattr(evaluation, "evaluate", lambda model, held, **kw: sizes.append(len(held)) or real(model, held))
+    split = leave_last_out(pair_dataset)
+    SASRec(SMALL).fit(split.train, validation=split.validation, trainer=trainer(epochs=2, eval_users=30))
+    assert sizes == [30, 30] and len(split.validation) > 30
+
+
+def test_warm_up_raises_the_learning_rate_step_by_step(pair_dataset, monkeypatch):
+    rates = []
+    real_step = torch.optim.AdamW.step
+
+    def step(self, *args, **kwargs):
+        rates.append(self.param_groups[0]["lr"])
+        return real_step(self, *args, **kwargs)
+
+    monkeypatch.setattr(torch.optim.AdamW, "step", step)
+    SASRec(SMALL).fit(pair_dataset, trainer=trainer(epochs=2, warmup_epochs=1))
+    steps_per_epoch = len(rates) // 2
+    assert rates[:steps_per_epoch] == sorted(rates[:steps_per_epoch]) and rates[0] < rates[steps_per_epoch - 1]
+    assert rates[steps_per_epoch - 1] == 5e-3 and set(rates[steps_per_epoch:]) == {5e-3}
+
+
+def test_the_reference_is_a_plain_sasrec_without_content_signals_or_second_stage(pair_dataset):
+    model = PlainSASRec().fit(pair_dataset, trainer=trainer(epochs=1))
+    config = model.config
+    assert (config.hidden, config.layers) == (64, 2)
+    assert not (config.use_event_types or config.use_time_gaps or config.transition_bias or config.affinity_rerank)
+    assert model.network.content is None and model.network.transition is None and model.stages() == ()
+    again = Recommender.from_bytes(model.to_bytes())
+    assert isinstance(again, PlainSASRec) and np.allclose(again.score([[1, 2]]), model.score([[1, 2]]), atol=1e-5)
+
+
+def test_the_transition_bias_starts_at_zero_and_learns_item_to_item_steps(pair_dataset):
+    model = SASRec(SMALL)
+    model.prepare_training(pair_dataset)
+    assert model.config.transition_bias and not model.network.transition.weight.any()
+    fitted = SASRec(SMALL).fit(pair_dataset, trainer=trainer(epochs=3))
+    assert fitted.network.transition.weight[1:].abs().sum() > 0
+    again = Recommender.from_bytes(fitted.to_bytes())
+    assert np.allclose(again.score([[1, 2, 3]]), fitted.score([[1, 2, 3]]), atol=1e-5)
+
+
+def test_an_artifact_saved_before_the_transition_bias_loads_without_it(pair_dataset):
+    # given: an artifact whose config has no transition_bias key (saved by an older version)
+    model = SASRec(dataclasses.replace(SMALL, transition_bias=False)).fit(pair_dataset, trainer=trainer(epochs=1))
+    payload = torch.load(io.BytesIO(model.to_bytes()), weights_only=True)
+    del payload["config"]["transition_bias"]
+    buffer = io.BytesIO()
+    torch.save(payload, buffer)
+    # when
+    loaded = Recommender.from_bytes(buffer.getvalue())
+    # then
+    assert loaded.network.transition is None
+    assert np.allclose(loaded.score([[1, 2]]), model.score([[1, 2]]), atol=1e-5)
