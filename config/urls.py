@@ -46,6 +46,8 @@ urlpatterns = [
 # Pages, in English without a prefix (the URLs of before) and in every other language under /<code>/.
 urlpatterns += i18n_patterns(
     path("staff/experiments/", include("personalization.experiments.urls")),
+    # The demo's live traffic control (demo/live/); the console's navigation links to it by name.
+    path("staff/live-traffic/", include("demo.urls")),
     path("staff/", include("personalization.console.urls")),
     path("", include("shop.urls")),
     prefix_default_language=False,

@@ -169,6 +169,13 @@ class Simulation:
         self.seconds += time.perf_counter() - started
         return len(upcoming)
 
+    def play_next(self) -> VisitResult:
+        """The next visit of the queue, in the caller's clock and settings (live traffic plays one at a time)."""
+        if not self.pending:
+            raise ValueError("Every visit of this simulation has been played.")
+        self._play_visit(self.queue[self.played])
+        return self.results[self.queue[self.played - 1].shopper][-1][1]
+
     def _play_visit(self, visit: Visit) -> None:
         browser = self.browsers.get(visit.shopper)
         if browser is None:
