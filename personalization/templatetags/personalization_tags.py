@@ -1,6 +1,8 @@
 """Template tags that ask personalization what this shopper sees; they never raise.
 
-What a tag shows is logged by the serving layer's service (serving.impressions.shown_list_log).
+The rows of one page are filled together (serving.page): each tag asks the request's page
+allocation in page order, so no product shows twice and the page's own product never shows in
+its rows. What a tag shows is logged by the serving layer's service (serving.impressions.shown_list_log).
 """
 
 from __future__ import annotations
@@ -9,16 +11,21 @@ import logging
 
 from django import template
 
-from personalization.serving import RankedList, context_for_request, fill_slot, rank_products
+from personalization.serving import RankedList, context_for_request, rank_products
 from personalization.serving.impressions import shown_list_log
+from personalization.serving.page import page_allocation
 
 register = template.Library()
 logger = logging.getLogger(__name__)
 
 
 @register.simple_tag(takes_context=True)
-def personalized_products(context, products, surface: str = "listing"):
-    """`{% personalized_products page.object_list surface="category" as ranked %}`: this shopper's order."""
+def personalized_products(context, products, surface: str = "listing", k: int | None = None, lead: int = 0):
+    """`{% personalized_products page.object_list surface="category" as ranked %}`: this shopper's order.
+
+    With `k` the list is one of the page's rows (`{% personalized_products new surface="home" k=8 %}`): at
+    most k products in stock not shown above, in whole grid rows after `lead` featured cards.
+    """
     request = context.get("request")
     try:
         products = list(products)
@@ -26,6 +33,8 @@ def personalized_products(context, products, surface: str = "listing"):
             return RankedList(products=tuple(products), surface=surface)
         shopper = context_for_request(request)
         ranked = rank_products(products, context=shopper, surface=surface)
+        if k is not None:
+            ranked = page_allocation(request).claim(ranked, k=int(k), lead=int(lead))
     except Exception:
         logger.exception("personalized_products failed; default order")
         return RankedList(products=tuple(products or ()), surface=surface)
@@ -35,14 +44,14 @@ def personalized_products(context, products, surface: str = "listing"):
 
 @register.simple_tag(takes_context=True)
 def recommendations(context, slot: str, k: int = 8, product=None, category=None):
-    """`{% recommendations "similar" 8 product=product as recs %}`: a named slot for this shopper."""
+    """`{% recommendations "similar" 8 product=product as recs %}`: a named slot for this shopper, as a page row."""
     request = context.get("request")
     if request is None:
         return RankedList(surface=slot)
     try:
         params = {key: value for key, value in (("product", product), ("category", category)) if value is not None}
         shopper = context_for_request(request)
-        ranked = fill_slot(slot, k=k, context=shopper, **params)
+        ranked = page_allocation(request).fill(slot, k=int(k), context=shopper, **params)
     except Exception:
         logger.exception("recommendations %s failed", slot)
         return RankedList(surface=slot)

@@ -19,6 +19,9 @@ from shop.search import selectors as search_selectors
 from shop.signals import product_viewed, search_performed
 
 HOME_GRID_SIZE = 8
+# The home grids are filled with whole rows of products the rows above them did not show, and in stock:
+# they are given this many times what they show to choose from.
+HOME_CANDIDATE_FACTOR = 3
 SORT_LABELS = {
     "recommended": gettext_lazy("Recommended for you"),
     "newest": gettext_lazy("Newest"),
@@ -58,8 +61,8 @@ def _listing_context(
 def home(request: HttpRequest) -> HttpResponse:
     context = {
         "categories": selectors.category_menu(),
-        "new_products": selectors.newest_products(limit=HOME_GRID_SIZE),
-        "sale_products": selectors.newest_products(limit=HOME_GRID_SIZE, on_sale=True),
+        "new_products": selectors.newest_products(limit=HOME_GRID_SIZE * HOME_CANDIDATE_FACTOR),
+        "sale_products": selectors.newest_products(limit=HOME_GRID_SIZE * HOME_CANDIDATE_FACTOR, on_sale=True),
     }
     return render(request, "shop/home.html", context)
 
