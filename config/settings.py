@@ -314,6 +314,8 @@ SHOP_PAGE_SIZE = 24
 REVIEWS_REQUIRE_APPROVAL = env_bool("REVIEWS_REQUIRE_APPROVAL", False)
 # A burst: this many 5-star reviews of one product within the window from accounts younger than the age.
 REVIEWS_BURST = {"count": 3, "window_hours": 24, "account_age_days": 7}
+# Photos with a review: at most this many, each upload at most max_bytes and max_pixels (shop/reviews/photos.py).
+REVIEWS_PHOTOS = {"max_count": 4, "max_bytes": 8 * 2**20, "max_pixels": 40_000_000}
 # Who orders category and search listings (shop.listing); the shop alone would keep the catalogue's order.
 SHOP_LISTING_RANKER = "personalization.serving.listing.PersonalizedListingRanker"
 

@@ -78,3 +78,8 @@ class ReviewExists(ShopError):
 class ReviewNotAllowed(ShopError):
     code = "review_not_allowed"
     default_message = _("You cannot do this with this review.")
+
+
+class InvalidReviewPhoto(ShopError):
+    code = "invalid_review_photo"
+    default_message = _("This photo cannot be added to a review.")

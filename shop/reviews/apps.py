@@ -5,3 +5,6 @@ class ReviewsConfig(AppConfig):
     name = "shop.reviews"
     label = "reviews"
     verbose_name = "Reviews"
+
+    def ready(self) -> None:
+        from shop.reviews import receivers  # noqa: F401  (connects the photo files' clean-up)

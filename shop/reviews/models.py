@@ -100,3 +100,23 @@ class ReviewReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} reported {self.review_id}"
+
+
+class ReviewPhoto(models.Model):
+    """A photo with a review, stored re-encoded without metadata (see photos.py)."""
+
+    review = models.ForeignKey(Review, related_name="photos", on_delete=models.CASCADE, verbose_name=_("review"))
+    image = models.ImageField(
+        upload_to="reviews/%Y/%m/", width_field="width", height_field="height", verbose_name=_("image")
+    )
+    width = models.PositiveIntegerField(default=0, verbose_name=_("width"))
+    height = models.PositiveIntegerField(default=0, verbose_name=_("height"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("review photo")
+        verbose_name_plural = _("review photos")
+
+    def __str__(self) -> str:
+        return f"photo {self.pk} of review {self.review_id}"

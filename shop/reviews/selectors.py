@@ -42,7 +42,11 @@ def reviews_for_product(
     *, product: Product, sort: str = DEFAULT_REVIEW_SORT, stars: int | None = None
 ) -> QuerySet[Review]:
     """The product's published reviews in the shopper's chosen order, optionally only those with `stars`."""
-    reviews = Review.objects.filter(product=product, status=Review.Status.PUBLISHED).select_related("user", "product")
+    reviews = (
+        Review.objects.filter(product=product, status=Review.Status.PUBLISHED)
+        .select_related("user", "product")
+        .prefetch_related("photos")
+    )
     if stars is not None:
         reviews = reviews.filter(rating=stars)
     return reviews.order_by(*REVIEW_SORTS.get(sort, REVIEW_SORTS[DEFAULT_REVIEW_SORT]))
@@ -94,10 +98,14 @@ def reviews_export(*, user) -> dict:
             "language": review.language,
             "status": review.status,
             "verified_purchase": review.verified_purchase,
+            "photos": [photo.image.url for photo in review.photos.all()],
             "created_at": review.created_at.isoformat(),
             "updated_at": review.updated_at.isoformat(),
         }
-        for review in Review.objects.filter(user=user).select_related("product").order_by("created_at", "pk")
+        for review in Review.objects.filter(user=user)
+        .select_related("product")
+        .prefetch_related("photos")
+        .order_by("created_at", "pk")
     ]
     votes = [
         {"review_id": review_id, "created_at": created_at.isoformat()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -12,8 +13,9 @@ from django.utils import timezone
 
 from shop.exceptions import ReviewExists, ReviewNotAllowed
 from shop.models import Order, Product
-from shop.reviews.models import Review, ReviewReport, ReviewVote
+from shop.reviews.models import Review, ReviewPhoto, ReviewReport, ReviewVote
 from shop.reviews.moderation import has_link, has_profanity
+from shop.reviews.photos import PreparedPhoto, photos_prepare
 from shop.signals import review_voted, review_written
 
 CENT = Decimal("0.01")
@@ -81,14 +83,24 @@ def _after_write(review: Review, *, created: bool) -> None:
     transaction.on_commit(lambda: review_written.send(sender=Review, review=review, created=created))
 
 
-def review_create(*, user, product: Product, rating: int, title: str = "", body: str = "", language: str) -> Review:
+def _save_photos(review: Review, prepared: list[PreparedPhoto]) -> None:
+    for photo in prepared:
+        ReviewPhoto.objects.create(review=review, image=photo.content)
+
+
+def review_create(
+    *, user, product: Product, rating: int, title: str = "", body: str = "", language: str, photos: Sequence = ()
+) -> Review:
     """Writes the shopper's review: published at once, or held with the reason (links, profanity, not bought,
-    approval required, a burst of 5-star reviews from new accounts)."""
+    approval required, a burst of 5-star reviews from new accounts). Photos are checked before anything is
+    written: one unacceptable photo (InvalidReviewPhoto) and there is no review."""
+    prepared = photos_prepare(photos)
     review = Review(user=user, product=product, rating=rating, title=title, body=body, language=language)
     _apply_holds(review)
     try:
         with transaction.atomic():
             review.save()
+            _save_photos(review, prepared)
             _flag_burst(review=review)
             _after_write(review, created=True)
     except IntegrityError:
@@ -98,13 +110,21 @@ def review_create(*, user, product: Product, rating: int, title: str = "", body:
     return review
 
 
-def review_update(*, review: Review, user, rating: int, title: str = "", body: str = "") -> Review:
-    """The author edits their review; it goes through the holds again (a rejected one gets another chance)."""
+def review_update(
+    *, review: Review, user, rating: int, title: str = "", body: str = "", photos: Sequence | None = None
+) -> Review:
+    """The author edits their review; it goes through the holds again (a rejected one gets another chance).
+    `photos` replace the review's photos; None keeps them."""
     if review.user_id != user.pk:
         raise ReviewNotAllowed()
+    prepared = photos_prepare(photos) if photos is not None else None
     review.rating, review.title, review.body = rating, title, body
     _apply_holds(review)
     with transaction.atomic():
+        if prepared is not None:
+            for old in review.photos.all():
+                old.delete()
+            _save_photos(review, prepared)
         review.save(
             update_fields=[
                 "rating",

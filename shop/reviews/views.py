@@ -27,7 +27,7 @@ def review_write(request: HttpRequest, slug: str) -> HttpResponse:
     product = get_object_or_404(Product, slug=slug, is_active=True)
     review = selectors.review_of_user(user=request.user, product=product)
     initial = {"rating": review.rating, "title": review.title, "body": review.body} if review else None
-    form = ReviewForm(request.POST or None, initial=initial)
+    form = ReviewForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         attempt = review_attempt(request=request, user_id=request.user.pk)
         if attempt.refused:
@@ -37,13 +37,15 @@ def review_write(request: HttpRequest, slug: str) -> HttpResponse:
                 % {"minutes": attempt.retry_after_minutes()},
             )
         else:
-            values = form.cleaned_data
+            values = dict(form.cleaned_data)
             try:
                 if review is None:
                     review = services.review_create(
                         user=request.user, product=product, language=get_language(), **values
                     )
                 else:
+                    # No photo chosen while editing keeps the review's photos; new ones replace them.
+                    values["photos"] = values["photos"] or None
                     review = services.review_update(review=review, user=request.user, **values)
             except ShopError as error:
                 form.add_error(None, error.message)

@@ -39,6 +39,7 @@ REVIEW_EXAMPLE = {
     "helpful_count": 3,
     "status": "published",
     "rejection_reason": "",
+    "photos": ["/media/reviews/2026/03/0f3c5e9a7b2d4c1e8f6a9b0c1d2e3f4a.jpg"],
     "created_at": "2026-03-02T10:15:00Z",
     "updated_at": "2026-03-02T10:15:00Z",
 }
@@ -58,11 +59,17 @@ class ReviewSerializer(serializers.Serializer):
         help_text="`published`, `pending` or `rejected`; the last two are seen only by the author."
     )
     rejection_reason = serializers.CharField()
+    photos = serializers.SerializerMethodField(
+        help_text="URLs of the review's photos (re-encoded JPEGs without metadata); added on the website."
+    )
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
     def get_author(self, review: Review) -> str:
         return review.user.get_short_name() or review.user.get_username()
+
+    def get_photos(self, review: Review) -> list[str]:
+        return [photo.image.url for photo in review.photos.all()]
 
 
 class ReviewWriteSerializer(serializers.Serializer):
