@@ -45,3 +45,50 @@ def assert_reachable(button: Locator, where: str) -> None:
     result = button.evaluate(COVERED)
     assert result["inView"], f"{where}: the button is not inside the viewport after scrolling to it ({result['box']})"
     assert result["onTop"], f"{where}: the button is covered by {result['hit']}"
+
+
+# Words of a container's text that the browser broke across lines: a word drawn as more than one
+# line box ("Pe / ndi / ng"). Spaces and hyphens are where lines may break; nothing else is.
+BROKEN_WORDS = """(selector) => {
+    const broken = [];
+    for (const root of document.querySelectorAll(selector)) {
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const text = node.textContent;
+            const words = /[^\\s\\-–]+/g;
+            for (let match = words.exec(text); match; match = words.exec(text)) {
+                const range = document.createRange();
+                range.setStart(node, match.index);
+                range.setEnd(node, match.index + match[0].length);
+                const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+                if (tops.size > 1) broken.push(match[0]);
+            }
+        }
+    }
+    return broken.slice(0, 10);
+}"""
+
+# Elements whose content is wider than their box without a scroll bar to reach it (cut off or spilling).
+OVERFLOWING = """(selector) => [...document.querySelectorAll(selector)]
+    .filter(el => el.scrollWidth > el.clientWidth + 1 && !["auto", "scroll"].includes(getComputedStyle(el).overflowX))
+    .slice(0, 5)
+    .map(el => [el.tagName.toLowerCase(), ...el.classList].join(".") + " " + el.scrollWidth + ">" + el.clientWidth)"""
+
+
+def assert_no_word_broken(page: Page, selector: str, where: str) -> None:
+    broken = page.evaluate(BROKEN_WORDS, selector)
+    assert not broken, f"{where}: words broken across lines in {selector}: {broken}"
+
+
+def assert_nothing_cut_off(page: Page, selector: str, where: str) -> None:
+    overflowing = page.evaluate(OVERFLOWING, selector)
+    assert not overflowing, f"{where}: content wider than its box in {selector}: {overflowing}"
+
+
+def assert_inside(inner: Locator, outer: Locator, where: str) -> None:
+    """The inner element's box lies within the outer one's, horizontally (one pixel of slack)."""
+    box, frame = inner.bounding_box(), outer.bounding_box()
+    assert box and frame, f"{where}: not rendered"
+    assert box["x"] >= frame["x"] - 1 and box["x"] + box["width"] <= frame["x"] + frame["width"] + 1, (
+        f"{where}: {box} sticks out of {frame}"
+    )
