@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("personalization.experiments.api.urls")),
     path("", include("personalization.offers.api.urls")),
     path("", include("personalization.ads.api.urls")),
+    path("", include("personalization.assistant.api.urls")),
 ]

@@ -96,7 +96,7 @@ def intent_model(words: Lexicon) -> IntentModel:
             IntentModelVersion.objects.filter(status=IntentModelVersion.Status.CHAMPION)
             .values_list("pk", flat=True)
             .first()
-        ) or f"memory:{words.version}"
+        ) or f"memory:{words.fingerprint}"
         cache.set(CHAMPION_CACHE_KEY, champion_id, 60)
     if _loaded is not None and _loaded[0] == champion_id:
         return _loaded[1]
@@ -141,6 +141,8 @@ def _respond(*, message: str, state: dict, asker: Asker) -> Reply:
     if confidence < CONFIDENT:
         if slots.has_product_terms_from_catalogue or (slots.is_refinement and not previous.is_empty()):
             intent = "refine" if not slots.constraints.category and not previous.is_empty() else "search"
+        elif "faq" in (guess.intent, guess.runner_up) and faq_answer(query=message, language=asker.language):
+            intent = "faq"  # an unsure guess, but a FAQ entry matches: quoting it shows what was understood
         else:
             return _clarify(state=state, confidence=confidence, guess=guess)
     if (
@@ -292,14 +294,12 @@ def _show_products(constraints: Constraints, *, state: dict, asker: Asker) -> Re
         state["shown"] = []
         choices = []
         if constraints.brands:
-            choices.append({"label": _("Any brand"), "message": _("another brand")})
-        if constraints.price_max is not None:
-            choices.append({"label": _("Raise my budget"), "message": _("over %(price)s") % {"price": 0}})
+            choices.append({"label": _("Another brand"), "message": _("another brand")})
         choices.append({"label": _("Talk to a person"), "message": _("I want to talk to a person")})
         return Reply(
             _("I found no products in stock matching: %(what)s. You could loosen one of these, or ask a person.")
             % {"what": what},
-            "search", 0, "no_products", constraints=constraints.as_dict(), choices=tuple(choices[-2:]), state=state,
+            "search", 0, "no_products", constraints=constraints.as_dict(), choices=tuple(choices), state=state,
         )  # fmt: skip
     products = found.ranked.products
     state["shown"] = [p.pk for p in products]

@@ -17,7 +17,7 @@ from personalization.assistant.models import FaqEntry
 from personalization.assistant.text import words
 
 # A BM25 score below this is a coincidence of common words, not an answer.
-MIN_SCORE = 1.0
+MIN_SCORE = 0.5
 _STOP = {"the", "a", "an", "i", "my", "do", "you", "is", "it", "to", "of", "can", "how", "what", "我", "的", "吗", "了"}
 
 

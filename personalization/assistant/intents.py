@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from personalization.assistant.lexicon import Lexicon
-from personalization.assistant.slots import chinese_numerals_to_digits, match_terms
+from personalization.assistant.slots import chinese_numerals_to_digits, corrected, match_terms
 from personalization.assistant.text import clean, singular, words
 
 _PLACEHOLDERS = {"category": " qcat ", "brand": " qbrand ", "attribute": " qattr "}
@@ -29,7 +29,7 @@ class IntentGuess:
 
 def masked(text: str, lexicon: Lexicon) -> str:
     text = chinese_numerals_to_digits(clean(text))
-    text = re.sub(r"[a-z]+", lambda m: singular(m.group(0)), text)
+    text = corrected(re.sub(r"[a-z]+", lambda m: singular(m.group(0)), text), lexicon)
     pieces, last = [], 0
     for start, end, terms in match_terms(text, lexicon):
         pieces.append(text[last:start])

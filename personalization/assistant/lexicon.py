@@ -46,6 +46,21 @@ class Lexicon:
     category_ids: dict[str, list[int]] = field(default_factory=dict)  # slug -> itself and descendants
     attribute_labels: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)  # (key, value) -> names
 
+    @property
+    def latin_words(self) -> frozenset[str]:
+        words = self.__dict__.get("_latin_words")
+        if words is None:
+            words = frozenset(w for s in self.surfaces for w in s.split() if w.isascii() and w.isalpha())
+            self.__dict__["_latin_words"] = words
+        return words
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes only when the words change (not with every catalogue version): what models trained on them key on."""
+        import hashlib
+
+        return hashlib.blake2s(repr(sorted(self.surfaces.items())).encode(), digest_size=8).hexdigest()
+
     def add(self, surface: str, term: Term) -> None:
         surface = _surface(surface)
         if len(surface) < 2 and not re.search(r"[\u4e00-\u9fff]", surface):

@@ -61,9 +61,11 @@ _OTHER_BRAND = re.compile(
 )
 _IN_STOCK = re.compile(r"in stock|available now|ships? (?:today|now)|有货|现货|有库存")
 _NEGATION = re.compile(r"(?:not|no|except|without|but not|besides|other than|不要|除了|别|不是|不想要)\s*$")
-_ORDER_NUMBER = re.compile(r"(?:#|\bno|\bnumber|\border|订单|单号|编号|号码)\s*#?\s*([a-z0-9]{4,20})\b", re.IGNORECASE)
+_ORDER_NUMBER = re.compile(
+    r"(?:#|\bno|\bnumber|\border|订单|单号|编号|号码)\s*#?\s*([a-z0-9]{4,20})(?![a-z0-9])", re.IGNORECASE
+)
 # A lone code of eight hexadecimal characters with a digit in it, as the shop numbers orders.
-_LONE_CODE = re.compile(r"(?<![\w.])((?=[0-9a-f]*\d)[0-9a-f]{8})(?![\w.])", re.IGNORECASE)
+_LONE_CODE = re.compile(r"(?<![a-z0-9.])((?=[0-9a-f]*\d)[0-9a-f]{8})(?![a-z0-9.])", re.IGNORECASE)
 _ORDINALS = {
     "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5,
     "last": -1, "第一": 1, "第二": 2, "第三": 3, "第四": 4, "第五": 5, "最后": -1, "头一": 1,
@@ -229,6 +231,25 @@ def _singular_text(text: str) -> str:
     return re.sub(r"[a-z]+", lambda m: singular(m.group(0)), text)
 
 
+def corrected(text: str, lexicon: Lexicon) -> str:
+    """Latin words one or two typos away from a catalogue word read as that word ("runing" -> "running")."""
+    vocabulary = lexicon.latin_words
+
+    def fix(match: re.Match[str]) -> str:
+        word = match.group(0)
+        limit = allowed_typos(word)
+        if not limit or word in vocabulary or word in STOPWORDS_EN:
+            return word
+        best, best_distance = word, limit + 1
+        for candidate in vocabulary:
+            distance = edit_distance(word, candidate, limit=limit)
+            if distance < best_distance:
+                best, best_distance = candidate, distance
+        return best
+
+    return re.sub(r"[a-z]{5,}", fix, text)
+
+
 def match_terms(text: str, lexicon: Lexicon) -> list[tuple[int, int, list[Term]]]:
     """Longest catalogue surfaces in `text` (already cleaned, Latin singular), left to right, not overlapping."""
     longest = max((len(s) for s in lexicon.surfaces), default=0)
@@ -299,7 +320,7 @@ def extract(message: str, lexicon: Lexicon) -> Slots:
     stock = _IN_STOCK.search(text)
     if stock:
         spans.append(stock.span())
-    rest = _singular_text(_blank(text, spans))
+    rest = corrected(_singular_text(_blank(text, spans)), lexicon)
 
     categories: list[str] = []
     brands: list[str] = []
