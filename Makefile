@@ -11,30 +11,36 @@ SEED ?= 42
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found); set PYTHON=/path/to/python3.11"; exit 1; }
+	@echo "== [1/4] install (a virtualenv in $(VENV), then the pinned packages; torch is the long one)"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -r requirements-dev.txt
+	$(PIP) install --progress-bar on -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed
 
 migrate: install
+	@echo "== [2/4] the database's tables (manage.py migrate)"
 	$(PY) manage.py migrate --noinput
 
 # The catalog, then its history: simulated shoppers, trained models, a running experiment (skipped once done).
 demo: migrate
+	@echo "== [3/4] the demo store (catalogue in two languages, pictures, search index, logins)"
 	$(PY) manage.py load_demo_store --seed $(SEED)
+	@echo "== [4/4] its history (campaigns, simulated shoppers, trained models, the demo logins' own)"
 	$(PY) manage.py prepare_demo --seed $(SEED) --host http://$(HOST):$(PORT)
 
-# Embedded default: SQLite, in-process Celery, local-memory cache.
+# Embedded default: SQLite, in-process Celery, local-memory cache. Beside the server, live traffic keeps
+# simulated shoppers visiting (LIVE=0 serves without it; staff pause it at /staff/live-traffic/).
 run: demo
 	@echo ""
-	@echo "Storefront:  http://$(HOST):$(PORT)/"
-	@echo "Admin:       http://$(HOST):$(PORT)/admin/  (staff login printed above)"
-	@echo "Experiments: http://$(HOST):$(PORT)/staff/experiments/"
-	@echo "API docs:    http://$(HOST):$(PORT)/api/docs/"
+	@echo "Storefront:   http://$(HOST):$(PORT)/"
+	@echo "Admin:        http://$(HOST):$(PORT)/admin/  (staff login printed above)"
+	@echo "Experiments:  http://$(HOST):$(PORT)/staff/experiments/"
+	@echo "Live traffic: http://$(HOST):$(PORT)/staff/live-traffic/  (starts once the server answers)"
+	@echo "API docs:     http://$(HOST):$(PORT)/api/docs/"
 	@echo ""
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	PY=$(PY) HOST=$(HOST) PORT=$(PORT) bin/serve
 
 # Chromium for the browser tests; Debian's package (Playwright's own download cannot work here).
 # Chromium, and a CJK font so screenshots of the Chinese pages show the characters.

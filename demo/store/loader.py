@@ -13,6 +13,7 @@ English as the active language so the untranslated columns hold the English text
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -37,6 +38,7 @@ ADMIN_USERNAME = "admin"
 ADMIN_EMAIL = "admin@example.com"
 SHOPPER_PASSWORD = "shopper-demo-123"
 SHOPPER_USERNAMES = tuple(f"shopper{n}" for n in range(1, 6))
+IMAGE_PROGRESS_EVERY = 100  # products between two progress lines
 
 
 @dataclass(frozen=True)
@@ -60,8 +62,11 @@ def demo_store_load(
     product_count: int = DEFAULT_PRODUCT_COUNT,
     with_images: bool = True,
     admin_password: str | None = None,
+    say: Callable[[str], None] = lambda line: None,
 ) -> DemoStoreSummary:
+    """`say` hears each step as it begins (the first run's progress)."""
     started = time.monotonic()
+    say(f"Writing {product_count} products, their categories and brands, in English and Chinese...")
     drafts = build_products(seed=seed, count=product_count)
     with translation.override("en"), transaction.atomic():
         categories = _ensure_categories()
@@ -71,7 +76,8 @@ def demo_store_load(
         shown_password, admin_created = _ensure_admin(admin_password)
         shoppers_created = _ensure_shoppers()
     with translation.override("en"):
-        images_created = _ensure_images(drafts) if with_images else 0
+        images_created = _ensure_images(drafts, say=say) if with_images else 0
+    say("Building the search index...")
     search_index_rebuild()  # bulk writes send no signals: the search documents are written here
     catalog_changed()  # bulk writes send no signals: every process's kept listing products are fetched again
 
@@ -217,7 +223,7 @@ def _ensure_shoppers() -> int:
     return len(missing)
 
 
-def _ensure_images(drafts: list[ProductDraft]) -> int:
+def _ensure_images(drafts: list[ProductDraft], *, say: Callable[[str], None]) -> int:
     """Pictures for demo products that have none; a file already in storage is reused, not redrawn."""
     image_counts = {draft.sku: draft.image_count for draft in drafts}
     products = (
@@ -227,7 +233,10 @@ def _ensure_images(drafts: list[ProductDraft]) -> int:
     )
     field = ProductImage._meta.get_field("image")
     images = []
-    for product in products:
+    products = list(products)
+    for number, product in enumerate(products):
+        if number % IMAGE_PROGRESS_EVERY == 0:
+            say(f"Pictures: product {number + 1} of {len(products)}...")
         for view in range(image_counts[product.sku]):
             filename = image_filename(slug=product.slug, view=view)
             image = ProductImage(product=product, alt_text=product.name, position=view)

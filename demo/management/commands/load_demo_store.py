@@ -29,7 +29,9 @@ class Command(BaseCommand):
     def handle(self, *args, seed: int, products: int, images: bool, password: str | None, **options) -> None:
         if products < 1:
             raise CommandError("--products must be at least 1.")
-        summary = demo_store_load(seed=seed, product_count=products, with_images=images, admin_password=password)
+        summary = demo_store_load(
+            seed=seed, product_count=products, with_images=images, admin_password=password, say=self._say
+        )
 
         self.stdout.write(
             self.style.SUCCESS(
@@ -47,3 +49,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"Staff login: {ADMIN_USERNAME} / {summary.admin_password} at /admin/")
         self.stdout.write(f"Shopper logins: {', '.join(SHOPPER_USERNAMES)} / {SHOPPER_PASSWORD}")
+
+    def _say(self, line: str) -> None:
+        self.stdout.write(line)
+        self.stdout.flush()
