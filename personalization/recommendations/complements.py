@@ -1,8 +1,9 @@
 """What goes with what: a category-to-category complement graph and bought-together pairs, from baskets.
 
 A basket is what one order holds together with what the same customer ordered in the following
-FOLLOW_UP_DAYS (a camera today, its memory card next week), and what one visitor put in the cart
-on one day. From those, `complements_count` (pure, no Django) learns:
+FOLLOW_UP_DAYS (a camera today, its memory card next week); what one visitor put in the cart on
+one day; and, for categories only, a purchase with what its buyer looked at in the FOLLOW_UP_DAYS
+after it. From those, `complements_count` (pure, no Django) learns:
 
 - categories: for category A, the other categories whose products A's baskets hold more often than
   baskets in general do (lift above 1, at least MIN_SUPPORT baskets), scored by the share of A's
@@ -24,6 +25,9 @@ FOLLOW_UP_DAYS = 30
 HISTORY_DAYS = 365
 MIN_SUPPORT = 2
 CART_WEIGHT = 0.5  # a cart is weaker evidence than an order
+# What a buyer looks at in the FOLLOW_UP_DAYS after a purchase tells what the purchase made them need; weaker still,
+# and for categories only (it is no "bought with").
+INTEREST_WEIGHT = 0.5
 CATEGORIES_KEPT = 8
 GRAPH_VERSION_PART = "complements"  # the graph's id lives in shop.cache_versions.MODEL under this part
 ITEMS_KEPT = 12
@@ -36,6 +40,7 @@ class Basket:
     anchor: frozenset[tuple[int, int]]  # (product id, category id)
     follow_up: frozenset[tuple[int, int]]
     weight: float = 1.0
+    pairs: bool = True  # whether it counts for item pairs ("often bought with"), not only for categories
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,8 @@ def complements_count(baskets: Iterable[Basket]) -> ComplementCounts:
                 together[category][other] += basket.weight
         for category in follow_categories:
             followed[category] += basket.weight
+        if not basket.pairs:
+            continue
         follow_products = {product for product, _ in basket.follow_up}
         for product, _ in basket.anchor:
             for other in follow_products - {product}:
@@ -125,6 +132,26 @@ def baskets_from_carts(adds: Iterable[tuple[str, object, int, int]]) -> list[Bas
     ]
 
 
+def baskets_from_interest(events: Iterable[tuple[str, str, object, int, int]]) -> list[Basket]:
+    """Baskets from one shopper's events (shopper, type, when, product id, category id): each purchase, with
+    the products the shopper viewed, carted or bought in the FOLLOW_UP_DAYS after it."""
+    by_shopper: dict[str, list[tuple[object, str, int, int]]] = defaultdict(list)
+    for shopper, kind, when, product_id, category_id in events:
+        by_shopper[shopper].append((when, kind, product_id, category_id))
+    window = timedelta(days=FOLLOW_UP_DAYS)
+    baskets = []
+    for timeline in by_shopper.values():
+        timeline.sort(key=lambda event: (event[0], event[2]))
+        for i, (when, kind, product_id, category_id) in enumerate(timeline):
+            if kind != "purchase":
+                continue
+            later = {(p, c) for w, _k, p, c in timeline[i + 1 :] if when < w <= when + window}
+            if later:
+                anchor = frozenset({(product_id, category_id)})
+                baskets.append(Basket(anchor=anchor, follow_up=anchor | later, weight=INTEREST_WEIGHT, pairs=False))
+    return baskets
+
+
 def complement_graph_build():
     """Count the last HISTORY_DAYS of orders and carts and store a new ComplementGraph (which then serves)."""
     from django.db.models.functions import TruncDate
@@ -152,17 +179,30 @@ def complement_graph_build():
         (order, f"u:{user}" if user else f"e:{email}", placed, product, category)
         for order, user, email, placed, product, category in lines.iterator(chunk_size=5000)
     )
+    purchasers = Event.objects.filter(type=Event.Type.PURCHASE, timestamp__gte=since).exclude(visitor_id="")
+    interest = (
+        Event.objects.filter(
+            type__in=[Event.Type.PURCHASE, Event.Type.PRODUCT_VIEW, Event.Type.ADD_TO_CART],
+            timestamp__gte=since,
+            product__isnull=False,
+            visitor_id__in=purchasers.values("visitor_id"),
+        )
+        .values_list("visitor_id", "type", "timestamp", "product_id", "product__category_id")
+        .iterator(chunk_size=5000)
+    )
+    interest_baskets = baskets_from_interest(interest)
     cart_baskets = baskets_from_carts(
         (f"u:{user}" if user else f"v:{visitor}", day, product, category)
         for user, visitor, day, product, category in adds.iterator(chunk_size=5000)
     )
-    counts = complements_count([*order_baskets, *cart_baskets])
+    counts = complements_count([*order_baskets, *cart_baskets, *interest_baskets])
     graph = ComplementGraph.objects.create(
         categories={str(k): [list(edge) for edge in v] for k, v in counts.categories.items()},
         items={str(k): [list(pair) for pair in v] for k, v in counts.items.items()},
         snapshot={
             "order_baskets": len(order_baskets),
             "cart_baskets": len(cart_baskets),
+            "interest_baskets": len(interest_baskets),
             "category_edges": sum(len(v) for v in counts.categories.values()),
             "item_pairs": sum(len(v) for v in counts.items.values()),
         },

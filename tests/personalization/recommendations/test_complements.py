@@ -5,6 +5,7 @@ import pytest
 from personalization.recommendations.complements import (
     Basket,
     baskets_from_carts,
+    baskets_from_interest,
     baskets_from_orders,
     complement_graph_build,
     complements_count,
@@ -66,6 +67,20 @@ def test_a_cart_of_one_product_is_no_basket():
     carts = baskets_from_carts([("v:a", day, 10, CAMERA), ("v:a", day, 20, CARD), ("v:b", day, 30, SHOE)])
     assert [b.anchor for b in carts] == [frozenset({(10, CAMERA), (20, CARD)})]
     assert carts[0].weight == 0.5
+
+
+def test_what_a_buyer_looks_at_after_a_purchase_links_categories_but_makes_no_pair():
+    day = datetime(2026, 3, 1, tzinfo=UTC)
+    events = [
+        ("v:a", "product_view", day, 11, CAMERA),
+        ("v:a", "purchase", day, 10, CAMERA),
+        ("v:a", "product_view", day + timedelta(days=2), 20, CARD),
+        ("v:a", "product_view", day + timedelta(days=60), 40, BAG),
+    ]
+    (found,) = baskets_from_interest(events)
+    assert found.follow_up == frozenset({(10, CAMERA), (20, CARD)})
+    assert not complements_count([found, found, found, found]).items
+    assert complements_count([found] * 4 + [basket((40, BAG))]).categories[CAMERA] == [(CARD, 1.0)]
 
 
 @pytest.fixture
