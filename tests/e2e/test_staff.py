@@ -1,10 +1,12 @@
-"""Staff journeys: experiment results with their charts drawn, and orders in the admin."""
+"""Staff journeys: the console readable at 1280 and 1024 px, its charts drawn, a model promoted; orders in the admin."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.layout import DESKTOP, assert_no_horizontal_overflow, assert_no_word_broken, assert_nothing_cut_off
 from tests.e2e.steps import sign_in, wait_for
 
 pytestmark = pytest.mark.browser
@@ -102,3 +104,146 @@ def test_staff_finds_the_order_in_the_admin(page, staff, placed_order):
     row.get_by_role("link", name=placed_order.number).click()
     expect(page.locator("#content")).to_contain_text(placed_order.number)
     expect(page.locator("#content")).to_contain_text("Lumix Compact")
+
+
+LAPTOP = {"width": 1024, "height": 768}
+
+
+@pytest.fixture
+def console_data(shop, experiment_with_results):
+    """What every console section shows: an experiment with results, a champion and a challenger with a
+    training curve, a coupon campaign and an ad campaign, events of the last hour and a dead letter."""
+    import uuid
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from personalization.ads.models import AdCampaign, PromotedProduct
+    from personalization.offers.models import CouponCampaign
+    from personalization.recommendations.models import ModelVersion
+    from personalization.tracking.models import DeadLetterEvent, Event
+
+    segments = {"new": {"users": 12, "NDCG@10": 0.21, "HR@10": 0.4}, "returning": {"users": 30, "NDCG@10": 0.33}}
+    champion = ModelVersion.objects.create(
+        kind="sasrec", status="champion", metrics={"NDCG@10": 0.31, "HR@10": 0.52, "MRR": 0.2}, device="cpu"
+    )
+    challenger = ModelVersion.objects.create(
+        kind="sasrec",
+        status="candidate",
+        metrics={"NDCG@10": 0.35, "HR@10": 0.55, "MRR": 0.24, "Recall@20": 0.61, "segments": segments},
+        champion_metrics={"NDCG@10": 0.30, "HR@10": 0.5, "MRR": 0.19, "Recall@20": 0.58, "segments": segments},
+        progress={
+            "epoch": 4,
+            "of": 4,
+            "loss": 2.2,
+            "curve": [[1, 5.1, 0.12], [2, 3.9, 0.2], [3, 2.8, 0.27], [4, 2.2, 0.3]],
+        },
+        config={"device": "cpu", "seed": 0, "model": {"hidden": 64, "heads": 2, "dropout": 0.2}},
+        snapshot={"users": 40, "items": 12, "interactions": 480},
+        decision="Kept champion: NDCG@10 0.3500 vs 0.3000 (needs +1%).",
+        device="cpu",
+        duration_seconds=12.5,
+        # Promotion needs a stored artifact; it never reads the file.
+        artifact="models/sasrec-challenger.pt",
+    )
+    CouponCampaign.objects.create(
+        key="spring-treat", name="Spring treat for returning shoppers", status="active", budget=Decimal("1000.00"),
+        discount_kind="fixed", discount_value=Decimal("5.00"), holdout_percent=20, targeting="everyone", salt="s",
+    )  # fmt: skip
+    ad = AdCampaign.objects.create(
+        name="Lumix autumn cameras", advertiser="Lumix", status="active", max_cpc=Decimal("1.00"),
+        daily_budget=Decimal("50.00"), total_budget=Decimal("500.00"),
+    )  # fmt: skip
+    PromotedProduct.objects.create(campaign=ad, product=shop["camera_products"][0])
+    now = timezone.now()
+    Event.objects.bulk_create(
+        Event(uuid=uuid.uuid4(), type="page_view", timestamp=now - timedelta(minutes=n % 50),
+              recorded_at=now - timedelta(minutes=n % 50), visitor_id=f"v{n}")
+        for n in range(120)
+    )  # fmt: skip
+    DeadLetterEvent.objects.create(raw="{}", digest="0" * 64, reason="a test letter")
+    return {"champion": champion, "challenger": challenger}
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, LAPTOP], ids=["1280", "1024"])
+def test_every_console_table_is_readable(new_context, staff, console_data, viewport):
+    # given: staff signed in at this width
+    page = new_context(viewport=viewport).new_page()
+    page.goto("/staff/")
+    sign_in(page, username="staffer")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Staff console")
+    width = f"{viewport['width']}px"
+    challenger = console_data["challenger"]
+
+    pages = [
+        ("/staff/experiments/", "Experiments"),
+        ("/staff/experiments/home-layout/", "Home layout"),
+        ("/staff/models/", "Model versions"),
+        (f"/staff/models/{challenger.pk}/", f"v{challenger.pk}"),
+        ("/staff/campaigns/", "Campaigns and ads"),
+        ("/staff/tracking/", "Tracking health"),
+    ]
+    for path, heading in pages:
+        # when: they open each section from the console
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+        expect(page.locator(".console-nav a[aria-current='page']")).to_have_count(1)
+        where = f"{path} at {width}"
+        page.screenshot(path=str(ARTIFACTS / f"console-{viewport['width']}-{path.strip('/').replace('/', '-')}.png"),
+                        full_page=True)  # fmt: skip
+
+        # then: no heading or cell breaks a word, no table needs a sideways scroll, the page fits
+        tables = page.locator("table.data-table")
+        assert tables.count() > 0, f"{where}: no table"
+        assert_no_word_broken(page, ".console table.data-table th", where)
+        assert_no_word_broken(page, ".console table.data-table .status", where)
+        assert_nothing_cut_off(page, ".console .table-scroll, .console table.data-table", where)
+        assert page.evaluate(FITS, ".console .table-scroll") == [], f"{where}: a table is wider than the page"
+        assert_no_horizontal_overflow(page, where)
+
+    # and: variants by name, never as raw dicts
+    page.goto("/staff/experiments/home-layout/")
+    expect(page.locator('tr[data-variant="editorial"] th')).to_contain_text("Editorial")
+    expect(page.locator(".console")).not_to_contain_text("{'layout'")
+
+
+# Tables whose content is wider than their scroll box: readable only by scrolling sideways.
+FITS = """(selector) => [...document.querySelectorAll(selector)]
+    .filter(el => el.scrollWidth > el.clientWidth + 1)
+    .map(el => el.querySelector("table").className + " " + el.scrollWidth + ">" + el.clientWidth)"""
+
+
+def test_staff_sees_the_training_curve_and_promotes_the_challenger(new_context, staff, console_data):
+    from personalization.recommendations.registry import champion
+
+    challenger = console_data["challenger"]
+    page = new_context().new_page()
+    page.goto(f"/staff/models/{challenger.pk}/")
+    sign_in(page, username="staffer")
+
+    # then: the metrics sit beside the champion's and the curve is drawn by Chart.js
+    expect(page.locator('tr[data-metric="NDCG@10"]')).to_contain_text("+0.0500")
+    wait_for(
+        lambda: page.evaluate(DRAWN_PIXELS, "model-training-chart")["drawn"] > 500,
+        timeout=10,
+        message="the training curve stayed blank",
+    )
+
+    # when: they promote it
+    page.get_by_role("button", name="Promote to champion").click()
+
+    # then: it serves pages, and the page says so
+    expect(page.locator(".messages")).to_contain_text(f"Version {challenger.pk} now serves pages.")
+    assert champion("sasrec") == challenger
+
+
+def test_tracking_health_draws_events_per_minute(page, staff, console_data):
+    page.goto("/staff/tracking/")
+    sign_in(page, username="staffer")
+    expect(page.locator('[data-health="dead-letters"] .console-figure')).to_have_text("1")
+    wait_for(
+        lambda: page.evaluate(DRAWN_PIXELS, "tracking-events-chart")["drawn"] > 500,
+        timeout=10,
+        message="the events chart stayed blank",
+    )
