@@ -46,16 +46,21 @@ Modules
 -------
 ``data``          rows -> per-user sequences, item index, ``SnapshotStats``
 ``content``       category / brand / price band / hashed title ids per item
-``models/``       ``Recommender`` base; popularity, co-visitation + frequently-bought-together,
-                  ``sasrec/`` (network, model, its inputs and data heuristics), and SASRec's second
-                  stage (brand, category and price affinities, co-visitation with the newest history
-                  items, ``affinity.py``)
+``models/``       ``Recommender`` base; popularity (all-time and the last 7 days), co-visitation +
+                  frequently-bought-together, ``sasrec/`` (network, model, its inputs and data
+                  heuristics, and ``plain.py``, the plain SASRec+ reference it is measured against),
+                  and SASRec's second stage (brand, category and price affinities, co-visitation with
+                  the newest history items, ``affinity.py``)
 ``choices``       logged clicks among a list's cards, which teach the affinity stage
-``trainer``       AdamW, seeding, early stopping on validation NDCG@10, device choice, checkpoints;
+``trainer``       AdamW, seeding, early stopping on validation NDCG@10 (optionally spaced evaluations,
+                  a sample of validation users, learning-rate warm-up), device choice, checkpoints;
                   runs a model's post-training stages
 ``stages``        what runs after the epochs: the affinity stage, the validation tail
 ``metrics``       HR@K, NDCG@K, Recall@K, MRR, coverage, popularity bias, per-segment metrics
-``evaluation``    leave-last-out split and full-ranking evaluation
+``evaluation``    leave-last-out and global time splits, full-ranking evaluation with cold-start
+                  segments (new items, users with one or two events), novelty and brand exposure
+``generators``    shop-shaped data sets (chains of complements, consumables, seasons, new items
+                  daily, short and long sessions, heavy-tailed popularity) for the benchmark
 ``pipeline``      ``train_and_evaluate``, the call above
 ``sources``       CSV files and MovieLens-100K (from the ``recbole`` wheel) for the benchmark
 ``benchmark``     the command-line benchmark
