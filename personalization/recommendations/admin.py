@@ -1,7 +1,13 @@
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
+from personalization.recommendations.facts import readable_facts
 from personalization.recommendations.models import MerchandisingRule, ModelVersion
 from personalization.recommendations.registry import model_version_promote, model_version_rollback
+
+# Shown as tables of "path: value" rows (facts.readable_facts) instead of raw JSON.
+READABLE_JSON_FIELDS = ("config", "snapshot", "metrics", "champion_metrics", "progress")
 
 
 @admin.register(ModelVersion)
@@ -21,7 +27,16 @@ class ModelVersionAdmin(admin.ModelAdmin):
         "promoted_at",
     ]
     list_filter = ["kind", "status", "device"]
-    readonly_fields = [f.name for f in ModelVersion._meta.fields]
+    readonly_fields = [
+        *(f.name for f in ModelVersion._meta.fields if f.name not in READABLE_JSON_FIELDS),
+        "config_table",
+        "snapshot_table",
+        "metrics_table",
+        "champion_metrics_table",
+        "progress_table",
+        "console_link",
+    ]
+    exclude = READABLE_JSON_FIELDS
     actions = ["promote", "rollback"]
 
     def has_add_permission(self, request):
@@ -36,6 +51,40 @@ class ModelVersionAdmin(admin.ModelAdmin):
         if "val_ndcg@10" in p:
             text += f" · val NDCG@10 {p['val_ndcg@10']}"
         return text
+
+    @staticmethod
+    def _facts_table(data) -> str:
+        rows = readable_facts(data)
+        if not rows:
+            return "–"
+        body = format_html_join("", '<tr><th scope="row">{}</th><td>{}</td></tr>', rows)
+        return format_html('<table class="model-facts"><tbody>{}</tbody></table>', body)
+
+    @admin.display(description="Staff console")
+    def console_link(self, version):
+        url = reverse("console:model-detail", args=[version.pk])
+        return format_html('<a href="{}">Beside the champion, per segment, with the training curve</a>', url)
+
+    @admin.display(description="Config")
+    def config_table(self, version):
+        return self._facts_table(version.config)
+
+    @admin.display(description="Training data")
+    def snapshot_table(self, version):
+        return self._facts_table(version.snapshot)
+
+    @admin.display(description="Metrics on the holdout")
+    def metrics_table(self, version):
+        return self._facts_table(version.metrics)
+
+    @admin.display(description="Champion on the same holdout")
+    def champion_metrics_table(self, version):
+        return self._facts_table(version.champion_metrics)
+
+    @admin.display(description="Progress")
+    def progress_table(self, version):
+        progress = {key: value for key, value in (version.progress or {}).items() if key != "curve"}
+        return self._facts_table(progress)
 
     @admin.display(description="NDCG@10")
     def ndcg(self, version):
