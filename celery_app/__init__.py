@@ -54,6 +54,12 @@ app.conf.beat_schedule = {
         "schedule": 600.0,
         "options": {"expires": 300},
     },
+    # What each search query means, learned from the searches, clicks and carts of the last 90 days.
+    "search-learn-intents": {
+        "task": "personalization.search.learn_search_intents",
+        "schedule": crontab(minute=20),
+        "options": {"expires": 1800},
+    },
     "ads-end-finished-campaigns": {
         "task": "personalization.ads.tasks.end_finished_campaigns",
         "schedule": 300.0,

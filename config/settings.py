@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "personalization.offers",
     "personalization.ads",
     "personalization.assistant",
+    "personalization.search",
     "demo",
     "config",
 ]

@@ -70,11 +70,17 @@ class SearchSynonym(models.Model):
 
 
 class SearchIntent(models.Model):
-    """How strongly a query means a category, learned from what shoppers clicked after searching it."""
+    """How strongly a query means a category, learned from what shoppers clicked after searching it.
+
+    `query` is the query as searched (corrected), keyed by `segmentation.query_key`. A query's rows
+    replace the catalogue's own intent for it: they already weigh its clicks against that prior.
+    """
 
     query = models.CharField(max_length=200)
     category = models.ForeignKey(Category, related_name="+", on_delete=models.CASCADE)
-    weight = models.FloatField(help_text="Share of the query's clicks that went to this category (0 to 1).")
+    weight = models.FloatField(
+        help_text="Share of the query's meaning: its clicks, smoothed toward the catalogue's prior (0 to 1)."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

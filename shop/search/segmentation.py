@@ -32,6 +32,11 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").lower().replace("'", "")
 
 
+def query_key(query: str) -> str:
+    """A query as search keeps what it learned about it: normalized, whitespace collapsed."""
+    return " ".join(normalize(query).split())
+
+
 def singular(word: str) -> str:
     if len(word) <= 3 or not word.isascii() or not word.isalpha() or word.endswith(_NOT_PLURAL):
         return word

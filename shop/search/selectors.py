@@ -14,7 +14,7 @@ from shop.product_cache import catalog_version
 from shop.search.backends import search_backend
 from shop.search.documents import document_languages, translated
 from shop.search.segmentation import normalize, pinyin, query_words
-from shop.search.understanding import QueryPlan, plan
+from shop.search.understanding import QueryPlan, catalogue_intent, plan
 from shop.search.vocabulary import vocabulary
 
 MAX_QUERY_LENGTH = 200
@@ -53,6 +53,12 @@ def query_plan(*, query: str) -> QueryPlan:
     return plan(query, words, candidates=lambda word: backend.similar_words(word, words=words.words))
 
 
+def query_catalogue_intent(*, query: str) -> dict[int, float]:
+    """Which categories `query` names by the catalogue's words and synonyms alone, before any learned intent."""
+    understood = query_plan(query=clean_query(query))
+    return catalogue_intent(understood.groups, vocabulary())
+
+
 def product_search_results(*, query: str, products: QuerySet[Product], sort_by_relevance: bool) -> SearchResults:
     """The products of `products` (already filtered) that match `query`, best first when `sort_by_relevance`."""
     query = clean_query(query)
@@ -74,7 +80,7 @@ def product_search_results(*, query: str, products: QuerySet[Product], sort_by_r
             limit=RESULTS_LIMIT,
         )
         partial = bool(ids)
-    found = products.filter(pk__in=ids)
+    found = products.filter(pk__in=_id_set(ids))
     if sort_by_relevance and ids:
         found = found.order_by(_position(ids), "pk")
     return SearchResults(
@@ -86,10 +92,23 @@ def product_search_results(*, query: str, products: QuerySet[Product], sort_by_r
     )
 
 
+def _id_set(ids: list[int]) -> list[int] | RawSQL:
+    """`ids` for an IN filter: on PostgreSQL one array parameter, as 500 separate parameters cost psycopg
+    ~15 ms to merge into the SQL on every search of a large catalogue."""
+    if connection.vendor != "postgresql":
+        return ids
+    return RawSQL("SELECT unnest(%s::bigint[])", ([int(pk) for pk in ids],))
+
+
 def _position(ids: list[int]) -> RawSQL:
     """A product's place in `ids`, as SQL: written out at once, as Case(When...) over 500 ids costs
-    Django more to compile than the search itself. The ids are integers from the backend's own query."""
+    Django more to compile than the search itself. The ids are integers from the backend's own query.
+    PostgreSQL looks the id up in one array parameter: a CASE of 500 branches per row cost ~10 ms there."""
     column = f"{connection.ops.quote_name(Product._meta.db_table)}.{connection.ops.quote_name('id')}"
+    if connection.vendor == "postgresql":
+        return RawSQL(
+            f"array_position(%s::bigint[], {column})", ([int(pk) for pk in ids],), output_field=IntegerField()
+        )
     whens = " ".join(f"WHEN {int(pk)} THEN {index}" for index, pk in enumerate(ids))
     return RawSQL(f"CASE {column} {whens} END", (), output_field=IntegerField())
 

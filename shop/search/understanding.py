@@ -14,11 +14,10 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import DamerauLevenshtein
 
-from shop.search.segmentation import chinese_parts, is_chinese, normalize, query_words
+from shop.search.segmentation import chinese_parts, is_chinese, query_key, query_words
 from shop.search.vocabulary import Vocabulary
 
 MAX_QUERY_WORDS = 8
-LEARNED_INTENT_SHARE = 0.5  # how much the intents learned from clicks count against the catalogue's prior
 
 Alternative = tuple[str, ...]
 
@@ -100,14 +99,16 @@ def plan(query: str, vocabulary: Vocabulary, *, candidates: Callable[[str], list
             synonyms = vocabulary.synonyms.get((better,), ())
             groups.append(tuple(dict.fromkeys([(better,), *synonyms])))
             shown.append(better)
-    normalized = " ".join(normalize(query).split())
+    normalized = query_key(query)
     corrected_query = " ".join(shown) if shown != words else normalized
+    # Learned intents are kept by the query as searched (the shoppers' clicks followed the corrected results).
+    learned = vocabulary.intents.get(query_key(corrected_query)) or vocabulary.intents.get(normalized)
     return QueryPlan(
         query=normalized,
         groups=tuple(groups),
-        corrected_query=corrected_query if shown != words else normalized,
+        corrected_query=corrected_query,
         correction_certain=certain,
-        intent=_intent(groups, vocabulary, learned=vocabulary.intents.get(normalized, {})),
+        intent=_normalized(learned) if learned else catalogue_intent(groups, vocabulary),
     )
 
 
@@ -126,13 +127,14 @@ def _synonym_at(words: list[str], index: int, vocabulary: Vocabulary) -> tuple[t
     return None, 0
 
 
-def _intent(
-    groups: list[tuple[Alternative, ...]], vocabulary: Vocabulary, *, learned: dict[int, float]
-) -> dict[int, float]:
-    """Which categories the query names: each group's words vote by where the catalogue uses them.
+def catalogue_intent(groups: list[tuple[Alternative, ...]] | tuple, vocabulary: Vocabulary) -> dict[int, float]:
+    """Which categories the query names by the catalogue's own words: the prior of the learned intents.
 
-    A word used in one category ("camera") votes strongly for it, a word used everywhere ("black")
-    barely votes; a later word votes more, as the head of a phrase comes last ("camera bag").
+    Each group's words (synonyms included) vote by where the catalogue uses them in names and
+    category names. A word used in one category ("camera") votes strongly for it, a word used
+    everywhere ("black") barely votes; a later word votes more, as the head of a phrase comes last
+    ("camera bag"). An intent learned from clicks (`personalization.search`) already holds this
+    prior, weighed against the clicks, so it replaces it.
     """
     votes: dict[int, float] = defaultdict(float)
     for position, group in enumerate(groups):
@@ -148,16 +150,7 @@ def _intent(
         focus = max(shares.values())  # 1 for a word of one category, small for a word of many
         for category_id, share in shares.items():
             votes[category_id] += share * focus * (1 + 0.5 * position)
-    prior = _normalized(votes)
-    if not learned:
-        return prior
-    learned = _normalized(learned)
-    blended = {
-        category_id: (1 - LEARNED_INTENT_SHARE) * prior.get(category_id, 0.0)
-        + LEARNED_INTENT_SHARE * learned.get(category_id, 0.0)
-        for category_id in {*prior, *learned}
-    }
-    return _normalized(blended)
+    return _normalized(votes)
 
 
 def _normalized(weights: dict[int, float]) -> dict[int, float]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from shop.product_cache import catalog_version
 from shop.search.models import SearchIntent, SearchSynonym, SearchWord
-from shop.search.segmentation import dictionary_words_add, is_chinese, normalize, pinyin, query_words
+from shop.search.segmentation import dictionary_words_add, is_chinese, normalize, pinyin, query_key, query_words
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ def _load(version: str) -> Vocabulary:
             synonyms[term] = tuple(dict.fromkeys([*synonyms.get(term, ()), *group]))
     intents: dict[str, dict[int, float]] = defaultdict(dict)
     for query, category_id, weight in SearchIntent.objects.values_list("query", "category_id", "weight"):
-        intents[normalize(query).strip()][category_id] = weight
+        intents[query_key(query)][category_id] = weight
     return Vocabulary(
         version=version,
         counts=counts,
