@@ -35,8 +35,12 @@ from shop.templatetags.shop_tags import money
 
 # Below this the model's guess is not trusted: the shopper is asked, with choices.
 CONFIDENT = 0.5
-_YES = re.compile(r"^(y|yes|yeah|yep|sure|ok|okay|confirm|do it|go ahead|是|是的|好|好的|确认|确定|对|可以|行|嗯)\W*$")
-_NO = re.compile(r"^(n|no|nope|don't|do not|stop|never mind|不|不要|不用|算了|别|不是)\W*$")
+# A reply to a pending action starts with its yes or no ("yes, go ahead", "no, keep it", "不用了").
+_YES = re.compile(
+    r"^(?:(?:yes|yeah|yep|confirm|go ahead|do it)\b.*|(?:y|ok|okay|sure|please do)\W*|"
+    r"(?:是|是的|好|好的|确认|确定|对|可以|行|嗯|嗯嗯|没问题)[的啊呀吧。！!，,\s]*)$"
+)  # saying yes is strict: a question that starts with 可以 ("可以退货吗") must not carry out an action
+_NO = re.compile(r"^(?:(?:n|no|nope|don't|do not|stop|never mind|cancel that)\b|不|别|算了)")
 _CHEAPEST = re.compile(r"cheapest|least expensive|最便宜")
 
 
@@ -126,10 +130,10 @@ def _respond(*, message: str, state: dict, asker: Asker) -> Reply:
     pending = state.pop("pending", None)
     short = message.strip().lower()
     if pending:
-        if intent == "confirm" or _YES.match(short):
-            return _carry_out(pending, state=state, asker=asker, confidence=confidence)
         if intent == "deny" or _NO.match(short):
             return Reply(_("All right, I won't do that."), "deny", confidence, "declined", state=state)
+        if _YES.match(short) or (intent == "confirm" and confidence >= 0.8 and len(short) <= 12):
+            return _carry_out(pending, state=state, asker=asker, confidence=confidence)
     if intent in ("confirm", "deny"):
         if slots.has_product_terms:
             intent = "search"
@@ -167,7 +171,7 @@ def _respond(*, message: str, state: dict, asker: Asker) -> Reply:
         "smalltalk": _smalltalk,
     }[intent]
     reply = handler(message=message, slots=slots, state=state, asker=asker, previous=previous)
-    return replace(reply, intent=intent, confidence=round(confidence, 3))
+    return replace(reply, intent=reply.intent if reply.outcome == "faq" else intent, confidence=round(confidence, 3))
 
 
 def _menu() -> tuple[dict, ...]:
@@ -192,6 +196,9 @@ def _clarify(*, state: dict, confidence: float, guess: IntentGuess) -> Reply:
 
 def _search(*, message, slots: Slots, state, asker: Asker, previous: Constraints) -> Reply:
     constraints = slots.constraints
+    if constraints.is_empty() and faq_answer(query=message, language=asker.language):
+        # Nothing to search for, but a help entry matches ("a refund for a damaged item"): quote it.
+        return replace(_faq(message=message, slots=slots, state=state, asker=asker, previous=previous), intent="faq")
     if constraints.is_empty() and not slots.cheaper:
         return Reply(
             _("What are you looking for? Tell me a kind of product, a brand or a budget, "

@@ -18,7 +18,14 @@ from personalization.assistant.text import words
 
 # A BM25 score below this is a coincidence of common words, not an answer.
 MIN_SCORE = 0.5
-_STOP = {"the", "a", "an", "i", "my", "do", "you", "is", "it", "to", "of", "can", "how", "what", "我", "的", "吗", "了"}
+# Question words and fillers: they say a question is asked, not what about.
+_STOP = set(
+    """the a an i my me we our you your is are was it its to of for on in at by with and or can could would will do
+    does did how what which when where why who much many long there any some this that be have has get please
+    我 我的 你 你们 的 吗 呢 了 吧 啊 怎么 什么 多少 几 多久 可以 能 能不能 会 要 请问 是 有 有没有 哪些 如何""".split()
+)
+# An entry answers only if it holds at least this share of the question's words.
+MIN_COVERAGE = 0.5
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,7 @@ class _Index:
             answer = getattr(entry, f"answer_{field}", "") or entry.answer
             # The question and keywords count twice: they say what the entry is about.
             documents.append(_tokens(f"{question} {question} {keywords} {keywords} {answer}"))
+        self.vocabularies = [set(document) for document in documents]
         self.retriever = None
         if documents:
             self.retriever = bm25s.BM25()
@@ -55,8 +63,12 @@ class _Index:
         tokens = [t for t in _tokens(query) if t in self.retriever.vocab_dict]
         if not tokens:
             return None
+        asked = set(_tokens(query)) - {"_"}
         results, scores = self.retriever.retrieve([tokens], k=1, show_progress=False)
-        return int(results[0][0]), float(scores[0][0])
+        index = int(results[0][0])
+        if not asked or len(asked & self.vocabularies[index]) / len(asked) < MIN_COVERAGE:
+            return None
+        return index, float(scores[0][0])
 
 
 _lock = threading.Lock()

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from personalization.assistant.lexicon import Lexicon
-from personalization.assistant.slots import chinese_numerals_to_digits, corrected, match_terms
+from personalization.assistant.slots import chinese_numerals_to_digits, corrected, match_terms, order_number_in
 from personalization.assistant.text import clean, singular, words
 
 _PLACEHOLDERS = {"category": " qcat ", "brand": " qbrand ", "attribute": " qattr "}
@@ -28,13 +28,16 @@ class IntentGuess:
 
 
 def masked(text: str, lexicon: Lexicon) -> str:
+    number = order_number_in(text)
+    if number:
+        text = re.sub(re.escape(number), " qorder ", text, flags=re.IGNORECASE)
     text = chinese_numerals_to_digits(clean(text))
     text = corrected(re.sub(r"[a-z]+", lambda m: singular(m.group(0)), text), lexicon)
     pieces, last = [], 0
     for start, end, terms in match_terms(text, lexicon):
         pieces.append(text[last:start])
         kinds = {term.kind for term in terms}
-        kind = "category" if "category" in kinds else ("brand" if "brand" in kinds else "attribute")
+        kind = "category" if kinds & {"category", "kind"} else ("brand" if "brand" in kinds else "attribute")
         pieces.append(_PLACEHOLDERS[kind])
         last = end
     pieces.append(text[last:])

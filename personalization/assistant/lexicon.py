@@ -31,7 +31,7 @@ _GENERAL_WORDS = {"生活", "装备", "用品", "数码", "指南", "配件", "�
 
 @dataclass(frozen=True)
 class Term:
-    kind: str  # category, brand, attribute
+    kind: str  # category, brand, attribute; kind: a category guessed from words of product names (weaker)
     value: str  # category or brand slug; attribute key
     attribute_value: object = None  # the English value the products store, for an attribute
 
@@ -45,6 +45,8 @@ class Lexicon:
     brand_names: dict[str, dict[str, str]] = field(default_factory=dict)
     category_ids: dict[str, list[int]] = field(default_factory=dict)  # slug -> itself and descendants
     attribute_labels: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)  # (key, value) -> names
+    # (key, value) -> {leaf category slug: products}: which key a value means in a category ("256 GB")
+    attribute_categories: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
 
     @property
     def latin_words(self) -> frozenset[str]:
@@ -150,7 +152,52 @@ def _build(version: str) -> Lexicon:
 
     _add_attributes(lexicon)
     dictionary_words_add(chinese_words)
+    _add_kind_words(lexicon)
     return lexicon
+
+
+# A word of product names names a kind of product when this share of its products sit in one category.
+KIND_WORD_SHARE = 0.9
+KIND_WORD_MIN_PRODUCTS = 3
+
+
+def _add_kind_words(lexicon: Lexicon) -> None:
+    """Words of product names that nearly only one leaf category uses: "skillet", "headphone", "跑鞋", "耳机".
+
+    Learned from the catalogue, so a shopper's "espresso machine" finds the kitchen without a synonym list.
+    """
+    from personalization.assistant.slots import STOPWORDS_EN, STOPWORDS_ZH
+    from shop.search.segmentation import query_words
+
+    leaf_of = {}
+    for slug, ids in lexicon.category_ids.items():
+        if len(ids) == 1:
+            leaf_of[ids[0]] = slug
+    counts: dict[str, defaultdict] = defaultdict(lambda: defaultdict(int))
+    fields = [f"name_{lang}" for lang in _LANGUAGES]
+    for category_id, *names in Product.objects.filter(is_active=True).values_list("category_id", *fields):
+        slug = leaf_of.get(category_id)
+        if slug is None:
+            continue
+        seen = set()
+        for name in names:
+            for word in query_words(_BRACKETS.sub("", name or "")):
+                if word.isdigit() or (word.isascii() and len(word) < 4) or (not word.isascii() and len(word) < 2):
+                    continue
+                seen.add(word)
+        for word in seen:
+            counts[word][slug] += 1
+    for word, per_category in counts.items():
+        total = sum(per_category.values())
+        slug, top = max(per_category.items(), key=lambda item: item[1])
+        if (
+            total >= KIND_WORD_MIN_PRODUCTS
+            and top / total >= KIND_WORD_SHARE
+            and _surface(word) not in lexicon.surfaces
+            and word not in STOPWORDS_EN
+            and word not in STOPWORDS_ZH
+        ):
+            lexicon.add(word, Term("kind", slug))
 
 
 def _add_attributes(lexicon: Lexicon) -> None:
@@ -164,6 +211,11 @@ def _add_attributes(lexicon: Lexicon) -> None:
                 elif isinstance(value, str) and value:
                     products_of[(language, key, value)].add(pk)
     english = {(key, value): ids for (language, key, value), ids in products_of.items() if language == "en"}
+    category_of = dict(Product.objects.filter(is_active=True).values_list("pk", "category__slug"))
+    for (key, value), ids in english.items():
+        per_category = lexicon.attribute_categories.setdefault((key, str(value)), {})
+        for pk in ids:
+            per_category[category_of[pk]] = per_category.get(category_of[pk], 0) + 1
     by_products = defaultdict(list)
     for pair, ids in english.items():
         by_products[frozenset(ids)].append(pair)
@@ -183,6 +235,10 @@ def _add_attributes(lexicon: Lexicon) -> None:
             surface = value
         term = Term("attribute", en_key, en_value)
         lexicon.add(surface, term)
+        if en_value is True and language != "en":
+            head = [w for w in jieba.lcut(surface) if len(w) >= 2]
+            if len(head) > 1:
+                lexicon.add(head[-1], term)  # 主动降噪 -> 降噪
         lexicon.attribute_labels.setdefault((en_key, str(en_value)), {})[language] = surface
         if language != "en" and surface.endswith("色") and len(surface) >= 2:
             lexicon.add(surface[:-1], term)  # 黑色 -> 黑

@@ -87,6 +87,9 @@ STOPWORDS_EN = set(
     same similar but not no yes ok okay maybe around than then now today got help let us our let's lets
     shop store sell sells selling carry got stock within under below over above between max min up maximum
     minimum least most budget range money spend spending pay worth wanna gonna sure mine color colour
+    dad mom mum father mother wife husband son daughter kid kids child children friend boyfriend girlfriend
+    brother sister grandma grandpa him her them birthday christmas anniversary wedding someone somebody
+    love loves likes enjoy enjoys into he she they keep
     """.split()
 )
 STOPWORDS_ZH = set(
@@ -287,8 +290,13 @@ def _typo_terms(word: str, lexicon: Lexicon) -> list[Term] | None:
     return best
 
 
-def _most_specific_category(slugs: list[str], lexicon: Lexicon) -> str:
-    return min(slugs, key=lambda slug: (len(lexicon.category_ids.get(slug, [])), slugs.index(slug)))
+def _most_specific_category(slugs: list[str], lexicon: Lexicon, votes: list[str] = ()) -> str:
+    """The category most words point at ("hydration vest for trail running": running), then the narrowest."""
+    every = list(slugs) + list(votes)
+    return min(
+        slugs,
+        key=lambda slug: (-every.count(slug), len(lexicon.category_ids.get(slug, [])), slugs.index(slug)),
+    )
 
 
 def order_number_in(message: str) -> str:
@@ -325,12 +333,13 @@ def extract(message: str, lexicon: Lexicon) -> Slots:
     categories: list[str] = []
     brands: list[str] = []
     excluded: list[str] = []
-    attributes: dict[str, object] = {}
+    attributes: list[list[Term]] = []  # each: the attributes one phrase may mean ("walnut": colour or material)
+    kinds_found: list[str] = []  # categories named only by a product-name word: used when no category is named
     matched_spans = []
     for start, end, terms in match_terms(rest, lexicon):
         matched_spans.append((start, end))
         negated = bool(_NEGATION.search(rest[max(0, start - 12) : start]))
-        _collect(terms, negated, categories, brands, excluded, attributes)
+        _collect(terms, negated, categories, brands, excluded, attributes, kinds_found)
     leftover = _blank(rest, matched_spans)
 
     keywords, unknown = [], []
@@ -342,19 +351,23 @@ def extract(message: str, lexicon: Lexicon) -> Slots:
                 continue
             terms = _typo_terms(word, lexicon)
             if terms:
-                _collect(terms, False, categories, brands, excluded, attributes)
+                _collect(terms, False, categories, brands, excluded, attributes, kinds_found)
                 continue
             keywords.append(word)
         elif word not in STOPWORDS_ZH and not all(ch in STOPWORDS_ZH for ch in word):
             keywords.append(word)
 
+    if not categories and kinds_found:
+        categories = kinds_found[:1]
+    keywords = [word for word in keywords if _in_catalogue(word)]
+    category = _most_specific_category(categories, lexicon, kinds_found) if categories else ""
     constraints = Constraints(
-        category=_most_specific_category(categories, lexicon) if categories else "",
+        category=category,
         brands=tuple(sorted(set(brands))),
         exclude_brands=tuple(sorted(set(excluded) - set(brands))),
         price_min=low,
         price_max=high,
-        attributes=tuple(sorted(attributes.items())),
+        attributes=tuple(sorted(_resolved(attributes, category, lexicon).items())),
         keywords=tuple(dict.fromkeys(keywords)),
         in_stock=bool(stock),
     )
@@ -367,12 +380,40 @@ def extract(message: str, lexicon: Lexicon) -> Slots:
     )
 
 
-def _collect(terms: list[Term], negated: bool, categories, brands, excluded, attributes) -> None:
+def _resolved(groups: list[list[Term]], category: str, lexicon: Lexicon) -> dict[str, object]:
+    """One attribute per phrase: the meaning most products of the asked category have ("256 GB" is a phone's
+    storage, a memory card's capacity); without a category, the most common meaning."""
+    within = set(lexicon.category_ids.get(category, [])) if category else set()
+    slugs = {slug for slug, ids in lexicon.category_ids.items() if len(ids) == 1 and ids[0] in within}
+    chosen: dict[str, object] = {}
+    for group in groups:
+
+        def weight(term: Term) -> int:
+            counts = lexicon.attribute_categories.get((term.value, str(term.attribute_value)), {})
+            return sum(n for slug, n in counts.items() if not slugs or slug in slugs)
+
+        best = max(group, key=weight)
+        if best.value not in chosen:
+            chosen[best.value] = best.attribute_value  # kept even when nothing has it: "none in white" is the truth
+    return chosen
+
+
+def _in_catalogue(word: str) -> bool:
+    """A word some product's search document holds: any other word ("dad", "birthday") cannot narrow a search."""
+    from shop.search.vocabulary import vocabulary
+
+    return vocabulary().counts.get(word, 0) > 0
+
+
+def _collect(terms: list[Term], negated: bool, categories, brands, excluded, attributes, kinds_found) -> None:
     kinds = {term.kind for term in terms}
     for term in terms:
+        if term.kind == "kind":
+            kinds_found.append(term.value)
         if term.kind == "brand" and "category" not in kinds:
             (excluded if negated else brands).append(term.value)
         elif term.kind == "category":
             categories.append(term.value)
-        elif term.kind == "attribute" and term.value not in attributes and not negated:
-            attributes[term.value] = term.attribute_value
+    meanings = [term for term in terms if term.kind == "attribute"]
+    if meanings and not negated:
+        attributes.append(meanings)
