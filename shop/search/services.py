@@ -113,6 +113,10 @@ def search_documents_update(*, product_ids: Iterable[int]) -> int:
 @transaction.atomic
 def search_index_rebuild() -> int:
     """Every product's documents and the catalogue's words, from scratch (after bulk writes: the demo loader)."""
+    if connection.vendor == "sqlite":
+        from shop.search.backends.sqlite import fts_tables_ensure
+
+        fts_tables_ensure()  # a language configured since the migrations gets its table
     categories = {category.pk: category for category in Category.objects.all()}
     _catalogue_words_teach(categories.values(), Brand.objects.all())
     SearchDocument.objects.all().delete()
