@@ -128,3 +128,25 @@ def test_command_line_entry_point(tmp_path):
     )
     assert done.returncode == 2
     assert done.stderr.startswith("error:") and "item_id" in done.stderr
+
+
+def test_a_generated_shop_is_reported_under_both_protocols_with_cold_start_and_exposure(capsys):
+    argv = ["--generate", "new-items", "--users", "120", "--split", "both", "--epochs", "1", "--json"]
+    assert benchmark.main(argv) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    report = json.loads(out[-1])
+    assert set(report["splits"]) == {"leave-last-out", "time"}
+    for results in report["splits"].values():
+        assert set(results) == {"popularity", "recent_popularity", "covisit", "sasrec_plain", "sasrec"}
+        for run in results.values():
+            assert {"novelty@10", "brand_gini@10", "new_item users", "one_or_two_events users"} <= set(run)
+            assert sum(run["brand_exposure"].values()) == pytest.approx(1.0)
+    table = "\n".join(out[:-1])
+    assert "leave-last-out:" in table and "time:" in table and "ratios: sasrec/sasrec_plain NDCG@10" in table
+
+
+def test_a_shop_without_users_or_too_small_for_a_time_split_exits_2(capsys):
+    assert benchmark.main(["--generate", "shop", "--users", "0"]) == 2
+    assert "at least 1 user" in capsys.readouterr().err
+    assert benchmark.main(["--generate", "shop", "--users", "1", "--split", "time", "--model", "popularity"]) == 2
+    assert "too few" in capsys.readouterr().err
