@@ -43,6 +43,8 @@ def test_sasrec_learns_the_sequences_and_beats_popularity(behaviour):
     sasrec = model_version_train(kind="sasrec", epochs=30)
     assert sasrec.device == "cpu"
     assert sasrec.progress["epoch"] >= 1
+    # one point per epoch, [epoch, loss, validation NDCG@10]: the console's training curve
+    assert [point[0] for point in sasrec.progress["curve"]] == list(range(1, sasrec.progress["epoch"] + 1))
     assert sasrec.metrics["MRR"] > popularity.metrics["MRR"] + 0.2, (sasrec.metrics, popularity.metrics)
     assert sasrec.metrics["NDCG@10"] > 0.6, sasrec.metrics
     # the affinity stage was tried on the 40 held-out next items (no list clicks were logged) and says so
