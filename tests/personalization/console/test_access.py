@@ -47,7 +47,6 @@ def test_the_navigation_shows_only_the_sections_the_staff_member_may_open(client
     assert reverse("console:campaigns") not in nav
 
 
-
 def test_the_console_speaks_chinese_under_its_prefix(client):
     client.force_login(staff_with("tracking.view_event"))
     html = client.get("/zh-hans/staff/tracking/").content.decode()
