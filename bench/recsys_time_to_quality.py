@@ -7,7 +7,7 @@ bar (measured before its second stage, so the figure is conservative). Prints bo
 of the reference's time to its best epoch over the project's time to the bar, and both models' test
 NDCG@10 (the project's with its second stage, as served).
 
-    .venv/bin/python bench/recsys_time_to_quality.py                 # generated chains, 600 shoppers
+    .venv/bin/python bench/recsys_time_to_quality.py                 # generated chains, 300 shoppers
     .venv/bin/python bench/recsys_time_to_quality.py --generate shop --users 2000 --seed 0 1 2
 """
 
@@ -34,7 +34,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--generate", choices=tuple(SHAPES), default="chains")
     parser.add_argument("--dataset", choices=("ml-100k",), help="instead of a generated shop")
-    parser.add_argument("--users", type=int, default=600)
+    parser.add_argument("--users", type=int, default=300)
     parser.add_argument("--split", choices=SPLITS, default="leave-last-out")
     parser.add_argument("--seed", type=int, nargs="+", default=[0])
     parser.add_argument("--threads", type=int, default=1)
