@@ -212,7 +212,7 @@ def _shopper_rows(
             rebuy = step == 0 and bool(due) and rng.random() < shape.repeat_share
             if rebuy:
                 current = int(rng.choice(due))
-            elif current >= 0 and (draw := rng.random()) < shape.chain_share and released[cat.complement[current]]:
+            elif current >= 0 and (draw := rng.random()) < shape.chain_share and _released(cat, released, current):
                 current = int(cat.complement[current])
             elif current >= 0 and draw < shape.chain_share + shape.same_category_share:
                 current = _draw(rng, weight * (cat.category == cat.category[current]), exclude=current)
@@ -230,6 +230,12 @@ def _shopper_rows(
             moment += 20.0 + rng.exponential(90.0)
         day += rng.exponential(shape.days / (2.0 * sessions)) + 0.5
     return rows
+
+
+def _released(cat: _Catalogue, released: np.ndarray, item: int) -> bool:
+    """Whether ``item`` has a complement that is on sale already."""
+    complement = int(cat.complement[item])
+    return complement >= 0 and bool(released[complement])
 
 
 def _draw(rng: np.random.Generator, weight: np.ndarray, *, exclude: int) -> int:
