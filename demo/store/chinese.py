@@ -367,7 +367,8 @@ def _noun(noun: str) -> str:
 
 
 def _place(place: str) -> str:
-    return terms.PLACES.get(place, place)
+    # A title starts with a capital ("The Baltic Coast: The Cookbook"); the place list writes "the Baltic Coast".
+    return terms.PLACES.get(place) or terms.PLACES.get(place[:1].lower() + place[1:], place)
 
 
 def _book_name(title: str, attributes: dict[str, object]) -> str:

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 
 from demo.store import chinese
 from demo.store.catalog import CATEGORIES, brands_for
-from demo.store.descriptions import describe
+from demo.store.descriptions import book_title, describe, use_for
 from demo.store.shelves import AUTHORS_FIRST, AUTHORS_LAST, BOOK_NOUNS, BOOK_WORDS, PLACES, SHELVES, Shelf
 
 LISTING_WINDOW = timedelta(days=180)
@@ -118,9 +118,15 @@ def _draft(
 
     # The draws keep their order (price, use, description, then the rest): a seed gives the catalogue it always gave.
     price = _price(rng, shelf.price_range)
-    use = rng.choice(shelf.uses)
+    use = use_for(rng, kind=kind, shelf_uses=shelf.uses)
     description = describe(
-        rng=rng, name=name, brand=brand, category=_CATEGORY_NAMES[shelf.category], use=use, attributes=attributes
+        rng=rng,
+        name=name,
+        brand=brand,
+        category=_CATEGORY_NAMES[shelf.category],
+        use=use,
+        attributes=attributes,
+        kind=kind,
     )
     in_chinese = chinese.product_copy(
         sku=sku,
@@ -166,7 +172,8 @@ def _name(rng: random.Random, *, shelf: Shelf, brand: str, kind: str, attributes
         "noun": rng.choice(BOOK_NOUNS),
         "place": rng.choice(PLACES),
     }
-    return " ".join(rng.choice(shelf.templates).format(**fields).split())
+    name = " ".join(rng.choice(shelf.templates).format(**fields).split())
+    return book_title(name) if shelf.icon == "book" else name
 
 
 def _model(rng: random.Random) -> str:
