@@ -8,6 +8,7 @@ import time
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -145,9 +146,9 @@ def _send_answer(*, ticket_pk: int, text: str) -> None:
 
 
 def conversations_of(*, user=None, visitor_ids=()):
-    if user is not None:
-        return Conversation.objects.filter(user=user)
-    return Conversation.objects.filter(user=None, visitor_id__in=list(visitor_ids))
+    """A shopper's conversations: their account's, and those they had anonymously under their visitor ids."""
+    anonymous = Q(user=None, visitor_id__in=[v for v in visitor_ids if v])
+    return Conversation.objects.filter(Q(user=user) | anonymous if user is not None else anonymous)
 
 
 def conversations_export(*, user=None, visitor_ids=()) -> list[dict]:

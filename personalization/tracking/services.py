@@ -152,7 +152,16 @@ def behaviour_data_export(*, user=None, visitor_id: str | None = None) -> dict:
             for link in VisitorLink.objects.filter(user=user).order_by("created_at")
         ]
     reviews = reviews_export(user=user) if user is not None else {"reviews": [], "helpful_votes": [], "reports": []}
-    return {"generated_at": timezone.now().isoformat(), "visitor_links": links, "events": rows, **reviews}
+    from personalization.assistant.services import conversations_export
+
+    conversations = conversations_export(user=user, visitor_ids=visitor_ids)
+    return {
+        "generated_at": timezone.now().isoformat(),
+        "visitor_links": links,
+        "events": rows,
+        **reviews,
+        "assistant_conversations": conversations,
+    }
 
 
 def behaviour_data_delete(*, user=None, visitor_id: str | None = None) -> int:
@@ -173,6 +182,9 @@ def behaviour_data_delete(*, user=None, visitor_id: str | None = None) -> int:
             deleted = _delete_rows(user=user, visitor_id=visitor_id) + removed
     if user is not None:
         reviews_delete_for_user(user=user)
+    from personalization.assistant.services import conversations_delete
+
+    conversations_delete(user=user, visitor_ids=visitor_ids)
     return deleted
 
 

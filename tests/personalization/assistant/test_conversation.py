@@ -227,3 +227,19 @@ def test_conversations_are_exported_and_deleted_with_the_shoppers_data(catalogue
     conversations_delete(user=user)
     assert not Conversation.objects.exists()
     assert not Message.objects.exists()
+
+
+def test_the_shoppers_data_export_and_deletion_include_conversations(catalogue, signed_in, user, shopper_request):
+    from personalization.tracking.services import behaviour_data_delete, behaviour_data_export
+
+    # given a conversation while signed in and one had anonymously under the shopper's visitor id
+    turn(conversation_for(asker=signed_in), "hello", signed_in)
+    anonymous = Asker(visitor_id="visitor-1", language="en", request=shopper_request)
+    turn(conversation_for(asker=anonymous), "running shoes", anonymous)
+    # when
+    exported = behaviour_data_export(user=user, visitor_id="visitor-1")
+    behaviour_data_delete(user=user, visitor_id="visitor-1")
+    # then
+    asked = [m["text"] for c in exported["assistant_conversations"] for m in c["messages"] if m["author"] == "shopper"]
+    assert sorted(asked) == ["hello", "running shoes"]
+    assert not Conversation.objects.exists()
