@@ -96,3 +96,29 @@ def test_every_preset_is_valid_and_bad_shapes_are_refused():
         ShopShape(chain_share=0.8, same_category_share=0.5)
     with pytest.raises(ValueError, match="at least 1 user"):
         ShopShape(users=0)
+
+
+def test_an_item_without_a_complement_is_followed_by_a_fresh_draw_not_the_end_of_the_session():
+    # given: two items in one category, so the linked category is empty and neither has a complement
+    shape = ShopShape(
+        users=30,
+        days=10,
+        categories=2,
+        brands=1,
+        items_at_start=2,
+        new_items_per_day=0.0,
+        chain_share=1.0,
+        same_category_share=0.0,
+        short_session_items=6.0,
+        long_session_share=0.0,
+    )
+    seed = next(
+        s for s in range(100) if len({f["category"] for f in generate(shape, seed=s).item_features.values()}) == 1
+    )
+    # when
+    shop = generate(shape, seed=seed)
+    # then: sessions go on past their first item (steps of one session are minutes apart, sessions days)
+    by_user: dict[str, list[float]] = {}
+    for user, _, moment, _ in shop.rows:
+        by_user.setdefault(user, []).append(moment)
+    assert any(np.diff(times).min(initial=DAY) < 3600 for times in by_user.values())
