@@ -47,6 +47,8 @@ class SearchWord(models.Model):
     product_count = models.PositiveIntegerField(default=0)
     # {category id: products of that category whose name or category path holds the word}: the prior of intent.
     categories = models.JSONField(default=dict, blank=True)
+    # Products whose attributes (colour, material, storage...) hold the word: `black`, `leather`, `512`, `gb`.
+    attribute_count = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return self.word

@@ -19,6 +19,8 @@ from shop.search.vocabulary import vocabulary
 
 MAX_QUERY_LENGTH = 200
 RESULTS_LIMIT = 500  # the relevant set: what the listing ranker reorders and the pages paginate
+# Fewer products than a screen's worth have every attribute word of the query: those words boost instead of filter.
+ATTRIBUTE_FILTER_MIN = 8
 SUGGESTION_LIMIT = 5
 POPULAR_CATEGORY_COUNT = 6
 
@@ -70,6 +72,8 @@ def product_search_results(*, query: str, products: QuerySet[Product], sort_by_r
     ids = backend.matches(
         groups=understood.groups, products=candidates, intent=understood.intent, require_all=True, limit=RESULTS_LIMIT
     )
+    if len(ids) < ATTRIBUTE_FILTER_MIN and understood.attribute_groups:
+        ids = _attribute_words_ranked(understood, ids, backend=backend, products=candidates)
     partial = False
     if not ids and len(understood.groups) > 1:
         ids = backend.matches(
@@ -90,6 +94,22 @@ def product_search_results(*, query: str, products: QuerySet[Product], sort_by_r
         products=found,
         partial=partial,
     )
+
+
+def _attribute_words_ranked(understood: QueryPlan, ids: list[int], *, backend, products: QuerySet) -> list[int]:
+    """Too few products have every attribute word (`black leather bag`): the products of the query's other
+    words join them, after those that have them all within the category the query names."""
+    core = tuple(group for index, group in enumerate(understood.groups) if index not in understood.attribute_groups)
+    if not core:
+        return ids
+    relaxed = backend.matches(
+        groups=core, products=products, intent=understood.intent, require_all=True, limit=RESULTS_LIMIT
+    )
+    strict = set(ids)
+    merged = [*ids, *(pk for pk in relaxed if pk not in strict)][:RESULTS_LIMIT]
+    category_of = dict(Product.objects.filter(pk__in=_id_set(merged)).values_list("pk", "category_id"))
+    # Stable: within one intent share, the products with every word first, each list in its own order.
+    return sorted(merged, key=lambda pk: (-understood.intent.get(category_of.get(pk), 0.0), pk not in strict))
 
 
 def _id_set(ids: list[int]) -> list[int] | RawSQL:

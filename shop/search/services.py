@@ -51,14 +51,16 @@ def _set_vectors(document_ids: list[int]) -> None:
         )
 
 
-def _documents_write(products: list[Product], categories: dict[int, Category]) -> tuple[Counter, dict]:
-    """Replace these products' documents; the words they hold, by products and by category."""
+def _documents_write(products: list[Product], categories: dict[int, Category]) -> tuple[Counter, dict, Counter]:
+    """Replace these products' documents; the words they hold, by products, by category, in attributes."""
     counts: Counter = Counter()
     by_category: dict[str, Counter] = defaultdict(Counter)
+    attributed: Counter = Counter()
     rows = []
     for product in products:
         words: set[str] = set()
         named: set[str] = set()
+        attributes: set[str] = set()
         for document in product_documents(product, categories=categories):
             rows.append(
                 SearchDocument(
@@ -72,14 +74,16 @@ def _documents_write(products: list[Product], categories: dict[int, Category]) -
             )
             words |= document.words()
             named |= set(f"{document.tokens_a} {document.tokens_b}".split())
+            attributes |= set(document.tokens_c.split())
         words = {word for word in words if len(word) <= MAX_WORD_LENGTH}
         counts.update(words)
+        attributed.update(attributes & words)
         for word in named & words:
             by_category[word][product.category_id] += 1
     SearchDocument.objects.filter(product__in=products).delete()
     created = SearchDocument.objects.bulk_create(rows, batch_size=BATCH_SIZE)
     _set_vectors([document.pk for document in created if document.pk is not None])
-    return counts, by_category
+    return counts, by_category, attributed
 
 
 def _products(queryset) -> list[Product]:
@@ -95,12 +99,17 @@ def search_documents_update(*, product_ids: Iterable[int]) -> int:
     categories = {category.pk: category for category in Category.objects.all()}
     products = _products(Product.objects.filter(pk__in=ids))
     _catalogue_words_teach(categories.values(), {product.brand for product in products})
-    counts, by_category = _documents_write(products, categories)
+    counts, by_category, attributed = _documents_write(products, categories)
     known = set(SearchWord.objects.filter(word__in=list(counts)).values_list("word", flat=True))
     # New words join the vocabulary; the counts of known words wait for the next rebuild (they move slowly).
     SearchWord.objects.bulk_create(
         [
-            SearchWord(word=word, product_count=count, categories={str(k): v for k, v in by_category[word].items()})
+            SearchWord(
+                word=word,
+                product_count=count,
+                categories={str(k): v for k, v in by_category[word].items()},
+                attribute_count=attributed[word],
+            )
             for word, count in counts.items()
             if word not in known
         ],
@@ -122,17 +131,24 @@ def search_index_rebuild() -> int:
     SearchDocument.objects.all().delete()
     counts: Counter = Counter()
     by_category: dict[str, Counter] = defaultdict(Counter)
+    attributed: Counter = Counter()
     ids = list(Product.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), BATCH_SIZE):
         products = _products(Product.objects.filter(pk__in=ids[start : start + BATCH_SIZE]).order_by("pk"))
-        batch_counts, batch_categories = _documents_write(products, categories)
+        batch_counts, batch_categories, batch_attributed = _documents_write(products, categories)
         counts.update(batch_counts)
+        attributed.update(batch_attributed)
         for word, per_category in batch_categories.items():
             by_category[word].update(per_category)
     SearchWord.objects.all().delete()
     SearchWord.objects.bulk_create(
         [
-            SearchWord(word=word, product_count=count, categories={str(k): v for k, v in by_category[word].items()})
+            SearchWord(
+                word=word,
+                product_count=count,
+                categories={str(k): v for k, v in by_category[word].items()},
+                attribute_count=attributed[word],
+            )
             for word, count in counts.items()
         ],
         batch_size=BATCH_SIZE,

@@ -18,6 +18,7 @@ from shop.search.segmentation import chinese_parts, is_chinese, query_key, query
 from shop.search.vocabulary import Vocabulary
 
 MAX_QUERY_WORDS = 8
+CATEGORY_WORD_SHARE = 0.5  # a word whose uses in names fall this much in one category names that category
 
 Alternative = tuple[str, ...]
 
@@ -29,6 +30,9 @@ class QueryPlan:
     corrected_query: str  # the query as searched; equal to `query` when nothing was corrected
     correction_certain: bool  # False: the page offers "Did you mean" instead of trusting the correction
     intent: dict[int, float]  # category id -> share of the query's meaning (sums to 1, or empty)
+    # Groups that name an attribute value (black, leather, 512 GB) rather than a kind of product: where
+    # requiring them leaves too few products, they rank instead of filter (shop.search.selectors).
+    attribute_groups: tuple[int, ...] = ()
 
     @property
     def corrected(self) -> bool:
@@ -109,6 +113,7 @@ def plan(query: str, vocabulary: Vocabulary, *, candidates: Callable[[str], list
         corrected_query=corrected_query,
         correction_certain=certain,
         intent=_normalized(learned) if learned else catalogue_intent(groups, vocabulary),
+        attribute_groups=attribute_groups(groups, vocabulary),
     )
 
 
@@ -125,6 +130,28 @@ def _synonym_at(words: list[str], index: int, vocabulary: Vocabulary) -> tuple[t
         if phrase in vocabulary.synonyms:
             return phrase, length
     return None, 0
+
+
+def attribute_groups(groups: list[tuple[Alternative, ...]] | tuple, vocabulary: Vocabulary) -> tuple[int, ...]:
+    """The groups whose every word is a word of products' attribute values and which name no category.
+
+    `black` and `512 gb` are; `bag` is not (the catalogue names a category with it), nor is `leather`
+    where the catalogue's names mostly use it for one category.
+    """
+    found = []
+    for index, group in enumerate(groups):
+        tokens = [token for alternative in group[:1] for token in alternative]
+        if not tokens or not all(token in vocabulary.attribute_words for token in tokens):
+            continue
+        by_category: dict[int, int] = defaultdict(int)
+        for token in tokens:
+            for category_id, count in vocabulary.categories.get(token, {}).items():
+                by_category[category_id] += count
+        total = sum(by_category.values())
+        if total and max(by_category.values()) / total >= CATEGORY_WORD_SHARE:
+            continue
+        found.append(index)
+    return tuple(found)
 
 
 def catalogue_intent(groups: list[tuple[Alternative, ...]] | tuple, vocabulary: Vocabulary) -> dict[int, float]:

@@ -23,6 +23,7 @@ class Vocabulary:
     synonyms: dict[tuple[str, ...], tuple[tuple[str, ...], ...]]  # a term's words -> its group's terms' words
     intents: dict[str, dict[int, float]] = field(default_factory=dict)  # learned: query -> {category id: weight}
     words: tuple[str, ...] = ()  # the known words, for fuzzy matching
+    attribute_words: frozenset[str] = frozenset()  # words of products' attribute values: black, leather, 512, gb
 
     @property
     def longest_synonym(self) -> int:
@@ -54,8 +55,12 @@ def vocabulary_forget() -> None:
 def _load(version: str) -> Vocabulary:
     counts: dict[str, int] = {}
     categories: dict[str, dict[int, int]] = {}
-    for word, product_count, by_category in SearchWord.objects.values_list("word", "product_count", "categories"):
+    attribute_words: set[str] = set()
+    rows = SearchWord.objects.values_list("word", "product_count", "categories", "attribute_count")
+    for word, product_count, by_category, attribute_count in rows:
         counts[word] = product_count
+        if attribute_count:
+            attribute_words.add(word)
         if by_category:
             categories[word] = {int(pk): n for pk, n in by_category.items()}
     synonyms: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
@@ -79,4 +84,5 @@ def _load(version: str) -> Vocabulary:
         synonyms=synonyms,
         intents=dict(intents),
         words=tuple(word for word in counts if word.isascii() and word.isalpha()),
+        attribute_words=frozenset(attribute_words),
     )

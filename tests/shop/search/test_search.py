@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from shop.search.models import SearchDocument, SearchSynonym
-from shop.search.selectors import product_search_results, search_suggestions
+from shop.search.selectors import ATTRIBUTE_FILTER_MIN, product_search_results, search_suggestions
 from shop.search.services import IntentWeight, search_index_rebuild, search_intents_replace
 from shop.search.vocabulary import vocabulary_forget
 from shop.selectors import ProductFilters, product_list, product_search
@@ -90,9 +90,9 @@ def test_a_synonym_finds_the_english_product_from_a_chinese_query(shelves):
     assert "Over-Ear Headphones" in names("头戴耳机")
 
 
-def test_attribute_words_narrow_the_results(shelves):
-    # then
-    assert names("black headphones") == ["Over-Ear Headphones"]
+def test_attribute_words_put_their_products_first(shelves):
+    # then: the black headphones first; the other headphones follow (one black pair is less than a screen)
+    assert names("black headphones") == ["Over-Ear Headphones", "无线耳机 Pro"]
 
 
 def test_learned_intents_move_a_category_up(shelves):
@@ -194,3 +194,31 @@ def test_the_search_signal_carries_the_corrected_query_and_the_list_id(client, s
     assert heard[0]["query"] == "camra"
     assert heard[0]["corrected_query"] == "camera"
     assert heard[0]["list_id"]
+
+
+@pytest.fixture
+def bags_and_laptops():
+    bags = make_category(name="Bags", slug="bags")
+    audio = make_category(name="Audio", slug="audio")
+    laptops = make_category(name="Laptops", slug="laptops")
+    make_product(name="Duffel Bag", category=bags, attributes={"colour": "Coral", "material": "Leather"})
+    make_product(name="Tote Bag", category=bags, attributes={"colour": "Black", "material": "Canvas"})
+    make_product(name="Studio Headphones", category=audio, attributes={"colour": "Black"}, description="With a bag.")
+    for n in range(ATTRIBUTE_FILTER_MIN):
+        make_product(name=f"Notebook Laptop {n}", category=laptops, attributes={"storage": "512 GB"})
+    make_product(name="Notebook Laptop Small", category=laptops, attributes={"storage": "256 GB"})
+
+
+def test_a_rare_attribute_word_ranks_its_products_first_without_hiding_the_others(bags_and_laptops):
+    # when: one bag is black
+    found = names("black bag")
+    # then: it leads, the other bag follows, the black headphones that mention a bag come after both
+    assert found[:2] == ["Tote Bag", "Duffel Bag"], found
+    assert found.index("Studio Headphones") > 1, found
+
+
+def test_an_attribute_many_products_have_filters_the_results(bags_and_laptops):
+    # when: enough laptops have 512 GB to fill a screen
+    found = names("512 GB laptop")
+    # then: only they are found
+    assert len(found) == ATTRIBUTE_FILTER_MIN and "Notebook Laptop Small" not in found, found
