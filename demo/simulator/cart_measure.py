@@ -12,12 +12,18 @@ in two ways:
 The figure is the share of the k suggestion cards the shopper would buy: the mean of
 `behaviour.buy_probability` (eagerness 1) over the k cards, an empty card buying nothing. Also
 printed: the share of suggestions of the cart item's own type.
+
+The graph is learned from the shop's own orders and carts. A short simulated history has few of
+them (a simulated order holds one product), so `simulated_orders_graph` can learn it instead from
+the orders of another population of simulated customers (another seed), each buying what they need
+most, then what that purchase made them need, a day apart: the same learning code
+(`complements_count`) on a longer history than the traffic simulator can play in minutes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from demo.simulator import behaviour
 from demo.simulator.oracle import sell_chance
@@ -81,6 +87,32 @@ def cart_suggestions_measure(*, shoppers: int = 300, seed: int = 7, k: int = 4) 
         )
         for strategy, (buy, same, shown, count) in totals.items()
     ]
+
+
+def simulated_orders_graph(*, customers: int, seed: int, orders_each: int = 3):
+    """Learn and store a ComplementGraph from `customers` simulated customers' orders (seed `seed`)."""
+    from personalization.recommendations.complements import (
+        baskets_from_orders,
+        complement_graph_store,
+        complements_count,
+    )
+    from shop.models import Product
+
+    catalog = catalog_load()
+    category_of = dict(Product.objects.filter(pk__in=list(catalog.items)).values_list("pk", "category_id"))
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    population = shoppers_draw(count=customers, seed=seed, catalog=catalog, start=start, days=1)
+    lines = []
+    for shopper in population:
+        for order in range(orders_each):
+            bought = _first_choice(shopper, catalog, set(category_of))
+            if bought is None:
+                break
+            placed = start + timedelta(days=order)
+            lines.append((len(lines) + 1, f"sim:{shopper.index}", placed, bought, category_of[bought]))
+            shopper.taste.bought(catalog.items[bought].category)
+    baskets = baskets_from_orders(lines)
+    return complement_graph_store(complements_count(baskets), snapshot={"simulated_order_baskets": len(baskets)})
 
 
 def _first_choice(shopper, catalog: Catalog, in_stock: set[int]) -> int | None:

@@ -157,9 +157,7 @@ def complement_graph_build():
     from django.db.models.functions import TruncDate
     from django.utils import timezone
 
-    from personalization.recommendations.models import ComplementGraph
     from personalization.tracking.models import Event
-    from shop import cache_versions
     from shop.models import Order, OrderLine
 
     since = timezone.now() - timedelta(days=HISTORY_DAYS)
@@ -196,13 +194,26 @@ def complement_graph_build():
         for user, visitor, day, product, category in adds.iterator(chunk_size=5000)
     )
     counts = complements_count([*order_baskets, *cart_baskets, *interest_baskets])
-    graph = ComplementGraph.objects.create(
-        categories={str(k): [list(edge) for edge in v] for k, v in counts.categories.items()},
-        items={str(k): [list(pair) for pair in v] for k, v in counts.items.items()},
+    return complement_graph_store(
+        counts,
         snapshot={
             "order_baskets": len(order_baskets),
             "cart_baskets": len(cart_baskets),
             "interest_baskets": len(interest_baskets),
+        },
+    )
+
+
+def complement_graph_store(counts: ComplementCounts, *, snapshot: dict):
+    """Store counted complements as the new ComplementGraph; it serves from now on in every process."""
+    from personalization.recommendations.models import ComplementGraph
+    from shop import cache_versions
+
+    graph = ComplementGraph.objects.create(
+        categories={str(k): [list(edge) for edge in v] for k, v in counts.categories.items()},
+        items={str(k): [list(pair) for pair in v] for k, v in counts.items.items()},
+        snapshot={
+            **snapshot,
             "category_edges": sum(len(v) for v in counts.categories.values()),
             "item_pairs": sum(len(v) for v in counts.items.values()),
         },
