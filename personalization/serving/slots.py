@@ -118,7 +118,7 @@ def complete_your_order(*, context: ShopperContext, k: int, strategy: str = "com
         products = _products(_neighbours(sorted(cart), k=k, exclude=set(cart)))[:k]
         reasons = {p.pk: gettext("Goes with your cart") for p in products}
         return RankedList(products=tuple(products), ranker="covisit", surface="cart", reasons=reasons)
-    seeds = list(Product.objects.filter(pk__in=cart).only("pk", "name", "category_id"))
+    seeds = list(Product.objects.filter(pk__in=cart))
     products, reasons, ranker = _goes_with(seeds, k=k, context=context, surface="cart")
     return RankedList(products=tuple(products), ranker=ranker, surface="cart", reasons=reasons)
 
