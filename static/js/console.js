@@ -35,7 +35,10 @@
     new Chart(curveCanvas, {
       type: "line",
       data: { labels: curve.epochs, datasets: datasets },
-      options: { responsive: true, maintainAspectRatio: false, interaction: { mode: "index", intersect: false }, scales: scales }
+      options: {
+        responsive: true, maintainAspectRatio: false, animation: false,
+        interaction: { mode: "index", intersect: false }, scales: scales
+      }
     });
   }
 
@@ -51,6 +54,8 @@
       options: {
         responsive: true,
         maintainAspectRatio: false,
+        // Drawn at once: a figure staff read (and a screenshot keeps) is never a frame of a growing bar.
+        animation: false,
         plugins: { legend: { display: false } },
         scales: { y: { beginAtZero: true, ticks: { precision: 0 } } }
       }
