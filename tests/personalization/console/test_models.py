@@ -123,3 +123,17 @@ def test_the_list_shows_each_version_against_the_champion(client, model_manager,
     html = client.get(reverse("console:models")).content.decode()
     row = _cells(html, f'data-model-version="{challenger.pk}"')
     assert "0.3500" in row and "0.3000" in row and "+0.0500" in row
+
+
+def test_the_model_pages_make_a_bounded_number_of_queries(
+    client, model_manager, champion_and_challenger, django_assert_max_num_queries
+):
+    _, challenger = champion_and_challenger
+    for n in range(10):
+        make_version(metrics={"NDCG@10": 0.1 + n / 100}, champion_metrics={"NDCG@10": 0.3})
+    client.force_login(model_manager)
+    # session, user, permissions, the versions (no query per row), the category menu of the header
+    with django_assert_max_num_queries(12):
+        client.get(reverse("console:models"))
+    with django_assert_max_num_queries(12):
+        client.get(reverse("console:model-detail", args=[challenger.pk]))
