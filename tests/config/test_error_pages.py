@@ -14,7 +14,7 @@ def debug(request, settings):
     return request.param
 
 
-@pytest.mark.parametrize("path", ["/api/nothing", "/api/v1/nothing-here", "/api/v1/products/999999/"])
+@pytest.mark.parametrize("path", ["/api/nothing", "/api/v1/nothing-here", "/api/v1/products/no-such-product"])
 def test_a_404_under_api_is_the_json_error_shape(client, debug, path):
     response = client.get(path)
     assert response.status_code == 404
@@ -26,9 +26,9 @@ def test_an_unmatched_api_url_says_not_found_in_the_api_shape(client, debug):
     assert client.get("/api/v1/nothing-here").json() == NOT_FOUND
 
 
-def test_a_missing_slash_under_api_is_still_redirected(client, debug):
+def test_api_answers_that_are_not_404_pass_untouched(client, debug):
     response = client.get("/api/v1/brands")
-    assert response.status_code in (200, 301)
+    assert response.status_code == 200 and isinstance(response.json(), dict | list)
 
 
 def test_the_site_404_is_the_shops_own_page(client, settings):
