@@ -15,6 +15,7 @@ from datetime import timedelta
 import torch
 from django.core.exceptions import ValidationError
 
+from demo.simulator import reviews
 from demo.simulator.clock import simulated_time
 from demo.simulator.run import Simulation, events_flush_all
 from demo.simulator.summary import SimulationSummary
@@ -148,6 +149,8 @@ def closed_loop_run(
             say(f"  {line}")
         for line in lines:
             say(line)
+        late = reviews.deliveries_at_the_end(simulation)  # after the figures: they are not changed by it
+        say(f"  {late} reviews of parcels that arrived after their buyers' last visit.")
         return ClosedLoopResult(experiment.key, warm_up, during, versions, lines)
 
 

@@ -25,6 +25,7 @@ from shop.models import Order
 from shop.services.orders import order_transition
 
 if TYPE_CHECKING:  # session imports this module: the type alone, no import cycle at run time
+    from demo.simulator.run import Simulation
     from demo.simulator.session import Browser
 
 DELIVERY_DAYS = 2.0
@@ -127,4 +128,22 @@ def deliveries_and_reviews(browser: Browser) -> int:
     for number in due:
         if _deliver(number) and browser.user_id is not None:
             written += _review_order(browser, number)
+    return written
+
+
+def deliveries_at_the_end(simulation: Simulation) -> int:
+    """At the simulation's last moment, the parcels that have arrived since each shopper's last visit are
+    delivered, and their signed-in buyers review them as after a visit. Returns reviews written.
+
+    Without it a buyer who never came back would never review; it runs after every visit (and any
+    experiment's figures), on the browsers' own review streams.
+    """
+    from demo.simulator.clock import simulated_time
+    from demo.simulator.run import site_tuned_for_simulation
+
+    written = 0
+    simulation.clock.set(max(simulation.clock.now(), simulation.end))
+    with site_tuned_for_simulation(), simulated_time(simulation.clock):
+        for _index, browser in sorted(simulation.browsers.items()):
+            written += deliveries_and_reviews(browser)
     return written

@@ -1,6 +1,7 @@
 import random
 from datetime import timedelta
 from statistics import mean
+from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
@@ -96,3 +97,27 @@ def test_a_buyer_reviews_each_product_of_a_delivered_order_with_stars_from_their
     assert written == 2
     assert set(stars) == {liked.pk, other.pk}
     assert stars[liked.pk] > stars[other.pk]
+
+
+@pytest.mark.slow
+def test_a_buyer_who_never_comes_back_reviews_at_the_end_of_the_simulation(demo_catalog, monkeypatch):
+    catalog = catalog_load()
+    item = next(iter(catalog.items.values()))
+    taste = Taste(categories={item.category: 1.0}, brands={item.brand: 1.0}, price_level=item.price_level)
+    shopper = Shopper(index=0, kind="loyal", seed=13, taste=taste, visits=[], signs_up=True)
+    clock = SimulatedClock(timezone.now() - timedelta(days=5))
+    monkeypatch.setattr(reviews, "REVIEW_SHARE", 1.0)
+    with site_tuned_for_simulation(), simulated_time(clock):
+        browser = Browser(shopper, catalog=catalog, clock=clock)
+        result = VisitResult()
+        _sign_up(browser, result)
+        browser.client.post("/cart/add/", {"product_id": item.pk, "quantity": 1})
+        assert _check_out(browser, result)
+    end = clock.now() + timedelta(days=3)
+    simulation = SimpleNamespace(clock=clock, end=end, browsers={0: browser})
+
+    written = reviews.deliveries_at_the_end(simulation)
+
+    review = Review.objects.get(user_id=browser.user_id)
+    assert written == 1 and review.product_id == item.pk
+    assert end <= review.created_at <= end + timedelta(minutes=5), "written at the simulation's last moment"
