@@ -113,3 +113,15 @@ def test_signed_in_header_account_orders_and_category_bar_fit_a_phone(
     assert_inside(last, page.locator(".category-nav"), "The last category tab at 375px")
     box = last.bounding_box()
     assert box["x"] + box["width"] <= PHONE["width"], f"the last category tab ends at {box['x'] + box['width']}px"
+
+
+@pytest.mark.parametrize("viewport, mobile", [(PHONE, True), (DESKTOP, False)], ids=["phone", "desktop"])
+def test_the_shops_404_page_fits_the_screen_and_offers_a_search(new_context, shop, viewport, mobile):
+    page = new_context(viewport=viewport, mobile=mobile).new_page()
+    response = page.goto("/no-such-page/")
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("We couldn't find that page")
+    assert_no_horizontal_overflow(page, f"The 404 page at {viewport['width']}px")
+    page.locator("#error-search-q").fill("Lumix")
+    page.locator(".error-page__search").get_by_role("button", name="Search").click()
+    expect(page.locator("main")).to_contain_text("Lumix Compact")
