@@ -4,9 +4,10 @@ A persona is a simulated shopper whose taste is written down instead of drawn, a
 signs in as the demo login before its first page. Its history is played through the real site
 exactly as the simulator plays anyone's (`session.visit_play`: home, categories, searches, list
 clicks, cart, cash-on-delivery checkout, the event endpoint), on the simulated clock over the
-last `HISTORY_DAYS` days, and the shop delivers its orders two days on (`reviews.py`). A persona
-that has not bought twice by the end runs errands: it searches for its own words and buys the
-result it likes best, through the same search page, cart and checkout.
+last `HISTORY_DAYS` days, and the shop delivers its orders two days on (`reviews.py`). Each visit
+also opens a favourite category and the products liked best there. A persona that has not ordered
+once by the end of its third visit, twice by its fifth, runs errands: it searches for its own words
+and buys the result it likes best, through the same search page, cart and checkout.
 
 Only logins without any order or event are played, so a second `prepare_demo` leaves them be.
 """
@@ -14,7 +15,7 @@ Only logins without any order or event are played, so a second `prepare_demo` le
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import quote_plus
@@ -123,7 +124,7 @@ def _sign_in(browser: Browser, username: str) -> None:
 
 
 def _open_best(
-    browser: Browser, html: str, path: str, result: VisitResult, *, seen: set[int] = frozenset()
+    browser: Browser, html: str, path: str, result: VisitResult, *, seen: Container[int] = frozenset()
 ) -> behaviour.Card | None:
     """Look through the page's lists as the tracking script reports it, and open the card liked best, unseen."""
     cards = [card for _, cards in page_lists(html) for card in cards][:LOOKED_AT]
@@ -176,7 +177,7 @@ def _errand(browser: Browser, persona: Persona, result: VisitResult) -> None:
 def persona_history_play(
     persona: Persona, *, index: int, catalog: Catalog, now: datetime, clock: SimulatedClock
 ) -> PersonaHistory:
-    """Sign in as the persona and play its visits, then errands until it has ordered twice; deliver what is due."""
+    """Sign in as the persona and play its visits (with errands, see ERRAND_VISITS); deliver what is due."""
     shopper = persona_shopper(persona, index=index, catalog=catalog)
     browser = Browser(shopper, catalog=catalog, clock=clock)
     rng = random.Random(f"persona:{persona.username}:days")
