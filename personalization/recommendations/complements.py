@@ -218,5 +218,10 @@ def complement_graph_store(counts: ComplementCounts, *, snapshot: dict):
             "item_pairs": sum(len(v) for v in counts.items.values()),
         },
     )
-    cache_versions.version_move(cache_versions.MODEL, part=GRAPH_VERSION_PART, to=graph.pk)
+    cache_versions.version_move(cache_versions.MODEL, part=GRAPH_VERSION_PART, to=graph_version(graph))
     return graph
+
+
+def graph_version(graph) -> str:
+    """The version caches key a graph by: its id and creation time (an id alone can come back after a rollback)."""
+    return f"{graph.pk}:{graph.created_at.timestamp():.6f}"

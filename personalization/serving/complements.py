@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from shop import cache_versions
 
-_loaded: dict[int, tuple[dict[int, list[tuple[int, float]]], dict[int, list[tuple[int, float]]]]] = {}
+# One graph per process, the newest, under its version ("<id>:<created at>", see graph_version).
+_loaded: dict[str, tuple[dict[int, list[tuple[int, float]]], dict[int, list[tuple[int, float]]]]] = {}
 
 
 @dataclass(frozen=True)
@@ -21,11 +22,12 @@ class Complement:
     seed_id: int  # the seed product it complements
 
 
-def _graph_id() -> int:
+def _newest_version() -> str:
+    from personalization.recommendations.complements import graph_version
     from personalization.recommendations.models import ComplementGraph
 
-    latest = ComplementGraph.objects.only("pk").order_by("-pk").first()
-    return latest.pk if latest else 0
+    latest = ComplementGraph.objects.only("pk", "created_at").order_by("-pk").first()
+    return graph_version(latest) if latest else ""
 
 
 def current_graph() -> tuple[dict[int, list[tuple[int, float]]], dict[int, list[tuple[int, float]]]]:
@@ -33,19 +35,19 @@ def current_graph() -> tuple[dict[int, list[tuple[int, float]]], dict[int, list[
     from personalization.recommendations.complements import GRAPH_VERSION_PART
     from personalization.recommendations.models import ComplementGraph
 
-    graph_id = cache_versions.version(cache_versions.MODEL, part=GRAPH_VERSION_PART, source=_graph_id)
-    if not graph_id:
+    version = cache_versions.version(cache_versions.MODEL, part=GRAPH_VERSION_PART, source=_newest_version)
+    if not version:
         return {}, {}
-    if graph_id not in _loaded:
-        graph = ComplementGraph.objects.filter(pk=graph_id).first()
+    if version not in _loaded:
+        graph = ComplementGraph.objects.filter(pk=int(str(version).split(":")[0])).first()
         if graph is None:
             return {}, {}
-        _loaded.clear()  # one graph per process: the newest
-        _loaded[graph_id] = (
+        _loaded.clear()
+        _loaded[version] = (
             {int(k): [(int(c), float(s)) for c, s in v] for k, v in graph.categories.items()},
             {int(k): [(int(p), float(s)) for p, s in v] for k, v in graph.items.items()},
         )
-    return _loaded[graph_id]
+    return _loaded[version]
 
 
 def complement_categories(category_ids: list[int]) -> list[int]:
