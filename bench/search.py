@@ -1,10 +1,14 @@
 """Search on PostgreSQL: p50 of the demo query set on the 600-product store and on a 100,000-product catalogue.
 
 Creates a scratch database, migrates it, loads the demo store (600 products, no images), times every
-query of `shop/search/queries/demo_queries.tsv` (median of 5 runs each, then the median over queries),
-then grows the catalogue to 100,000 products inside PostgreSQL (copies of the demo products with
-their search documents, INSERT ... SELECT) and times the same queries again. Prints both and the ratio
-(target: at most 2x). Drops the scratch database at the end unless --keep.
+query of `shop/search/queries/demo_queries.tsv` (5 runs each: their median and their fastest, then the
+median over queries), then grows the catalogue to 100,000 products inside PostgreSQL (copies of the
+demo products with their search documents, INSERT ... SELECT) and times the same queries again. Prints
+both and the ratios (target: at most 2x). Drops the scratch database at the end unless --keep.
+
+Both catalogues are timed after VACUUM ANALYZE, as autovacuum leaves a live one: right after a bulk
+insert, each GIN index still holds its pending list (up to gin_pending_list_limit, 4 MB), which every
+search scans in full until a vacuum merges it.
 
     .venv/bin/python bench/search.py [--keep] [--products 100000] [--server postgres://postgres@127.0.0.1:5432]
 """
@@ -50,15 +54,27 @@ def grow_catalogue(target: int) -> int:
                SELECT copy.id, d.language, d.tokens_a, d.tokens_b, d.tokens_c, d.tokens_d, d.vector, d.head_vector,
                    d.updated_at
                FROM shop_product copy
-               JOIN shop_product original ON copy.sku LIKE original.sku || '-C%%' AND original.sku NOT LIKE '%%-C%%'
-               JOIN shop_searchdocument d ON d.product_id = original.id"""
+               JOIN shop_product original ON original.sku = regexp_replace(copy.sku, '-C[0-9]+$', '')
+               JOIN shop_searchdocument d ON d.product_id = original.id
+               WHERE copy.sku ~ '-C[0-9]+$'"""
         )
-        cursor.execute("ANALYZE")
         cursor.execute("SELECT count(*) FROM shop_product")
         return cursor.fetchone()[0]
 
 
-def p50_ms(queries: list[str]) -> float:
+def vacuum() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+
+
+def p50_ms(queries: list[str]) -> tuple[float, float]:
+    """The median over queries of each query's median of RUNS, and of each query's fastest run.
+
+    The fastest run is what the query costs without the other processes of a shared machine (timeit's
+    rule); the median includes their noise. Both are printed, for both catalogues.
+    """
     from shop.search.selectors import product_search_results
     from shop.selectors import product_list
 
@@ -70,8 +86,10 @@ def p50_ms(queries: list[str]) -> float:
 
     for query in queries:  # warm: the vocabulary, the plans, the buffers
         once(query)
-    medians = [statistics.median(once(query) for _ in range(RUNS)) for query in queries]
-    return 1000 * statistics.median(medians)
+    runs = [[once(query) for _ in range(RUNS)] for query in queries]
+    medians = [statistics.median(times) for times in runs]
+    fastest = [min(times) for times in runs]
+    return 1000 * statistics.median(medians), 1000 * statistics.median(fastest)
 
 
 def main() -> int:
@@ -97,15 +115,18 @@ def main() -> int:
         call_command("migrate", verbosity=0)
         demo_store_load(product_count=600, seed=42, with_images=False)
         queries = [query for query, _ in read_queries()]
-        small = p50_ms(queries)
-        print(f"600 products:     p50 {small:.2f} ms over {len(queries)} queries")
+        vacuum()
+        small, small_fastest = p50_ms(queries)
+        print(f"600 products:     p50 {small:.2f} ms (fastest runs {small_fastest:.2f} ms) over {len(queries)} queries")
         started = time.monotonic()
         total = grow_catalogue(args.products)
+        vacuum()
         print(f"grew to {total:,} products in {time.monotonic() - started:.0f} s")
-        large = p50_ms(queries)
-        print(f"{total:,} products: p50 {large:.2f} ms")
-        ratio = large / small
-        print(f"ratio: {ratio:.2f}x (target <= {TARGET_RATIO:.0f}x): {'met' if ratio <= TARGET_RATIO else 'NOT met'}")
+        large, large_fastest = p50_ms(queries)
+        print(f"{total:,} products: p50 {large:.2f} ms (fastest runs {large_fastest:.2f} ms)")
+        for label, ratio in (("medians", large / small), ("fastest runs", large_fastest / small_fastest)):
+            verdict = "met" if ratio <= TARGET_RATIO else "NOT met"
+            print(f"ratio of {label}: {ratio:.2f}x (target <= {TARGET_RATIO:.0f}x): {verdict}")
     finally:
         if not args.keep:
             drop_database(args.server, SCRATCH_DB)
