@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from personalization.assistant import tools
 from personalization.assistant.constraints import Constraints
@@ -319,7 +320,11 @@ def _show_products(constraints: Constraints, *, state: dict, asker: Asker) -> Re
             "words": " ".join(found.keywords_dropped), "what": what
         }  # fmt: skip
     else:
-        text = _("%(count)s products match %(what)s. The best for you:") % {"count": found.total, "what": what}
+        text = ngettext(
+            "%(count)s product matches %(what)s:",
+            "%(count)s products match %(what)s. The best for you:",
+            found.total,
+        ) % {"count": found.total, "what": what}
     choices = (
         {"label": _("Cheaper"), "message": _("cheaper")},
         {"label": _("Another brand"), "message": _("another brand")},
