@@ -62,8 +62,10 @@ class Command(BaseCommand):
         from demo.simulator.personas import persona_arm, personas_play
         from demo.store.loader import SHOPPER_PASSWORD
 
-        self.stdout.write("Demo logins: a taste and a history each, played through the site (views, searches, orders):")
+        self.stdout.write("The demo logins' own histories (played once, through the site):")
         histories = personas_play(seed=seed, say=lambda line: self.stdout.write(f"  played {line}"))
+        if not any(history.played for history in histories):
+            self.stdout.write("  already played in an earlier run; kept as they are.")
         self.stdout.write(f"Shopper logins (password {SHOPPER_PASSWORD}):")
         for history in histories:
             arm = persona_arm(history.persona.username, experiment_key=EXPERIMENT_KEY)
