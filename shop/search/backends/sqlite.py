@@ -58,21 +58,31 @@ def fts_table_drop_statements(language: str) -> list[str]:
     return [*triggers, f"DROP TABLE IF EXISTS {table}"]
 
 
-def fts_tables_present() -> set[str]:
+_present: dict[str, frozenset[str]] = {}  # database name -> its tables: read once per process, not per search
+
+
+def fts_tables_present() -> frozenset[str]:
     """The languages' tables (FTS5's own shadow tables, `..._data` and the like, share the prefix)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'shop_searchdocument_fts_%'")
-        return {row[0] for row in cursor.fetchall()}
+    name = str(connection.settings_dict["NAME"])
+    if name not in _present:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'shop_searchdocument_fts_%'"
+            )
+            _present[name] = frozenset(row[0] for row in cursor.fetchall())
+    return _present[name]
 
 
 def fts_tables_ensure() -> list[str]:
     """Make the tables of configured languages that have none yet; returns those languages."""
+    _present.clear()
     present = fts_tables_present()
     missing = [language for language in document_languages() if fts_table(language) not in present]
     with connection.cursor() as cursor:
         for language in missing:
             for statement in fts_table_statements(language):
                 cursor.execute(statement)
+    _present.clear()
     return missing
 
 
