@@ -85,8 +85,47 @@ def candidate_scores(
             continue
         picked = score_with_model(model, name, candidate_ids, context=context)
         if np.isfinite(picked).any():
-            return picked, name
+            return demote_badly_rated_scores(candidate_ids, picked), name
     return None, "default"
+
+
+_badly_rated_ids: tuple[str, frozenset[int]] = ("", frozenset())
+
+
+def badly_rated_ids() -> frozenset[int]:
+    """Ids of the products most buyers rated badly; read once per catalogue version (a rating moves it)."""
+    global _badly_rated_ids
+    from shop.cache_versions import catalog_version
+    from shop.models import Product
+
+    version = catalog_version()
+    if _badly_rated_ids[0] != version:
+        ids = Product.objects.filter(
+            rating_count__gte=BADLY_RATED_MIN_COUNT, rating_average__lte=BADLY_RATED_AVERAGE
+        ).values_list("pk", flat=True)
+        _badly_rated_ids = (version, frozenset(ids))
+    return _badly_rated_ids[1]
+
+
+def demote_badly_rated_scores(candidate_ids: list[int], scores: np.ndarray) -> np.ndarray:
+    """Scores with the badly rated candidates' moved below every other scored candidate, in their own order.
+
+    Every list a model orders (listings, slots) goes through here, so no model lifts a product its
+    buyers regret; a product the model does not know (-inf) stays where it was.
+    """
+    if not settings.PERSONALIZATION_RATING_SIGNAL:
+        return scores
+    bad = badly_rated_ids()
+    if not bad:
+        return scores
+    known = np.isfinite(scores)
+    demoted = known & np.fromiter((pk in bad for pk in candidate_ids), dtype=bool, count=len(candidate_ids))
+    if not demoted.any():
+        return scores
+    span = float(scores[known].max() - scores[known].min()) + 1.0
+    scores = scores.copy()
+    scores[demoted] -= span
+    return scores
 
 
 def score_with_model(model, name: str, candidate_ids: list[int], *, context: ShopperContext) -> np.ndarray:

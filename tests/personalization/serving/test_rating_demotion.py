@@ -5,9 +5,10 @@ from decimal import Decimal
 import pytest
 
 from personalization.recommendations.training import model_version_train
-from personalization.serving import ShopperContext, rank_products
+from personalization.serving import ShopperContext, fill_slot, rank_products
 from personalization.serving.champions import forget_loaded_models
 from personalization.serving.ranking import ListingRow, demote_badly_rated, rank_listing, rank_listing_queryset
+from shop.cache_versions import catalog_changed
 from shop.models import Product
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,7 @@ def shopper(*recent):
 
 def rate(product, *, average: str, count: int) -> None:
     Product.objects.filter(pk=product.pk).update(rating_average=Decimal(average), rating_count=count)
+    catalog_changed()  # as the rating refresh's product save does
 
 
 def cameras_listing(store):
@@ -99,3 +101,16 @@ def test_demotion_keeps_each_part_in_its_order():
         ListingRow(4, 1, 1, 5),
     ]
     assert [row.pk for row in demote_badly_rated(rows)] == [2, 4, 1, 3]
+
+
+def test_a_recommendation_slot_leaves_out_the_badly_rated_product_it_would_have_shown(store):
+    cameras = store["cameras"]
+    context = shopper(cameras[0])
+    before = fill_slot("for_you", k=3, context=context)
+    rate(before.products[0], average="2.00", count=6)
+
+    after = fill_slot("for_you", k=3, context=context)
+
+    assert before.ranker == after.ranker == "popularity"
+    assert before.products[0] not in after.products
+    assert list(after.products[:2]) == list(before.products[1:3])
