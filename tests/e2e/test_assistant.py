@@ -103,3 +103,30 @@ def test_the_panel_fits_a_phone_and_works_from_the_keyboard(new_context, running
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     expect(launcher).to_be_focused()
+
+
+def test_staff_answer_a_handed_over_ticket_in_the_admin_and_the_shopper_reads_it(new_context, running_shoes, staff):
+    from tests.e2e.steps import sign_in
+
+    # given a shopper who asked for a person
+    shopper = new_context().new_page()
+    shopper.goto("/")
+    shopper.get_by_role("button", name="Ask us").click()
+    expect(ask(shopper, "I want to talk to a person")).to_contain_text("passed our conversation to a person")
+
+    # when staff open the ticket in the admin, take it and answer
+    admin = new_context().new_page()
+    admin.goto("/admin/assistant/ticket/")
+    sign_in(admin, username="staffer")
+    admin.locator("#result_list tbody tr a").first.click()
+    expect(admin.locator(".assistant-transcript")).to_contain_text("I want to talk to a person")
+    admin.locator("#id_answer").fill("Hello! Our running shoes ship within two days.")
+    admin.locator("input[name=_save]").click()
+    expect(admin.locator("#result_list tbody tr").first).to_contain_text("Answered")
+
+    # then the shopper's panel shows the answer when the page is opened again
+    shopper.reload()
+    shopper.get_by_role("button", name="Ask us").click()
+    staff_message = shopper.locator(".assistant__message--staff")
+    expect(staff_message).to_contain_text("Our running shoes ship within two days.", timeout=STEP_TIMEOUT_MS)
+    shopper.screenshot(path=str(ARTIFACTS / "assistant-staff-answer.png"))
