@@ -367,6 +367,9 @@ RECSYS_PROMOTION_MARGIN = float(os.environ.get("RECSYS_PROMOTION_MARGIN", "0.01"
 # Candidates come from the sequence model's item vectors: scored exactly below this many items, through an
 # HNSW graph (personalization/recsys/ann.py) built when a version is registered from this many on.
 RECSYS_RETRIEVAL_EXACT_BELOW = int(os.environ.get("RECSYS_RETRIEVAL_EXACT_BELOW", "50000"))
+# Bytes of model weights a process keeps loaded (champions and versions pinned by experiments), least recently
+# used out first; the model just loaded always stays.
+RECSYS_LOADED_MODELS_MAX_BYTES = int(os.environ.get("RECSYS_LOADED_MODELS_MAX_BYTES", str(2 * 2**30)))
 
 # Personalization: False turns every decision into the page's default order.
 PERSONALIZATION_ENABLED = env_bool("PERSONALIZATION_ENABLED", True)

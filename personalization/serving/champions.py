@@ -26,6 +26,7 @@ MISSING = 0  # the model version of a kind without a champion
 LOADED_MODELS = 8  # a champion per kind and a few versions pinned by experiments
 
 _loaded: LRUCache[int, Recommender | None] = LRUCache(maxsize=LOADED_MODELS)  # version id -> model (None: cannot serve)
+_sizes: dict[int, int] = {}  # version id -> bytes of the loaded model's weights (model_bytes)
 _champion_ids: dict[str, int] = {}  # kind -> the champion's version id when this process last looked
 _tags: weakref.WeakKeyDictionary[Recommender, str] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()  # guards _loaded and _champion_ids
@@ -72,7 +73,34 @@ def model_version(version_id: int) -> Recommender | None:
             _tags[model] = f"v{version_id}"
         with _lock:
             _loaded[version_id] = model
+            _sizes[version_id] = model_bytes(model)
+            _keep_within_bytes(settings.RECSYS_LOADED_MODELS_MAX_BYTES)
         return model
+
+
+def model_bytes(model: Recommender | None) -> int:
+    """The bytes of a loaded model's tensors and arrays (its artifact's state), without what is derived later."""
+    return 0 if model is None else _array_bytes(model._state())
+
+
+def _array_bytes(value) -> int:
+    if hasattr(value, "nbytes"):
+        return int(value.nbytes)
+    if isinstance(value, dict):
+        return sum(_array_bytes(member) for member in value.values())
+    if isinstance(value, list | tuple):
+        return sum(_array_bytes(member) for member in value)
+    return 0
+
+
+def _keep_within_bytes(max_bytes: int) -> None:
+    """Drop the least recently used models until the rest fit in max_bytes; the newest one always stays."""
+    for gone in set(_sizes) - set(_loaded):
+        del _sizes[gone]
+    while len(_loaded) > 1 and sum(_sizes.get(v, 0) for v in _loaded) > max_bytes:
+        gone, _model = _loaded.popitem()
+        _sizes.pop(gone, None)
+        logger.info("Model version %s left this process's memory (RECSYS_LOADED_MODELS_MAX_BYTES)", gone)
 
 
 def version_tag(model: Recommender | None) -> str:
@@ -100,4 +128,5 @@ def forget_loaded_models() -> None:
     """Drop every loaded model (tests, and a worker that wants its memory back)."""
     with _lock:
         _loaded.clear()
+        _sizes.clear()
         _champion_ids.clear()

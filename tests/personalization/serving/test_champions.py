@@ -56,3 +56,19 @@ def test_no_champion_at_all_keeps_the_last_one_loaded_for_a_rollback(behaviour, 
     # then nothing serves, and the model stays loaded
     assert champions.champion_model("popularity") is None
     assert version.pk in champions._loaded
+
+
+def test_loaded_models_are_bounded_in_bytes_least_recently_used_out(behaviour, settings):
+    # given two versions of a kind, each of some bytes
+    first, second = model_version_train(kind="covisit"), model_version_train(kind="covisit")
+    one = champions.model_version(first.pk)
+    size = champions.model_bytes(one)
+    assert size > 0
+    # when the bound holds only one of them and the other is loaded
+    settings.RECSYS_LOADED_MODELS_MAX_BYTES = size + size // 2
+    champions.model_version(second.pk)
+    # then the least recently used left, the one just loaded stays
+    assert first.pk not in champions._loaded and second.pk in champions._loaded
+    # and a model larger than the whole bound is still served
+    settings.RECSYS_LOADED_MODELS_MAX_BYTES = 1
+    assert champions.model_version(first.pk) is not None and list(champions._loaded) == [first.pk]
