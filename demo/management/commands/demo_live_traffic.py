@@ -1,4 +1,11 @@
+import signal
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+
+def _interrupt(signum, frame) -> None:
+    """SIGTERM (bin/serve ending, a supervisor) ends the loop as Ctrl-C does: it reports that it stopped."""
+    raise KeyboardInterrupt
 
 
 class Command(BaseCommand):
@@ -38,6 +45,7 @@ class Command(BaseCommand):
         if after and not live_traffic_wait_for_site(after):
             raise CommandError(f"{after} did not answer; live traffic not started.")
         self._say("Live traffic: simulated shoppers keep visiting; staff control it at /staff/live-traffic/.")
+        signal.signal(signal.SIGTERM, _interrupt)
         try:
             totals = loop.run(max_sessions=max_sessions, max_nights=max_nights)
         except KeyboardInterrupt:
