@@ -3,7 +3,8 @@
 The template tags ask the request's `PageAllocation` for each row in page order (the order the
 template renders them): a row is computed with room for what the page already shows, then
 `claim` keeps the products not yet on the page, trims them to whole grid rows, and marks them
-shown. A row with less than one whole row of new products is left out.
+shown. A recommendation row with less than one whole row of new products is left out; a small
+shop's home grid shows its one short row.
 
     page = page_allocation(request)
     ranked = page.fill("similar", k=4, context=context, product=product)
@@ -38,17 +39,24 @@ class PageAllocation:
         own = {self.page_product_id} if self.page_product_id is not None else set()
         return self.shown | own
 
-    def claim(self, ranked: RankedList, *, k: int, row_size: int = ROW_SIZE, lead: int = 0) -> RankedList:
+    def claim(
+        self, ranked: RankedList, *, k: int, row_size: int = ROW_SIZE, lead: int = 0, short_row: bool = False
+    ) -> RankedList:
         """The first products of `ranked` not on the page yet, in stock, as whole rows of at most k; now shown.
 
         `lead` products stand before the grid (a featured card), so the grid gets whole rows after them.
+        `short_row`: with less than one whole row, show the one short row rather than nothing (a small
+        shop's home grids); a recommendation row is then left out.
         """
         excluded = self.exclusions()
         fresh = [p for p in available(ranked.products) if p.pk not in excluded]
         fresh = list({p.pk: p for p in fresh}.values())  # a list that repeats itself shows the product once
         size = min(k, len(fresh))
         grid = max(size - lead, 0) // row_size * row_size
-        kept = fresh[: lead + grid] if grid else []
+        if grid:
+            kept = fresh[: lead + grid]
+        else:
+            kept = fresh[:size] if short_row else []
         self.shown.update(p.pk for p in kept)
         reasons = {p.pk: ranked.reasons[p.pk] for p in kept if p.pk in ranked.reasons}
         return dataclasses.replace(ranked, products=tuple(kept), reasons=reasons)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils.translation import gettext
 
 from personalization.serving.candidates import covisited, for_shopper
@@ -101,7 +102,8 @@ def bought_together(*, context: ShopperContext, k: int, product: Product | None 
     """Complements of this product: what its buyers also bought, then the best of the types that go with it."""
     if product is None:
         return RankedList(surface="bought_together")
-    products, reasons, ranker = _goes_with([product], k=k, context=context, surface="bought_together")
+    seed = Seed(pk=product.pk, name=product.name, category_id=product.category_id)
+    products, reasons, ranker = _goes_with([seed], k=k, context=context, surface="bought_together")
     return RankedList(products=tuple(products), ranker=ranker, surface="bought_together", reasons=reasons)
 
 
@@ -118,12 +120,22 @@ def complete_your_order(*, context: ShopperContext, k: int, strategy: str = "com
         products = _products(_neighbours(sorted(cart), k=k, exclude=set(cart)))[:k]
         reasons = {p.pk: gettext("Goes with your cart") for p in products}
         return RankedList(products=tuple(products), ranker="covisit", surface="cart", reasons=reasons)
-    seeds = list(Product.objects.filter(pk__in=cart))
+    rows = Product.objects.filter(pk__in=cart).values_list("pk", "name", "category_id")  # one light query
+    seeds = [Seed(pk=pk, name=name, category_id=category_id) for pk, name, category_id in rows]
     products, reasons, ranker = _goes_with(seeds, k=k, context=context, surface="cart")
     return RankedList(products=tuple(products), ranker=ranker, surface="cart", reasons=reasons)
 
 
-def _goes_with(seeds: list[Product], *, k: int, context: ShopperContext, surface: str) -> tuple[list, dict, str]:
+@dataclass(frozen=True)
+class Seed:
+    """A product whose complements a row shows: a cart item or the page's product."""
+
+    pk: int
+    name: str
+    category_id: int
+
+
+def _goes_with(seeds: list[Seed], *, k: int, context: ShopperContext, surface: str) -> tuple[list, dict, str]:
     """Up to k complements of the seeds: learned pairs first, then one type after another (round robin).
 
     Products of a seed's own type are left out unless nothing of another type is known; within a
@@ -134,11 +146,11 @@ def _goes_with(seeds: list[Product], *, k: int, context: ShopperContext, surface
     names = {p.pk: p.name for p in seeds}
     # Learned pairs, then what this morning's orders put together (the graph is rebuilt every hour).
     learned = bought_with(seed_ids)
-    pairs = list(dict.fromkeys([*learned, *_ordered_with(seed_ids[:3], k=k * 2)]))[: k * 4]
+    pairs = list(dict.fromkeys([*learned, *_ordered_with(seed_ids[:8], k=k * 2)]))[: k * 4]
     types = complement_categories(sorted(seed_types))[:k]
     best_sellers = {c: _popular_in_category(c, k=k * 2, exclude=set(seed_ids)) for c in types}
     pool = list(dict.fromkeys([pk for pk, _seed in pairs] + [pk for ids in best_sellers.values() for pk in ids]))
-    products = {p.pk: p for p in _products(pool)}
+    products = {p.pk: p for p in _products(pool)} if pool else {}
     ranker = "complements"
     rank = {pk: i for i, pk in enumerate(pool)}
     if context.has_history and pool:
@@ -167,7 +179,7 @@ def _goes_with(seeds: list[Product], *, k: int, context: ShopperContext, surface
         ranker = "covisit"
         paired = {pk: seed for pk, seed in pairs}
         near = _neighbours(seed_ids, k=k * 4, exclude=set(seed_ids))
-        found = _products(dict.fromkeys([*paired, *near]))
+        found = _products(dict.fromkeys([*paired, *near])) if paired or near else []
         others = [p for p in found if p.category_id not in seed_types]
         products = {p.pk: p for p in found}
         ordered = [p.pk for p in (others or found)][:k]
@@ -181,23 +193,20 @@ def _goes_with(seeds: list[Product], *, k: int, context: ShopperContext, surface
 
 
 def _ordered_with(seed_ids: list[int], *, k: int) -> list[tuple[int, int]]:
-    """(product, seed): the products most often in the same orders as each seed (cached until the next order)."""
-    found: list[tuple[int, int]] = []
-    for seed in seed_ids:
-        orders = OrderLine.objects.filter(product_id=seed).values("order_id")
-        rows = (
-            OrderLine.objects.filter(order_id__in=orders)
-            .exclude(product_id=seed)
-            .exclude(product=None)
-            .values("product_id")
-            .annotate(n=Count("order_id", distinct=True))
-            .order_by("-n", "product_id")[:k]
-        )
-        key = f"serving:bought-with:{seed}:{k}:{shelf_version()}"
-        found += [
-            (pk, seed) for pk in cache.get_or_set(key, lambda rows=rows: [r["product_id"] for r in rows], SHELF_TTL)
-        ]
-    return found
+    """(product, seed): the products most often in the seeds' orders (one query, kept until the next order)."""
+    if not seed_ids:
+        return []
+    rows = (
+        OrderLine.objects.filter(order__lines__product_id__in=seed_ids)
+        .exclude(product_id__in=seed_ids)
+        .exclude(product=None)
+        .values("product_id", seed=F("order__lines__product_id"))
+        .annotate(n=Count("order_id", distinct=True))
+        .order_by("-n", "product_id", "seed")
+    )
+    key = f"serving:bought-with:{','.join(map(str, sorted(seed_ids)))}:{k}:{shelf_version()}"
+    pairs = cache.get_or_set(key, lambda: [(r["product_id"], r["seed"]) for r in rows[: k * len(seed_ids)]], SHELF_TTL)
+    return [tuple(pair) for pair in pairs]
 
 
 def round_robin(queues: list[list[int]]) -> list[int]:

@@ -24,7 +24,8 @@ def personalized_products(context, products, surface: str = "listing", k: int | 
     """`{% personalized_products page.object_list surface="category" as ranked %}`: this shopper's order.
 
     With `k` the list is one of the page's rows (`{% personalized_products new surface="home" k=8 %}`): at
-    most k products in stock not shown above, in whole grid rows after `lead` featured cards.
+    most k products in stock not shown above, in whole grid rows after `lead` featured cards (or the one
+    short row a small shop has).
     """
     request = context.get("request")
     try:
@@ -34,7 +35,7 @@ def personalized_products(context, products, surface: str = "listing", k: int | 
         shopper = context_for_request(request)
         ranked = rank_products(products, context=shopper, surface=surface)
         if k is not None:
-            ranked = page_allocation(request).claim(ranked, k=int(k), lead=int(lead))
+            ranked = page_allocation(request).claim(ranked, k=int(k), lead=int(lead), short_row=True)
     except Exception:
         logger.exception("personalized_products failed; default order")
         return RankedList(products=tuple(products or ()), surface=surface)
