@@ -100,6 +100,15 @@ class TrackingMiddleware:
         finally:
             current_request.reset(token)
         is_page_view = request.tracking and self._is_page_view(request, response)
+        if request.tracking and not is_page_view and self._is_described_api_call(request, response):
+            # An API call the shop described (a search from the mobile app): its own event, not a page view.
+            described = described_page_event(request)
+            request._tracking_pending.insert(
+                0,
+                event_from_request(
+                    request, type=described.type, product_id=described.product_id, context=described.context
+                ),
+            )
         if is_page_view or request._tracking_pending:
             # Django runs resource closers after the body has been sent, before request_finished.
             response._resource_closers.append(lambda: self._record(request, is_page_view))
@@ -112,6 +121,15 @@ class TrackingMiddleware:
             and request.resolver_match is not None
             and not request.path.startswith(self.no_page_views)
             and response.get("Content-Type", "").startswith("text/html")
+        )
+
+    @staticmethod
+    def _is_described_api_call(request: HttpRequest, response: HttpResponse) -> bool:
+        return (
+            request.method in PAGE_METHODS
+            and response.status_code == 200
+            and request.path.startswith("/api/")
+            and described_page_event(request) is not None
         )
 
     def _record(self, request: HttpRequest, is_page_view: bool) -> None:

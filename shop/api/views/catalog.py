@@ -21,6 +21,7 @@ from shop.api.serializers import ProductDetailSerializer, ProductSummarySerializ
 from shop.listing import ranked_page
 from shop.models import Brand, Category, Product
 from shop.selectors import SORTS, ProductFilters, product_detail, product_list, product_search
+from shop.signals import search_performed
 
 SLUG_PATTERN = re.compile(r"[-a-zA-Z0-9_]{1,220}")
 ORDERINGS = [*SORTS, "personalized"]
@@ -98,6 +99,14 @@ class ProductListView(ListAPIView):
             paginate=self.paginate,
             rank=ordering == "personalized",
         )
+        if query:
+            search_performed.send(
+                sender=Product,
+                request=request._request,
+                query=query,
+                list_id=listing.list_id,
+                result_count=listing.page.paginator.count,
+            )
         serializer = self.get_serializer(listing.page.object_list, many=True)
         return self.paginator.get_listing_response(serializer.data, list_id=listing.list_id)
 

@@ -83,6 +83,20 @@ def test_a_search_event_records_the_correction_that_was_searched(browser, produc
     assert (context["query"], context["corrected_query"]) == ("lumxi", "lumix"), context
 
 
+def test_a_search_through_the_api_is_recorded_with_its_list_id(browser, product):
+    # The mobile app's searches train the query intents and the search rankers too.
+    response = browser.get("/api/v1/products", {"q": "lumix"})
+
+    assert response.status_code == 200
+    context = Event.objects.get(type="search").context
+    assert (context["query"], context["list_id"], context["result_count"]) == ("lumix", response.json()["list_id"], 1)
+
+
+def test_a_product_list_through_the_api_without_words_is_no_search(browser, product):
+    assert browser.get("/api/v1/products").status_code == 200
+    assert not Event.objects.filter(type="search").exists()
+
+
 def test_text_the_database_cannot_hold_is_stripped_from_server_side_events():
     # The input guard refuses requests with NUL; an event built from a request is stripped anyway, as the last line.
     request = RequestFactory().get("/", HTTP_REFERER="https://example.org/a\x00b\ud800")
