@@ -29,7 +29,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("ads/", include("personalization.ads.urls")),
-    path("account/privacy/", include("personalization.tracking.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",
@@ -49,6 +48,8 @@ urlpatterns += i18n_patterns(
     # The demo's live traffic control (demo/live/); the console's navigation links to it by name.
     path("staff/live-traffic/", include("demo.urls")),
     path("staff/", include("personalization.console.urls")),
+    # The consent banner's forms and the shopper's privacy controls, in the page's language.
+    path("account/privacy/", include("personalization.tracking.urls")),
     path("", include("shop.urls")),
     prefix_default_language=False,
 )

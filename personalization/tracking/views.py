@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from personalization.tracking import buffer
@@ -21,7 +23,7 @@ def _back(request: HttpRequest) -> HttpResponseRedirect:
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        target = "/"
+        target = reverse("shop:home")  # in the page's language
     return HttpResponseRedirect(target)
 
 
@@ -57,7 +59,7 @@ def personalization_toggle(request: HttpRequest) -> HttpResponse:
         response.delete_cookie(OPT_OUT_COOKIE, samesite="Lax")
     else:
         _set_choice_cookie(response, OPT_OUT_COOKIE, "1")
-    messages.success(request, "Personalization is on." if enabled else "Personalization is off.")
+    messages.success(request, _("Personalization is on.") if enabled else _("Personalization is off."))
     return response
 
 
@@ -72,12 +74,12 @@ def behaviour_data_download(request: HttpRequest) -> HttpResponse:
 @require_POST
 def behaviour_data_delete_confirmed(request: HttpRequest) -> HttpResponse:
     if request.POST.get("confirm") != "yes":
-        messages.error(request, "Tick the box to confirm that your behavioural data should be deleted.")
+        messages.error(request, _("Tick the box to confirm that your behavioural data should be deleted."))
         return _back(request)
     try:
         behaviour_data_delete(user=_signed_in_user(request), visitor_id=request.visitor_id)
     except buffer.BufferUnavailable:
-        messages.error(request, "Your data could not be deleted right now; nothing was. Please try again.")
+        messages.error(request, _("Your data could not be deleted right now; nothing was. Please try again."))
         return _back(request)
-    messages.success(request, "Your behavioural data has been deleted.")
+    messages.success(request, _("Your behavioural data has been deleted."))
     return _back(request)

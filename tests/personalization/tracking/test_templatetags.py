@@ -57,3 +57,29 @@ def test_privacy_controls_offer_switch_download_and_delete():
     html = render("{% privacy_controls %}", page_request())
     assert "Switch personalization off" in html
     assert "/account/privacy/data/" in html and "/account/privacy/data/delete/" in html
+
+
+def test_the_privacy_controls_are_under_the_shoppers_language(client):
+    from django.urls import reverse
+    from django.utils import translation
+
+    # given the controls as a Chinese page links to them
+    with translation.override("zh-hans"):
+        url = reverse("tracking:consent")
+    assert url == "/zh-hans/account/privacy/consent/"
+    # when the shopper answers the banner there
+    response = client.post(url, {"decision": "accept"})
+    # then the choice is taken and they go back to the Chinese home page
+    assert (response.status_code, response["Location"]) == (302, "/zh-hans/")
+
+
+def test_the_privacy_controls_speak_the_shoppers_language(client):
+    # when a shopper on a Chinese page switches personalization off
+    response = client.post(
+        "/zh-hans/account/privacy/personalization/",
+        {"enabled": "0"},
+        HTTP_REFERER="http://testserver/zh-hans/",
+        follow=True,
+    )
+    # then the confirmation is in Chinese
+    assert [str(message) for message in response.context["messages"]] == ["个性化推荐已关闭。"]
