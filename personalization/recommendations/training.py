@@ -109,6 +109,7 @@ def model_version_train(
         blob = model.to_bytes()
         version.checksum = artifact_checksum(blob)
         version.artifact.save(f"{kind}-v{version.pk}.pt", ContentFile(blob), save=False)
+        model_version_index(version=version, model=model)
         version.duration_seconds = round(time.perf_counter() - started, 3)
         version.finished_at = timezone.now()
         version.status = Status.CANDIDATE
