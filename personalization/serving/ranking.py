@@ -13,6 +13,7 @@ from decimal import Decimal
 import numpy as np
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
 from personalization.serving.champions import champion_model, model_version, version_tag
 from personalization.serving.context import ShopperContext
@@ -238,11 +239,11 @@ def reasons_for(products: list, *, context: ShopperContext, ranker: str) -> dict
     for product in products:
         viewed = recent_names.get(product.category_id)
         if viewed and viewed[0] != product.pk:
-            reasons[product.pk] = f"Because you viewed {viewed[1]}"
+            reasons[product.pk] = _("Because you viewed %(name)s") % {"name": viewed[1]}
         elif ranker == "popularity":
-            reasons[product.pk] = f"Popular in {product.category.name}"
+            reasons[product.pk] = _("Popular in %(category)s") % {"category": product.category.name}
         elif ranker != "default":
-            reasons[product.pk] = "Trending now"
+            reasons[product.pk] = _("Trending now")
     return reasons
 
 

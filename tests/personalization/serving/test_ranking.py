@@ -62,6 +62,17 @@ def test_reasons_name_what_the_shopper_viewed(store):
     assert ranked.reasons[ranked.products[0].pk] == f"Because you viewed {viewed.name}"
 
 
+def test_reasons_speak_the_shoppers_language(store):
+    from django.utils import translation
+
+    viewed = store["shoes"][0]
+    with translation.override("zh-hans"):
+        picked = fill_slot("for_you", k=3, context=shopper(viewed))
+        popular = rank_products(listing(store["shoes"]), context=shopper(), surface="category")
+    assert picked.reasons[picked.products[0].pk] == f"因为你看过{viewed.name}"
+    assert all(reason.endswith("热销") for reason in popular.reasons.values())
+
+
 def test_out_of_stock_and_inactive_products_are_never_shown(store):
     cameras = store["cameras"]
     Product.objects.filter(pk=cameras[2].pk).update(stock=0)
