@@ -9,7 +9,17 @@ from tests.factories import make_user
 pytestmark = pytest.mark.slow
 
 
-def test_the_closed_loop_trains_then_runs_an_experiment_that_staff_can_read(demo_catalog, client):
+@pytest.fixture
+def larger_demo_catalog(transactional_db, shipping_methods):
+    """200 demo products: a product page's rows show whole rows of four new products or nothing, so with 60
+    products (a handful per type) most product pages had no rows to click on, shoppers stopped after one
+    product, and no one had the three interactions a model needs to be evaluated."""
+    from demo.store.loader import demo_store_load
+
+    demo_store_load(seed=42, product_count=200, with_images=False)
+
+
+def test_the_closed_loop_trains_then_runs_an_experiment_that_staff_can_read(larger_demo_catalog, client):
     # when a reduced closed loop runs: warm-up traffic, three models, then the experiment with a nightly retraining
     said = []
     result = closed_loop_run(
@@ -33,7 +43,10 @@ def test_the_closed_loop_trains_then_runs_an_experiment_that_staff_can_read(demo
     assert any("lift" in line for line in result.lines)
 
     # and the staff results page renders them
+    from django.contrib.auth.models import Permission
+
     staff = make_user(username="staff", is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_experiment"))
     client.force_login(staff)
     page = client.get(f"/staff/experiments/{result.experiment_key}/")
     assert page.status_code == 200
