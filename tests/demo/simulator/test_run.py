@@ -16,7 +16,7 @@ START = timezone.now().replace(microsecond=0) - timedelta(days=3)
 
 
 def _play(seed: int) -> tuple[Simulation, list]:
-    simulation = Simulation(visitors=25, days=3, seed=seed, start=START)
+    simulation = Simulation(visitors=40, days=3, seed=seed, start=START)
     simulation.play(progress=False)
     trace = [
         (index, at, r.pages, r.clicks, r.added_to_cart, len(r.orders))
