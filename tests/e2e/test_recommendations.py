@@ -3,26 +3,31 @@
 import pytest
 from playwright.sync_api import expect
 
+from personalization.serving.page import ROW_SIZE
 from tests.e2e.steps import card_ids
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 FOR_YOU = '[data-slot="for_you"]'
-VIEWED = 3
+# A recommendation row shows whole rows of four or nothing (personalization.serving.page): the shopper looks
+# at a whole row's worth of shoes, so "Pick up where you left off" has one to show.
+VIEWED = ROW_SIZE
 TOP = 4
 
 
 @pytest.fixture
 def trained_store(transactional_db, shipping_methods):
-    """Twelve products, forty visitors' behaviour, and popularity, co-visitation and SASRec champions.
+    """Six cameras and eight shoes, forty visitors' behaviour, and popularity, co-visitation and SASRec champions.
 
     The live server flushes the database after each test, so the store is built per test; it is kept
-    small enough to train in a few seconds on one CPU core.
+    small enough to train in a few seconds on one CPU core. Eight shoes: the four the shopper views fill the
+    recently viewed row, and each product shows once per page, so the picks below it still have shoes to pick.
     """
     import torch
 
     from personalization.recommendations.training import model_version_train
     from personalization.serving.champions import forget_loaded_models
+    from tests.factories import make_product
     from tests.personalization.conftest import build_behaviour, build_catalog
 
     # Torch's default of one thread per core thrashes when the server, the browser and the tests share
@@ -30,6 +35,10 @@ def trained_store(transactional_db, shipping_methods):
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     catalog = build_catalog()
+    shoe = catalog["shoes"][0]
+    catalog["shoes"] += [
+        make_product(name=f"Shoe {i}", category=shoe.category, brand=shoe.brand, price=60 + i) for i in range(6, 8)
+    ]
     build_behaviour(catalog)
     for kind in ("popularity", "covisit", "sasrec"):
         model_version_train(kind=kind, epochs=40 if kind == "sasrec" else None, always_promote=True)
