@@ -67,7 +67,9 @@ def store(django_db_setup, django_db_blocker):
     """A catalog, forty shoppers' behaviour and three champion models, built once for the module.
 
     Training the sequential model per test would dominate the suite; the rows stay committed
-    for the module's tests (each still runs in its own rolled-back transaction) and are removed after.
+    for the module's tests (each still runs in its own rolled-back transaction) and are removed after,
+    the search words its products taught included (a later test's "camera" would otherwise keep this
+    module's deleted category as its catalogue intent: known words are not recounted until a rebuild).
     """
     from django.core.cache import cache
 
@@ -75,6 +77,7 @@ def store(django_db_setup, django_db_blocker):
     from personalization.serving.champions import model_version
     from personalization.tracking.models import Event
     from shop.models import Brand, Category, Product
+    from shop.search.models import SearchWord
 
     with django_db_blocker.unblock():
         catalog = build_catalog()
@@ -94,4 +97,5 @@ def store(django_db_setup, django_db_blocker):
         Product.objects.all().delete()
         Brand.objects.all().delete()
         Category.objects.all().delete()
+        SearchWord.objects.all().delete()  # the migrations write none: every word came from this catalogue
         cache.clear()

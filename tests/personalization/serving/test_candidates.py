@@ -52,7 +52,7 @@ def large_store(django_db_setup, django_db_blocker):
 
     from personalization.tracking.models import Event
     from shop.models import Brand, Category
-    from shop.search.models import SearchDocument
+    from shop.search.models import SearchDocument, SearchWord
 
     with django_db_blocker.unblock():
         category, brand = make_category(name="Tents"), make_brand(name="Alpine")
@@ -76,6 +76,7 @@ def large_store(django_db_setup, django_db_blocker):
         Product.objects.all().delete()
         Brand.objects.all().delete()
         Category.objects.all().delete()
+        SearchWord.objects.all().delete()  # words of the deleted products: their categories are gone too
         cache.clear()
 
 
