@@ -158,9 +158,20 @@ def search_index_rebuild() -> int:
 
 
 @transaction.atomic
+@transaction.atomic
 def search_intents_replace(*, intents: Iterable[IntentWeight]) -> int:
-    """Replace the learned query -> category table (personalization computes it from searches and clicks)."""
-    rows = [SearchIntent(query=i.query[:200], category_id=i.category_id, weight=i.weight) for i in intents]
+    """Replace the learned query -> category table (personalization computes it from searches and clicks).
+
+    One transaction: searches see the old table or the new one, never none. A category deleted since
+    the learner read its id (the search words may still name it until they are rebuilt) is left out.
+    """
+    intents = list(intents)
+    existing = set(Category.objects.filter(pk__in={i.category_id for i in intents}).values_list("pk", flat=True))
+    rows = [
+        SearchIntent(query=i.query[:200], category_id=i.category_id, weight=i.weight)
+        for i in intents
+        if i.category_id in existing
+    ]
     SearchIntent.objects.all().delete()
     SearchIntent.objects.bulk_create(rows, batch_size=BATCH_SIZE, ignore_conflicts=True)
     transaction.on_commit(vocabulary_forget)

@@ -103,6 +103,25 @@ def test_learned_intents_move_a_category_up(shelves):
     assert set(names("gear")[:2]) == {"Trail Camera Bag 20L", "Canvas Tote Bag"}
 
 
+def test_intents_for_a_category_deleted_meanwhile_are_left_out(shelves):
+    # given: a category deleted after the learner read its id (the words still named it)
+    gone = make_category(name="Discontinued")
+    gone_id = gone.pk
+    gone.delete()
+    # when
+    stored = search_intents_replace(
+        intents=[
+            IntentWeight(query="gear", category_id=gone_id, weight=0.5),
+            IntentWeight(query="gear", category_id=shelves["bags"].pk, weight=0.5),
+        ]
+    )
+    # then: the rest is stored, nothing points at the missing category
+    from shop.search.models import SearchIntent
+
+    assert stored == 1
+    assert list(SearchIntent.objects.values_list("query", "category_id")) == [("gear", shelves["bags"].pk)]
+
+
 def test_the_index_can_be_rebuilt_from_scratch(shelves):
     # given
     SearchDocument.objects.all().delete()
