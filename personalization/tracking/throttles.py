@@ -1,4 +1,5 @@
-"""Rate limits of the event endpoint, per visitor and per address (the "events" rate in REST_FRAMEWORK)."""
+"""Rate limits per shopper (signed-in user or visitor id) and per address, for the endpoints a visitor's
+own client calls: the event endpoint ("events" rate in REST_FRAMEWORK) and others built on the same two."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ from personalization.tracking.policy import keyed_hash
 from shop.api.throttling import AtomicRateThrottle
 
 
-class VisitorEventsThrottle(AtomicRateThrottle):
-    scope = "events"
+class ShopperThrottle(AtomicRateThrottle):
+    """Counts per signed-in user, else per visitor id; `key` names the counter (the rate is `scope`'s)."""
+
+    key = ""
 
     def get_cache_key(self, request, view):
         user = getattr(request, "user", None)
@@ -18,13 +21,21 @@ class VisitorEventsThrottle(AtomicRateThrottle):
             if not visitor_id:
                 return None  # nobody to count; the address throttle still applies
             ident = f"v{visitor_id}"
-        return self.cache_format % {"scope": "events-visitor", "ident": ident}
+        return self.cache_format % {"scope": self.key, "ident": ident}
 
 
-class AddressEventsThrottle(AtomicRateThrottle):
+class AddressThrottle(AtomicRateThrottle):
     """Counts by a keyed hash of the address, never the address itself."""
 
-    scope = "events"
+    key = ""
 
     def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": "events-address", "ident": keyed_hash(self.get_ident(request))}
+        return self.cache_format % {"scope": self.key, "ident": keyed_hash(self.get_ident(request))}
+
+
+class VisitorEventsThrottle(ShopperThrottle):
+    scope, key = "events", "events-visitor"
+
+
+class AddressEventsThrottle(AddressThrottle):
+    scope, key = "events", "events-address"
