@@ -191,3 +191,29 @@ def _changed(sender, **kwargs) -> None:
 for _model in (Product, ProductImage, Brand, Category):
     post_save.connect(_changed, sender=_model, dispatch_uid=f"product_cache_{_model.__name__}_saved")
     post_delete.connect(_changed, sender=_model, dispatch_uid=f"product_cache_{_model.__name__}_deleted")
+
+
+class PerCatalogVersion(Generic[V]):
+    """One value per process, built from the database for the current catalogue version.
+
+    Built once per version (one builder at a time; the others wait and take its result); `forget`
+    drops it so the next `get` builds again (after a change the catalogue version does not see).
+    """
+
+    def __init__(self, build: Callable[[str], V]) -> None:
+        self._build = build
+        self._lock = threading.Lock()
+        self._current: tuple[str, V] | None = None
+
+    def get(self) -> V:
+        version = catalog_version()
+        current = self._current
+        if current is not None and current[0] == version:
+            return current[1]
+        with self._lock:
+            if self._current is None or self._current[0] != version:
+                self._current = (version, self._build(version))
+            return self._current[1]
+
+    def forget(self) -> None:
+        self._current = None

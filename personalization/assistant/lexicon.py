@@ -8,7 +8,6 @@ products they describe: "黑色" is colour=Black because exactly the Black produ
 from __future__ import annotations
 
 import re
-import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -17,8 +16,8 @@ from django.conf import settings
 from django.utils.text import slugify
 
 from personalization.assistant.text import clean, singular
+from shop.cache_versions import PerCatalogVersion
 from shop.models import Brand, Category, Product
-from shop.product_cache import catalog_version
 from shop.search.segmentation import dictionary_words_add
 
 _BRACKETS = re.compile(r"[（(]([^）)]*)[）)]")
@@ -244,20 +243,11 @@ def _add_attributes(lexicon: Lexicon) -> None:
             lexicon.add(surface[:-1], term)  # 黑色 -> 黑
 
 
-_lock = threading.Lock()
-_current: Lexicon | None = None
+_lexicon: PerCatalogVersion[Lexicon] = PerCatalogVersion(lambda version: _build(version))
 
 
 def lexicon() -> Lexicon:
-    global _current
-    version = catalog_version()
-    current = _current
-    if current is not None and current.version == version:
-        return current
-    with _lock:
-        if _current is None or _current.version != version:
-            _current = _build(version)
-        return _current
+    return _lexicon.get()
 
 
 def slug_for(text: str) -> str:

@@ -6,11 +6,10 @@ the version, and the next query reads the words again.
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from shop.product_cache import catalog_version
+from shop.cache_versions import PerCatalogVersion
 from shop.search.models import SearchIntent, SearchSynonym, SearchWord
 from shop.search.segmentation import dictionary_words_add, is_chinese, normalize, pinyin, query_key, query_words
 
@@ -30,26 +29,16 @@ class Vocabulary:
         return max((len(term) for term in self.synonyms), default=1)
 
 
-_lock = threading.Lock()
-_current: Vocabulary | None = None
+_vocabulary: PerCatalogVersion[Vocabulary] = PerCatalogVersion(lambda version: _load(version))
 
 
 def vocabulary() -> Vocabulary:
-    global _current
-    version = catalog_version()
-    current = _current
-    if current is not None and current.version == version:
-        return current
-    with _lock:
-        if _current is None or _current.version != version:
-            _current = _load(version)
-        return _current
+    return _vocabulary.get()
 
 
 def vocabulary_forget() -> None:
     """Read the words again on the next query (after synonyms or intents change)."""
-    global _current
-    _current = None
+    _vocabulary.forget()
 
 
 def _load(version: str) -> Vocabulary:

@@ -62,3 +62,17 @@ def _fresh():
     cache_versions.forget()
     yield
     cache_versions.forget()
+
+
+def test_a_per_catalogue_value_is_built_once_per_version_and_again_after_a_change_or_forget():
+    built = []
+    value = cache_versions.PerCatalogVersion(lambda version: built.append(version) or len(built))
+    # given one build
+    assert value.get() == value.get() == 1
+    # when the catalogue changes, or the value is forgotten
+    cache_versions.catalog_changed()
+    assert value.get() == 2
+    value.forget()
+    assert value.get() == 3
+    # then each build saw the version it was built for
+    assert built[0] != built[1] == built[2] == cache_versions.catalog_version()
