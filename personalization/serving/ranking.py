@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from personalization.serving.champions import champion_model, model_version, version_tag
 from personalization.serving.context import ShopperContext
 from personalization.serving.rules import apply_rules
+from shop.cache_versions import PerCatalogVersion
 
 logger = logging.getLogger(__name__)
 SCORE_TTL = 30  # seconds; the history key changes with every new event anyway
@@ -90,22 +91,22 @@ def candidate_scores(
     return None, "default"
 
 
-_badly_rated_ids: tuple[str, frozenset[int]] = ("", frozenset())
+def _badly_rated_read(version: str) -> frozenset[int]:
+    from shop.models import Product
+
+    return frozenset(
+        Product.objects.filter(
+            rating_count__gte=BADLY_RATED_MIN_COUNT, rating_average__lte=BADLY_RATED_AVERAGE
+        ).values_list("pk", flat=True)
+    )
+
+
+_badly_rated_ids: PerCatalogVersion[frozenset[int]] = PerCatalogVersion(_badly_rated_read)
 
 
 def badly_rated_ids() -> frozenset[int]:
     """Ids of the products most buyers rated badly; read once per catalogue version (a rating moves it)."""
-    global _badly_rated_ids
-    from shop.cache_versions import catalog_version
-    from shop.models import Product
-
-    version = catalog_version()
-    if _badly_rated_ids[0] != version:
-        ids = Product.objects.filter(
-            rating_count__gte=BADLY_RATED_MIN_COUNT, rating_average__lte=BADLY_RATED_AVERAGE
-        ).values_list("pk", flat=True)
-        _badly_rated_ids = (version, frozenset(ids))
-    return _badly_rated_ids[1]
+    return _badly_rated_ids.get()
 
 
 def demote_badly_rated_scores(candidate_ids: list[int], scores: np.ndarray) -> np.ndarray:
