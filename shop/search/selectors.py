@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db import connection
 from django.db.models import Count, IntegerField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
+from django.utils.translation import get_language
 
+from shop.cache_versions import PerCatalogVersion
 from shop.models import Brand, Category, Product
-from shop.product_cache import catalog_version
 from shop.search.backends import search_backend
 from shop.search.documents import document_languages, translated
 from shop.search.segmentation import normalize, pinyin, query_words
@@ -142,15 +144,22 @@ def popular_categories(*, limit: int = POPULAR_CATEGORY_COUNT) -> list[Category]
     )
 
 
-_names: tuple[str, list[tuple[str, str, str, str]]] | None = None  # (version, [(kind, key, label, url)])
+# {page language: [(kind, key, label, url)]} per catalogue version: the labels are in every language, the
+# links carry the page's language prefix.
+_names: PerCatalogVersion[dict[str, list[tuple[str, str, str, str]]]] = PerCatalogVersion(lambda version: {})
 
 
 def _catalogue_names() -> list[tuple[str, str, str, str]]:
-    """Category and brand names in every language, with their pinyin, kept per process and catalogue version."""
-    global _names
-    version = catalog_version()
-    if _names is not None and _names[0] == version:
-        return _names[1]
+    """Category and brand names in every language, with their pinyin, linking to pages in the current language."""
+    by_language = _names.get()
+    language = get_language()
+    rows = by_language.get(language)
+    if rows is None:
+        rows = by_language[language] = _catalogue_names_read()
+    return rows
+
+
+def _catalogue_names_read() -> list[tuple[str, str, str, str]]:
     rows = []
     languages = document_languages()
     for category in Category.objects.all():
@@ -159,16 +168,15 @@ def _catalogue_names() -> list[tuple[str, str, str, str]]:
             rows.append(("category", normalize(label), label, category.get_absolute_url()))
             rows.append(("category", pinyin(label), label, category.get_absolute_url()))
     for brand in Brand.objects.all():
-        url = f"{_search_url()}?q={brand.name}"
+        url = _search_link(brand.name)
         for language in languages:
             label = translated(brand, "name", language)
             rows.append(("brand", normalize(label), label, url))
-    _names = (version, rows)
     return rows
 
 
-def _search_url() -> str:
-    return reverse("shop:search")
+def _search_link(query: str) -> str:
+    return f"{reverse('shop:search')}?{urlencode({'q': query})}"
 
 
 def search_suggestions(*, query: str, recent_queries: tuple[str, ...] = ()) -> list[Suggestion]:
@@ -176,9 +184,9 @@ def search_suggestions(*, query: str, recent_queries: tuple[str, ...] = ()) -> l
     query = clean_query(query)
     typed = normalize(query).strip()
     if not typed:
-        return [Suggestion("recent", q, f"{_search_url()}?q={q}") for q in recent_queries[:SUGGESTION_LIMIT]]
+        return [Suggestion("recent", q, _search_link(q)) for q in recent_queries[:SUGGESTION_LIMIT]]
     suggestions: list[Suggestion] = [
-        Suggestion("recent", q, f"{_search_url()}?q={q}")
+        Suggestion("recent", q, _search_link(q))
         for q in recent_queries
         if normalize(q).startswith(typed) and normalize(q) != typed
     ][:2]

@@ -164,6 +164,27 @@ def test_suggestions_offer_categories_brands_and_products(shelves):
     assert any(kind == "product" for kind, _ in kinds)
 
 
+def test_suggestions_link_to_the_pages_of_the_shoppers_language(shelves):
+    from django.utils import translation
+
+    # given: the names were read for an English page first
+    english = {s.label: s.url for s in search_suggestions(query="cam")}
+    # when: a Chinese page asks
+    with translation.override("zh-hans"):
+        chinese = {s.label: s.url for s in search_suggestions(query="cam")}
+    # then: each answer links within its own language
+    assert english["Cameras"] == "/c/cameras/"
+    assert chinese["Cameras"] == "/zh-hans/c/cameras/"
+
+
+def test_suggested_search_links_keep_their_words_whole():
+    # given: a brand whose name holds characters that mean something in a URL
+    make_brand(name="Smith & Sons")
+    # then: its link searches for the whole name
+    url = {s.label: s.url for s in search_suggestions(query="smi")}["Smith & Sons"]
+    assert url == "/search/?q=Smith+%26+Sons"
+
+
 def test_the_suggest_api_answers_with_suggestions(client, shelves):
     # when
     response = client.get(reverse("api-search-suggest"), {"q": "cam"})
