@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from personalization.assistant.engine import Asker, Reply, respond
 from personalization.assistant.models import Conversation, Message, Ticket
 from personalization.tracking.capture import defer, event_from_request, recording_allowed
+from personalization.tracking.models import Event
+from personalization.tracking.validation import validate_assistant_turn
 
 logger = logging.getLogger(__name__)
 MAX_MESSAGE_LENGTH = 500
@@ -75,30 +77,29 @@ def message_post(*, conversation: Conversation, text: str, asker: Asker) -> tupl
 
 
 def _turn_record(*, asker: Asker, reply: Reply, text: str, conversation: Conversation) -> None:
-    """The turn as a behaviour event: a product request is a search (what the recommenders read); never raises."""
+    """The turn as an `assistant_turn` event (intent, outcome, constraints, the list shown); never raises.
+
+    Not a `search`: follow-ups ("cheaper"), order and FAQ questions would teach the search's query intents
+    words that are no product search. Clicks on the cards are `list_click` events with this list id.
+    """
     request = asker.request
     if request is None or not hasattr(request, "_tracking_pending"):
         return
     try:
         if not recording_allowed(request):
             return
-        defer(
-            request,
-            event_from_request(
-                request,
-                type="search",
-                context={
-                    "source": "assistant",
-                    "query": text[:200],
-                    "intent": reply.intent,
-                    "outcome": reply.outcome,
-                    "constraints": reply.constraints,
-                    "list_id": reply.list_id,
-                    "result_count": len(reply.products),
-                    "conversation": str(conversation.pk),
-                },
-            ),
+        context = validate_assistant_turn(
+            {
+                "query": text[:200],
+                "intent": reply.intent or "unclear",
+                "outcome": reply.outcome,
+                "constraints": reply.constraints,
+                "list_id": reply.list_id,
+                "result_count": len(reply.products),
+                "conversation": str(conversation.pk),
+            }
         )
+        defer(request, event_from_request(request, type=Event.Type.ASSISTANT_TURN, context=context))
     except Exception:
         logger.exception("Could not record the assistant turn")
 

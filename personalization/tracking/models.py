@@ -26,6 +26,7 @@ class Event(models.Model):
         COUPON_REDEEMED = "coupon_redeemed", "Coupon redeemed"
         REVIEW_WRITTEN = "review_written", "Review written"
         REVIEW_VOTED = "review_voted", "Review voted helpful"
+        ASSISTANT_TURN = "assistant_turn", "Assistant turn"
 
     # Sent by the client; a retried batch carries the same ids, so it is stored once.
     uuid = models.UUIDField(unique=True)

@@ -30,6 +30,7 @@ SERVER_ONLY_TYPES = frozenset(
         T.AD_CLICK,
         T.REVIEW_WRITTEN,
         T.REVIEW_VOTED,
+        T.ASSISTANT_TURN,  # written by the assistant's service for the turn it answered
     }
 )
 CLIENT_TYPES = frozenset(T.values) - SERVER_ONLY_TYPES

@@ -13,6 +13,7 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 
@@ -238,3 +239,65 @@ def validate_context(context) -> dict:
     if errors:
         raise ValueError(errors)
     return context
+
+
+# An assistant turn (written by the server, never sent by a client): what the shopper asked for, as the
+# assistant understood it. The constraints are the only nested value an event context holds.
+ASSISTANT_TURN_STRINGS = {"intent": 30, "outcome": 30, "list_id": 64, "query": MAX_TEXT, "conversation": 64}
+CONSTRAINT_STRINGS = ("category",)
+CONSTRAINT_LISTS = ("brands", "exclude_brands", "keywords")
+CONSTRAINT_PRICES = ("price_min", "price_max")
+
+
+def validate_assistant_turn(context) -> dict:
+    """The context of an `assistant_turn` event, checked; ValueError (a list of messages) when malformed."""
+    if not isinstance(context, dict):
+        raise ValueError(["Must be a JSON object."])
+    errors = []
+    for key in ("intent", "outcome"):
+        if not context.get(key):
+            errors.append(f"{key}: required.")
+    for key, longest in ASSISTANT_TURN_STRINGS.items():
+        value = context.get(key, "")
+        if not isinstance(value, str) or len(value) > longest or unstorable_reason(value):
+            errors.append(f"{key}: must be text of at most {longest} characters.")
+    count = context.get("result_count", 0)
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        errors.append("result_count: must be a whole number from 0.")
+    errors.extend(_constraint_errors(context.get("constraints", {})))
+    if unknown := sorted(set(context) - set(ASSISTANT_TURN_STRINGS) - {"result_count", "constraints", "language"}):
+        errors.append(f"Unknown keys: {', '.join(unknown)}.")
+    if errors:
+        raise ValueError(errors)
+    return context
+
+
+def _constraint_errors(constraints) -> list[str]:
+    if not isinstance(constraints, dict):
+        return ["constraints: must be a JSON object."]
+    errors = []
+    known = {*CONSTRAINT_STRINGS, *CONSTRAINT_LISTS, *CONSTRAINT_PRICES, "attributes", "in_stock"}
+    if unknown := sorted(set(constraints) - known):
+        errors.append(f"constraints: unknown keys {', '.join(unknown)}.")
+    for key in CONSTRAINT_STRINGS:
+        if not isinstance(constraints.get(key, ""), str):
+            errors.append(f"constraints.{key}: must be text.")
+    for key in CONSTRAINT_LISTS:
+        value = constraints.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            errors.append(f"constraints.{key}: must be a list of text.")
+    for key in CONSTRAINT_PRICES:
+        value = constraints.get(key)
+        try:
+            if value is not None and (not isinstance(value, str) or Decimal(value) < 0):
+                raise InvalidOperation
+        except InvalidOperation:
+            errors.append(f'constraints.{key}: must be an amount written as text, such as "19.99".')
+    attributes = constraints.get("attributes", {})
+    if not isinstance(attributes, dict) or not all(
+        isinstance(value, str | int | float | bool) for value in attributes.values()
+    ):
+        errors.append("constraints.attributes: must map names to text, numbers or booleans.")
+    if not isinstance(constraints.get("in_stock", False), bool):
+        errors.append("constraints.in_stock: must be true or false.")
+    return errors
