@@ -360,6 +360,12 @@ TRACKING_VISITOR_COOKIE_AGE = 60 * 60 * 24 * 400  # seconds; browsers cap cookie
 RECSYS_DEVICE = os.environ.get("RECSYS_DEVICE", "auto")  # auto: cuda when the worker has one, else cpu
 RECSYS_EPOCHS = int(os.environ.get("RECSYS_EPOCHS", "60"))
 RECSYS_MAX_TRAIN_SECONDS = float(os.environ.get("RECSYS_MAX_TRAIN_SECONDS", "240"))
+# Devices (GPUs, or CPU processes) the training worker trains SASRec on: above 1 the task starts torchrun
+# (personalization/recsys/distributed.py) with this many processes, data-parallel; 1 trains in the worker.
+RECSYS_TRAIN_DEVICES = int(os.environ.get("RECSYS_TRAIN_DEVICES", "1"))
+# torchrun's options for a run over several nodes ("--nnodes 2 --rdzv-backend c10d --rdzv-endpoint host:29400");
+# empty: one node (--standalone).
+RECSYS_TORCHRUN_ARGS = os.environ.get("RECSYS_TORCHRUN_ARGS", "")
 # Torch threads in a process that serves pages (0 leaves torch's default); one is fastest for one shopper.
 RECSYS_SERVING_THREADS = int(os.environ.get("RECSYS_SERVING_THREADS", "1"))
 # A challenger must beat the champion's NDCG@10 by this fraction on the same holdout to be promoted.

@@ -9,6 +9,7 @@ challenger meets the champion on a holdout, neither has seen it.
 from __future__ import annotations
 
 import logging
+import shlex
 import time
 import traceback
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from personalization.recommendations.registry import (
 from personalization.recommendations.retrieval import model_version_index
 from personalization.recommendations.training_data import choice_rows, interaction_rows, item_features
 from personalization.recsys.data import DEFAULT_EVENT_WEIGHTS, RATED_EVENT_WEIGHTS, build_dataset
+from personalization.recsys.distributed import train_with_torchrun
 from personalization.recsys.evaluation import evaluate
 from personalization.recsys.pipeline import fit_and_evaluate, make_model, split_for_evaluation
 from personalization.recsys.reindex import Reindexed
@@ -74,15 +76,12 @@ def model_version_train(
             event_weights=RATED_EVENT_WEIGHTS if rated else DEFAULT_EVENT_WEIGHTS,
         )
         split = split_for_evaluation(dataset)  # a clear DataError when there is too little behaviour
-        model, trainer = make_model(
-            kind,
-            {
-                "epochs": epochs or settings.RECSYS_EPOCHS,
-                "seed": seed,
-                "max_seconds": max_seconds or settings.RECSYS_MAX_TRAIN_SECONDS,
-            },
-            device=device,
-        )
+        config = {
+            "epochs": epochs or settings.RECSYS_EPOCHS,
+            "seed": seed,
+            "max_seconds": max_seconds or settings.RECSYS_MAX_TRAIN_SECONDS,
+        }
+        model, trainer = make_model(kind, config, device=device)
 
         def progress(epoch: int, loss: float, val: dict) -> None:
             state = {"epoch": epoch, "of": trainer.config.epochs, "loss": round(loss, 5)}
@@ -97,9 +96,24 @@ def model_version_train(
                 on_progress(state)
 
         choices = choice_rows() if kind == ModelVersion.Kind.SASREC else None
-        report = fit_and_evaluate(model, split, trainer=trainer, progress=progress, choices=choices)
+        if kind == ModelVersion.Kind.SASREC and settings.RECSYS_TRAIN_DEVICES > 1:
+            # Data-parallel over the worker's devices (or nodes): torchrun's processes train, this one evaluates.
+            model = train_with_torchrun(
+                kind,
+                config,
+                split,
+                devices=settings.RECSYS_TRAIN_DEVICES,
+                choices=choices,
+                progress=progress,
+                torchrun_args=shlex.split(settings.RECSYS_TORCHRUN_ARGS),
+            )
+            report = fit_and_evaluate(model, split, trainer=trainer, choices=choices, fitted=True)
+        else:
+            report = fit_and_evaluate(model, split, trainer=trainer, progress=progress, choices=choices)
         version.device = report["device"]
         version.config = {**version.config, "model": report["config"], "trainer": report["trainer"]}
+        if distributed := getattr(model, "distributed_report", None):
+            version.config["torchrun"] = {"processes": distributed["world_size"], "args": settings.RECSYS_TORCHRUN_ARGS}
         version.metrics = _json_metrics(report)
         popularity = split.train.item_counts()
         version.snapshot = dataset.stats.as_dict()

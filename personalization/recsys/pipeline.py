@@ -136,16 +136,20 @@ def fit_and_evaluate(
     progress: ProgressCallback | None = None,
     choices: Iterable[Choice] | None = None,
     exclude_history: bool = True,
+    fitted: bool = False,
 ) -> dict[str, Any]:
     """Fit on ``split.train`` (torch models validate on ``split.validation``), evaluate on ``split.test``.
 
     ``choices`` (logged clicks among the cards of a list) go to models that learn from them.
     ``exclude_history=False`` ranks the user's past items too (see ``evaluation``).
+    ``fitted=True``: a torch model already trained on ``split.train`` elsewhere (``distributed.py``),
+    with its ``training_report``; it is only evaluated.
     """
     started = time.perf_counter()
     if isinstance(model, TorchRecommender):
         extra = {"choices": choices} if choices is not None else {}
-        model.fit(split.train, validation=split.validation, trainer=trainer, progress=progress, **extra)
+        if not fitted:
+            model.fit(split.train, validation=split.validation, trainer=trainer, progress=progress, **extra)
         report = model.training_report
         device, epochs, best_epoch = report.device, report.epochs, report.best_epoch
         # The trainer's clock starts after torch's one-off lazy imports (seconds on a cold process).

@@ -4,10 +4,17 @@ AdamW, seeded (Python, NumPy, torch), early stopping on validation NDCG@10 with 
 weights restored at the end, automatic device choice (bf16 autocast on CUDA) and a
 progress callback ``(epoch, loss, val_metrics)`` for the task that shows progress.
 :meth:`Trainer.fit` then runs the model's post-training stages (``stages.py``) in order.
+
+Given a :class:`~personalization.recsys.distributed.ProcessGroup` (a process of a ``torchrun``
+launch), the epochs run data-parallel: the network is wrapped in DistributedDataParallel, each
+process trains on its share of every epoch's batches, and the first process alone validates,
+decides the learning rate and when to stop, and writes the checkpoint; its decisions and, at
+the end, its best weights are broadcast so every process ends with the same model.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import math
@@ -26,6 +33,7 @@ from personalization.recsys.data import InteractionDataset
 if TYPE_CHECKING:
     # Types only: evaluation and models.base import the models package, whose SASRec imports this module.
     from personalization.recsys.choices import Choice
+    from personalization.recsys.distributed import ProcessGroup
     from personalization.recsys.evaluation import HeldOut
     from personalization.recsys.models.base import TorchRecommender
 
@@ -128,8 +136,9 @@ class Stage(Protocol):
 
 
 class Trainer:
-    def __init__(self, config: TrainerConfig | None = None) -> None:
+    def __init__(self, config: TrainerConfig | None = None, *, group: ProcessGroup | None = None) -> None:
         self.config = config or TrainerConfig()
+        self.group = group  # None: one process; else this process's place in a data-parallel run
 
     def fit(
         self,
@@ -145,6 +154,8 @@ class Trainer:
         model.prepare_training(dataset)
         report = self.train(model, validation=validation, progress=progress)
         model.finish_training()
+        if self.group is not None and not self.group.is_main:
+            return report  # the stages run once, in the process that writes the artifact
         context = StageContext(self, dataset, validation, choices, report)
         for stage in model.stages():
             stage.run(model, context)
@@ -166,12 +177,18 @@ class Trainer:
         # Imported here: evaluation imports the models package, whose SASRec imports this module.
         from personalization.recsys.evaluation import evaluate
 
-        cfg = self.config
+        cfg, group = self.config, self.group
+        main = group is None or group.is_main
         if cfg.num_threads:
             torch.set_num_threads(cfg.num_threads)
-        device = resolve_device(cfg.device)
+        device = group.device if group is not None else resolve_device(cfg.device)
         model.to(device)
+        # Every process draws the same batch order (the shards must not overlap); dropout and
+        # sampled negatives differ per process, as they would across the batches of one.
         rng = np.random.default_rng(cfg.seed)
+        if group is not None:
+            torch.manual_seed(cfg.seed + group.rank)
+        loss_of = _LossOf(model) if group is None else group.wrap(_LossOf(model))
         optimizer = torch.optim.AdamW(model.network.parameters(), lr=cfg.learning_rate, weight_decay=cfg.weight_decay)
         batch_size = max(1, min(cfg.batch_size, math.ceil(model.training_examples() / MIN_BATCHES_PER_EPOCH)))
         report = TrainingReport(device=str(device))
@@ -180,33 +197,38 @@ class Trainer:
         evaluations_since_best = 0
         if validation is not None and cfg.eval_users and len(validation) > cfg.eval_users:
             validation = _sample(validation, cfg.eval_users, cfg.seed)
-        warmup_steps = math.ceil(cfg.warmup_epochs * math.ceil(model.training_examples() / batch_size))
+        batches_per_epoch = math.ceil(model.training_examples() / batch_size / (group.world_size if group else 1))
+        warmup_steps = math.ceil(cfg.warmup_epochs * batches_per_epoch)
         next_evaluation = cfg.eval_every
         step = 0
         started = time.perf_counter()
         for epoch in range(1, cfg.epochs + 1):
             model.network.train()
             total, batches = 0.0, 0
-            for batch in model.training_batches(rng, batch_size):
-                if step < warmup_steps:
-                    for group in optimizer.param_groups:
-                        group["lr"] = cfg.learning_rate * (step + 1) / warmup_steps
-                step += 1
-                optimizer.zero_grad(set_to_none=True)
-                with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
-                    loss = model.training_loss(batch)
-                loss.backward()
-                if cfg.grad_clip:
-                    torch.nn.utils.clip_grad_norm_(model.network.parameters(), cfg.grad_clip)
-                optimizer.step()
-                total += float(loss.detach())
-                batches += 1
+            epoch_batches = model.training_batches(rng, batch_size)
+            if group is not None:
+                epoch_batches = group.shard(epoch_batches)
+            with group.uneven_inputs(loss_of) if group is not None else contextlib.nullcontext():
+                for batch in epoch_batches:
+                    if step < warmup_steps:
+                        for param_group in optimizer.param_groups:
+                            param_group["lr"] = cfg.learning_rate * (step + 1) / warmup_steps
+                    step += 1
+                    optimizer.zero_grad(set_to_none=True)
+                    with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
+                        loss = loss_of(batch)
+                    loss.backward()
+                    if cfg.grad_clip:
+                        torch.nn.utils.clip_grad_norm_(model.network.parameters(), cfg.grad_clip)
+                    optimizer.step()
+                    total += float(loss.detach())
+                    batches += 1
             model.invalidate_cache()
-            mean_loss = total / max(batches, 1)
+            mean_loss = total / max(batches, 1) if group is None else group.mean(total, batches)
             report.losses.append(mean_loss)
             report.epochs = epoch
             metrics: dict[str, float] = {}
-            if validation is not None and len(validation) and epoch >= next_evaluation:
+            if main and validation is not None and len(validation) and epoch >= next_evaluation:
                 next_evaluation = epoch + max(cfg.eval_every, math.floor(epoch * cfg.eval_spacing))
                 metrics = evaluate(model, validation).metrics
                 if metrics[EARLY_STOPPING_METRIC] > best_score:
@@ -219,25 +241,50 @@ class Trainer:
                 else:
                     evaluations_since_best += 1
                     if cfg.lr_decay_patience and evaluations_since_best % cfg.lr_decay_patience == 0:
-                        for group in optimizer.param_groups:
-                            group["lr"] *= 0.5
-            if progress is not None:
+                        for param_group in optimizer.param_groups:
+                            param_group["lr"] *= 0.5
+            if progress is not None and main:
                 progress(epoch, mean_loss, metrics)
-            if evaluations_since_best >= cfg.patience and epoch >= cfg.min_epochs:
+            stop_early = evaluations_since_best >= cfg.patience and epoch >= cfg.min_epochs
+            out_of_time = cfg.max_seconds is not None and time.perf_counter() - started > cfg.max_seconds
+            if group is not None:
+                # The first process's clock, validation and learning rate decide for all of them.
+                lr, stop_early, out_of_time = group.decide(optimizer.param_groups[0]["lr"], stop_early, out_of_time)
+                for param_group in optimizer.param_groups:
+                    param_group["lr"] = lr
+            if stop_early:
                 report.stopped_early = True
                 break
-            if cfg.max_seconds is not None and time.perf_counter() - started > cfg.max_seconds:
+            if out_of_time:
                 break
         if best_state is not None:
             model.network.load_state_dict(best_state)
         else:
             report.best_epoch = report.epochs
-            if cfg.checkpoint_path:
+            if cfg.checkpoint_path and main:
                 _write_atomically(cfg.checkpoint_path, model.to_bytes())
+        if group is not None:
+            group.share_weights(model.network)
         model.network.eval()
         model.invalidate_cache()
         report.train_seconds = time.perf_counter() - started
         return report
+
+
+class _LossOf(torch.nn.Module):
+    """The model's training loss as a module's forward: what DistributedDataParallel wraps.
+
+    DDP hooks its gradient averaging into the forward of the module it wraps; the network is
+    this module's child, so the parameters it averages are the network's own.
+    """
+
+    def __init__(self, model: TorchRecommender) -> None:
+        super().__init__()
+        self.network = model.network
+        self._loss = model.training_loss
+
+    def forward(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        return self._loss(batch)
 
 
 def _sample(held_out: HeldOut, n: int, seed: int) -> HeldOut:

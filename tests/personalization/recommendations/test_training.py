@@ -95,3 +95,17 @@ def test_the_task_runs_end_to_end_in_eager_mode(behaviour, celery_eager):
     result = train_recommender.delay(kind="covisit").get()
     assert result["status"] == Status.CHAMPION
     assert ModelVersion.objects.get(pk=result["version"]).kind == "covisit"
+
+
+def test_a_worker_with_two_devices_trains_sasrec_through_torchrun(behaviour, celery_eager, settings):
+    # given a training worker configured with two devices (two gloo processes on this CPU)
+    settings.RECSYS_TRAIN_DEVICES = 2
+    # when the task trains the sequence model
+    result = train_recommender.delay(kind="sasrec", epochs=2).get()
+    # then torchrun's processes trained it, and the version is evaluated and registered as usual
+    version = ModelVersion.objects.get(pk=result["version"])
+    assert version.config["torchrun"]["processes"] == 2
+    assert version.status in (Status.CANDIDATE, Status.CHAMPION)
+    assert version.metrics["epochs"] == 2
+    assert version.progress["epoch"] == 2, "each epoch's progress reached the version"
+    assert load_model(version).n_items > 0
