@@ -32,7 +32,8 @@ from time import monotonic
 from typing import Any, Generic, TypeVar
 
 from cachetools import LRUCache
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
@@ -50,11 +51,15 @@ class Namespace:
 
     key: str
     lifetime: int | None  # seconds before a new version starts anyway; None: until moved
+    # Seconds a cache local to this process (the embedded default's local memory) keeps the version: another
+    # process's move (the demo's history or live traffic promoting a champion) never reaches that cache, so
+    # the source of truth is asked again this soon. None: as `lifetime`.
+    local_lifetime: int | None = None
 
 
 CATALOG = Namespace("shop:catalog-version", VERSION_LIFETIME)
 STOCK = Namespace("shop:stock-version", VERSION_LIFETIME)
-MODEL = Namespace("recsys:champion", None)
+MODEL = Namespace("recsys:champion", None, local_lifetime=10)
 
 _own_versions: dict[str, tuple[str, float]] = {}  # key -> (version, monotonic expiry), without a shared cache
 
@@ -72,7 +77,7 @@ def version(namespace: Namespace, *, part: str = "", source: Callable[[], Any] |
     # First use, or the cache was cleared: one new version, the same for every process (add, not set: a
     # version moved meanwhile by another process wins over the one read here).
     fresh = source() if source is not None else uuid.uuid4().hex
-    cache.add(key, fresh, timeout=namespace.lifetime)
+    cache.add(key, fresh, timeout=_lifetime(namespace))
     current = cache.get(key)
     if current is not None:
         return current
@@ -87,8 +92,14 @@ def version(namespace: Namespace, *, part: str = "", source: Callable[[], Any] |
 def version_move(namespace: Namespace, *, part: str = "", to: Any = None) -> None:
     """Start a new version (`to`, or a fresh token): everything kept under the old one is stale everywhere."""
     key = key_of(namespace, part=part)
-    if cache.set(key, to if to is not None else uuid.uuid4().hex, timeout=namespace.lifetime) is False:
+    if cache.set(key, to if to is not None else uuid.uuid4().hex, timeout=_lifetime(namespace)) is False:
         _new_own_version(key, namespace)  # not stored: at least this process moves
+
+
+def _lifetime(namespace: Namespace) -> int | None:
+    if namespace.local_lifetime is not None and isinstance(caches["default"], LocMemCache):
+        return namespace.local_lifetime
+    return namespace.lifetime
 
 
 def _new_own_version(key: str, namespace: Namespace) -> str:

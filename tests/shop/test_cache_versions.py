@@ -1,5 +1,7 @@
 """Versions in named namespaces and the per-process caches bounded in bytes."""
 
+import time
+
 import pytest
 
 from shop import cache_versions
@@ -76,3 +78,28 @@ def test_a_per_catalogue_value_is_built_once_per_version_and_again_after_a_chang
     assert value.get() == 3
     # then each build saw the version it was built for
     assert built[0] != built[1] == built[2] == cache_versions.catalog_version()
+
+
+def test_a_cache_local_to_this_process_asks_the_source_again_soon(settings, monkeypatch):
+    # given the embedded default's local-memory cache, which another process (the demo's history, live
+    # traffic) never writes to, and a champion this process has read
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "own"}}
+    truth = [3]
+    assert cache_versions.version(cache_versions.MODEL, part="sasrec", source=lambda: truth[0]) == 3
+    # when another process promotes a new champion (the database says so; this process's cache does not)
+    truth[0] = 4
+    later = cache_versions.MODEL.local_lifetime + 1
+    clock = time.time
+    monkeypatch.setattr("django.core.cache.backends.locmem.time.time", lambda: clock() + later)
+    # then this process serves the new champion within local_lifetime seconds
+    assert cache_versions.version(cache_versions.MODEL, part="sasrec", source=lambda: truth[0]) == 4
+
+
+def test_a_promotion_in_a_process_local_cache_is_also_asked_again_soon(settings, monkeypatch):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "own2"}}
+    cache_versions.version_move(cache_versions.MODEL, part="covisit", to=5)  # staff promoted here
+    later = cache_versions.MODEL.local_lifetime + 1
+    clock = time.time
+    monkeypatch.setattr("django.core.cache.backends.locmem.time.time", lambda: clock() + later)
+    # a later promotion by another process is read from the source of truth
+    assert cache_versions.version(cache_versions.MODEL, part="covisit", source=lambda: 6) == 6
