@@ -420,3 +420,20 @@ ADS_INDEX_CACHE_SECONDS = int(os.environ.get("ADS_INDEX_CACHE_SECONDS", "60"))
 # Offers
 # Days after a shopper is decided in which an order counts as the offer's outcome (uplift training).
 OFFERS_OUTCOME_DAYS = int(os.environ.get("OFFERS_OUTCOME_DAYS", "14"))
+
+# Assistant
+# An optional large-language-model engine (personalization/assistant/llm.py): an OpenAI-compatible
+# chat-completions URL (".../v1/chat/completions"; a URL ending in /v1 gets the rest) and a model name switch it on;
+# unset, the assistant runs offline and no message leaves the shop. The key is sent as a Bearer token.
+ASSISTANT_LLM_URL = os.environ.get("ASSISTANT_LLM_URL", "")
+ASSISTANT_LLM_MODEL = os.environ.get("ASSISTANT_LLM_MODEL", "")
+ASSISTANT_LLM_API_KEY = os.environ.get("ASSISTANT_LLM_API_KEY", "")
+# Seconds for a whole turn (every round, every byte); past it the offline engine answers. Connecting gets at most
+# the second figure.
+ASSISTANT_LLM_TIMEOUT = float(os.environ.get("ASSISTANT_LLM_TIMEOUT", "8"))
+ASSISTANT_LLM_CONNECT_TIMEOUT = float(os.environ.get("ASSISTANT_LLM_CONNECT_TIMEOUT", "2"))
+# Rounds of tool calls in one turn, tokens per completion, and tokens of all rounds together (as the endpoint
+# reports them); past either limit the offline engine answers.
+ASSISTANT_LLM_MAX_ROUNDS = int(os.environ.get("ASSISTANT_LLM_MAX_ROUNDS", "4"))
+ASSISTANT_LLM_MAX_TOKENS = int(os.environ.get("ASSISTANT_LLM_MAX_TOKENS", "500"))
+ASSISTANT_LLM_TOKEN_BUDGET = int(os.environ.get("ASSISTANT_LLM_TOKEN_BUDGET", "8000"))

@@ -121,6 +121,14 @@ def understand(message: str, words: Lexicon) -> tuple[IntentGuess, Slots]:
 
 def respond(*, message: str, state: dict, asker: Asker) -> Reply:
     with translation.override(asker.language):
+        if not (state or {}).get("pending"):
+            # The language model when the owner configured one; a yes or no to a pending action is always read
+            # here, so the model can only propose an action, never carry it out.
+            from personalization.assistant import llm
+
+            reply = llm.respond(message=message, state=dict(state or {}), asker=asker)
+            if reply is not None:
+                return reply
         return _respond(message=message, state=dict(state or {}), asker=asker)
 
 
