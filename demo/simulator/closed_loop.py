@@ -111,7 +111,6 @@ def closed_loop_run(
     experiment_key: str = EXPERIMENT_KEY,
     progress: bool = True,
     say: Callable[[str], None] = print,
-    on_visit: Callable[[str, int, int], None] | None = None,
 ) -> ClosedLoopResult:
     from personalization.experiments.results import experiment_results
 
@@ -121,7 +120,7 @@ def closed_loop_run(
         simulation = Simulation(visitors=visitors, days=warm_up_days + experiment_days, seed=seed)
         boundary = simulation.start + timedelta(days=warm_up_days)
         say(f"Warm-up: {warm_up_days:g} simulated days before the experiment.")
-        simulation.play(until=boundary, progress=progress, label="warm-up", on_visit=on_visit)
+        simulation.play(until=boundary, progress=progress, label="warm-up")
         warm_up = simulation.summary()
         for line in warm_up.lines():
             say(f"  {line}")
@@ -136,10 +135,10 @@ def closed_loop_run(
         moment = boundary
         while simulation.played < len(simulation.queue):
             if not retrain_every_days:
-                simulation.play(progress=progress, label="experiment", on_visit=on_visit)
+                simulation.play(progress=progress, label="experiment")
                 break
             moment += timedelta(days=retrain_every_days)
-            simulation.play(until=moment, progress=progress, label="experiment", on_visit=on_visit)
+            simulation.play(until=moment, progress=progress, label="experiment")
             if simulation.played < len(simulation.queue):
                 retrained = models_train(epochs=epochs, seed=seed, say=lambda line: None)
                 say(f"  retrained at day {(moment - simulation.start).days}: {_decisions(retrained)}")
@@ -151,7 +150,10 @@ def closed_loop_run(
         for line in lines:
             say(line)
         late = reviews.deliveries_at_the_end(simulation)  # after the figures: they are not changed by it
-        say(f"  {late} reviews of parcels that arrived after their buyers' last visit.")
+        say(
+            f"  Reviews: {simulation.requested_reviews} in answer to the shop's e-mails after delivery, "
+            f"{late} of parcels that arrived after their buyers' last visit."
+        )
         return ClosedLoopResult(experiment.key, warm_up, during, versions, lines)
 
 

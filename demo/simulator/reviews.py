@@ -1,10 +1,13 @@
 """After the parcel arrives: the shop delivers a shopper's orders, and some shoppers review what they received.
 
 Orders are cash on delivery and nobody works the admin during a run, so the shop's part is played
-here, as staff would play it: an order placed `DELIVERY_DAYS` before one of the shopper's later
-visits has been paid at the door, shipped and delivered by then (through the order service). At the
-end of that visit a signed-in shopper reviews each product of a delivered order with a chance of
-`REVIEW_SHARE`, through the real site: the order page's review link, the review form, its POST. The
+here, as staff would play it: an order is paid at the door, shipped and delivered (through the order
+service) `DELIVERY_DAYS` after it was placed. A few hours to days later (`REVIEW_DELAY_DAYS`) the
+buyer answers the shop's "How was your order?" e-mail (`review_request_answer`, at that simulated
+moment, whether or not they ever visit again); a buyer who comes back before then finds the order
+delivered at the end of that visit instead. A signed-in buyer (signing in again if their session has
+ended) reviews each product of a delivered order with a chance of `REVIEW_SHARE`, through the real
+site: the order page's review link, the review form, its POST. The
 stars follow the hidden taste (`behaviour.review_rating`); the words are phrases for those stars in
 the page's language. The share is far above a real shop's (a few buyers in ten, at best): the demo
 has a few hundred shoppers and needs its products reviewed, and the models their ratings.
@@ -16,7 +19,7 @@ itself, its random draws and its clock are the same as without reviews.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from demo.simulator import behaviour
@@ -29,6 +32,7 @@ if TYPE_CHECKING:  # session imports this module: the type alone, no import cycl
     from demo.simulator.session import Browser
 
 DELIVERY_DAYS = 2.0
+REVIEW_DELAY_DAYS = (0.25, 4.0)  # from delivery to answering the shop's e-mail, uniform
 REVIEW_SHARE = 0.7  # of the products of a delivered order, for a signed-in buyer
 TO_DELIVERED = (Order.Status.PAID, Order.Status.SHIPPED, Order.Status.DELIVERED)
 REVIEW_LINK_RE = re.compile(r'href="((?:/[a-z-]+)?/p/([^/"]+)/review/)"')
@@ -90,10 +94,21 @@ def review_text(*, stars: int, language: str, rng) -> tuple[str, str]:
     return rng.choice(titles[stars]), separator.join(rng.sample(sentences[stars], 2))
 
 
+def _order_page(browser: Browser, number: str):
+    """The order's page; a buyer whose session has ended is sent to the login form, signs in, and goes back."""
+    from demo.simulator.session import sign_in
+
+    path = f"/account/orders/{number}/"
+    page = browser.client.get(path, follow=True)
+    if page.redirect_chain and "/account/login/" in page.redirect_chain[-1][0] and sign_in(browser):
+        page = browser.client.get(path, follow=True)
+    return page
+
+
 def _review_order(browser: Browser, number: str) -> int:
     """From the order page to the review form of each of its products, with a chance of `REVIEW_SHARE` each;
     returns the reviews the site took."""
-    page = browser.client.get(f"/account/orders/{number}/", follow=True)
+    page = _order_page(browser, number)
     links = REVIEW_LINK_RE.findall(page.content.decode()) if page.status_code == 200 else []
     written = 0
     for href, slug in dict.fromkeys(links):
@@ -115,6 +130,22 @@ def _review(browser: Browser, href: str, slug: str) -> bool:
     browser.clock.advance(rng.uniform(40, 180))
     response = client.post(href, {"rating": stars, "title": title, "body": body})
     return response.status_code == 302
+
+
+def review_request_time(browser: Browser, ordered_at: datetime) -> datetime:
+    """When the buyer of an order placed at `ordered_at` answers the shop's e-mail sent on delivery."""
+    return ordered_at + timedelta(days=DELIVERY_DAYS + browser.review_rng.uniform(*REVIEW_DELAY_DAYS))
+
+
+def review_request_answer(browser: Browser, number: str) -> int:
+    """The order is delivered (if a visit has not seen to it already) and its signed-in buyer follows the
+    e-mail's link to the order's page and reviews; a guest only receives the parcel. Returns reviews written."""
+    if all(awaited != number for _, awaited in browser.awaiting):
+        return 0
+    browser.awaiting = [(placed, awaited) for placed, awaited in browser.awaiting if awaited != number]
+    if not _deliver(number) or browser.user_id is None:
+        return 0
+    return _review_order(browser, number)
 
 
 def deliveries_and_reviews(browser: Browser) -> int:

@@ -24,12 +24,13 @@ IMMEDIATE transactions, see settings); an in-memory SQLite database is refused.
 
 from __future__ import annotations
 
+import heapq
 import multiprocessing
 import random
 import time
 import traceback
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -42,6 +43,7 @@ from django.db.backends.signals import connection_created
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from demo.simulator import reviews
 from demo.simulator.clock import SimulatedClock, simulated_time
 from demo.simulator.session import Browser, VisitResult, visit_play
 from demo.simulator.shoppers import Catalog, Shopper, catalog_load, shoppers_draw
@@ -141,6 +143,12 @@ class Simulation:
             key=lambda visit: (visit.at, visit.shopper),
         )
         self.played = 0
+        # The buyers' answers to the shop's e-mails after delivery, due at simulated moments between visits:
+        # a heap of (when, shopper, order number), rebuilt from the browsers after worker processes played.
+        self.review_requests: list[tuple[datetime, int, str]] = []
+        self.requested_reviews = 0  # reviews written in answer to them
+        self._shard: int | None = None  # in a worker process: the shard whose shoppers it plays
+        self._answered: set[int] = set()  # in a worker process: shoppers who answered an e-mail there
         self.clock = SimulatedClock(self.start)
         self.visitor_ids = random.Random(f"{seed}:visitor-ids")
         self.browsers: dict[int, Browser] = {}
@@ -151,18 +159,8 @@ class Simulation:
     def pending(self) -> int:
         return len(self.queue) - self.played
 
-    def play(
-        self,
-        *,
-        until: datetime | None = None,
-        progress: bool = True,
-        label: str = "shoppers",
-        on_visit: Callable[[str, int, int], None] | None = None,
-    ) -> int:
-        """Play the visits that start before `until` (all of them by default); returns how many.
-
-        `on_visit(label, played, of)` hears each visit played (the demo's history reports its progress).
-        """
+    def play(self, *, until: datetime | None = None, progress: bool = True, label: str = "shoppers") -> int:
+        """Play the visits that start before `until` (all of them by default); returns how many."""
         from tqdm import tqdm
 
         upcoming = [v for v in self.queue[self.played :] if until is None or v.at < until]
@@ -170,13 +168,12 @@ class Simulation:
         bar = tqdm(total=len(upcoming), desc=label, unit="session", disable=not progress, mininterval=1)
         with site_tuned_for_simulation(), simulated_time(self.clock), seeded_visitor_ids(self.visitor_ids), bar:
             if self.workers == 1:
-                for number, visit in enumerate(upcoming, start=1):
+                for visit in upcoming:
                     self._play_visit(visit)
                     bar.update()
-                    if on_visit is not None:
-                        on_visit(label, number, len(upcoming))
             else:
                 self._play_in_processes(upcoming, bar)
+            self._review_requests_answer(until=self.end if until is None else min(until, self.end))
         events_flush_all()
         self.seconds += time.perf_counter() - started
         return len(upcoming)
@@ -193,9 +190,28 @@ class Simulation:
         if browser is None:
             shopper = self.shoppers[visit.shopper]
             browser = self.browsers[visit.shopper] = Browser(shopper, catalog=self.catalog, clock=self.clock)
+        self._review_requests_answer(until=visit.at)
         self.clock.set(visit.at)
-        self.results.setdefault(visit.shopper, []).append((visit.at, visit_play(browser)))
+        result = visit_play(browser)
+        self.results.setdefault(visit.shopper, []).append((visit.at, result))
         self.played += 1
+        for number in result.orders:
+            request = (reviews.review_request_time(browser, visit.at), number)
+            browser.review_requests.append(request)
+            heapq.heappush(self.review_requests, (request[0], visit.shopper, number))
+
+    def _review_requests_answer(self, *, until: datetime) -> None:
+        """The e-mails after delivery that buyers answer before `until`, each at its own simulated moment."""
+        while self.review_requests and self.review_requests[0][0] < until:
+            moment, index, number = heapq.heappop(self.review_requests)
+            browser = self.browsers[index]
+            browser.review_requests.remove((moment, number))
+            if self._shard is not None:
+                if index % self.workers != self._shard:
+                    continue  # another worker process's shopper
+                self._answered.add(index)  # its browser goes back to the parent, visits or not
+            self.clock.set(max(self.clock.now(), moment))
+            self.requested_reviews += reviews.review_request_answer(browser, number)
 
     def _play_in_processes(self, upcoming: list[Visit], bar) -> None:
         """``workers`` forked processes, each with its own shoppers, played one simulated day at a time."""
@@ -246,6 +262,12 @@ class Simulation:
         for index, visits in played.results.items():
             self.results.setdefault(index, []).extend(visits)
             self.played += len(visits)
+        self.requested_reviews += played.requested_reviews
+        self.review_requests = sorted(
+            (moment, index, number)
+            for index, browser in self.browsers.items()
+            for moment, number in browser.review_requests
+        )
 
     def summary(self, *, experiment=None, since: datetime | None = None) -> SimulationSummary:
         """Totals of the visits since `since` (all by default), and per variant of `experiment` for its units."""
@@ -288,6 +310,7 @@ class ShardPlayed:
 
     browsers: dict[int, Browser]
     results: dict[int, list[tuple[datetime, VisitResult]]]
+    requested_reviews: int = 0
 
 
 _playing: Simulation | None = None  # the simulation a forked worker process plays a part of
@@ -301,6 +324,8 @@ def _worker(pipe, shard: int) -> None:
     simulation = _playing
     assert simulation is not None, "only run in a process forked by Simulation._play_in_processes"
     _forget_inherited_connections()
+    simulation._shard = shard
+    simulation.requested_reviews = 0
     before: dict[int, int] = {}  # shopper -> how many results it had when this process started
     try:
         while isinstance(task := _next_task(pipe), tuple):
@@ -312,10 +337,13 @@ def _worker(pipe, shard: int) -> None:
                 simulation._play_visit(visit)
             pipe.send(len(visits))
         if task is None:  # the end of the run, not the parent giving up
+            for index in simulation._answered:
+                before.setdefault(index, len(simulation.results.get(index, ())))
             pipe.send(
                 ShardPlayed(
                     browsers={index: simulation.browsers[index] for index in before},
-                    results={index: simulation.results[index][count:] for index, count in before.items()},
+                    results={index: simulation.results.get(index, [])[count:] for index, count in before.items()},
+                    requested_reviews=simulation.requested_reviews,
                 )
             )
     except BaseException:

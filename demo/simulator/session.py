@@ -123,6 +123,8 @@ class Browser:
         self.cart_size = 0
         self.user_id: int | None = None
         self.awaiting: list[tuple[datetime, str]] = []  # orders placed, not yet delivered: (when, number)
+        # When the shopper will answer the shop's e-mail about each order (reviews.review_request_answer).
+        self.review_requests: list[tuple[datetime, str]] = []
         self.review_rng = random.Random(f"{shopper.seed}:reviews")  # apart, so reviews leave the visits as they were
 
     def __getstate__(self) -> dict:
@@ -226,11 +228,21 @@ def _navigate(browser: Browser) -> str | None:
     return None
 
 
+def _password(browser: Browser) -> str:
+    return f"Sim-{browser.shopper.seed:x}-pass"
+
+
+def sign_in(browser: Browser) -> bool:
+    """A shopper with an account whose session has ended signs in again through the login form."""
+    response = browser.client.post("/account/login/", {"username": browser.username, "password": _password(browser)})
+    return response.status_code == 302 and response.wsgi_request.user.is_authenticated
+
+
 def _sign_up(browser: Browser, result: VisitResult) -> None:
     page = browser.client.get("/account/signup/")
     if page.status_code != 200:
         return
-    password = f"Sim-{browser.shopper.seed:x}-pass"
+    password = _password(browser)
     response = browser.client.post(
         "/account/signup/",
         {

@@ -121,3 +121,68 @@ def test_a_buyer_who_never_comes_back_reviews_at_the_end_of_the_simulation(demo_
     review = Review.objects.get(user_id=browser.user_id)
     assert written == 1 and review.product_id == item.pk
     assert end <= review.created_at <= end + timedelta(minutes=5), "written at the simulation's last moment"
+
+
+@pytest.mark.slow
+def test_a_buyer_answers_the_shops_email_after_delivery_between_visits(demo_catalog, monkeypatch):
+    # given a signed-up buyer who orders on their first visit and comes back only eight days later
+    from demo.simulator import run
+    from demo.simulator.session import visit_play
+
+    catalog = catalog_load()
+    item = next(iter(catalog.items.values()))
+    start = timezone.now().replace(microsecond=0) - timedelta(days=10)
+    simulation = run.Simulation(visitors=1, days=10, seed=5, start=start, catalog=catalog)
+    taste = Taste(categories={item.category: 1.0}, brands={item.brand: 1.0}, price_level=item.price_level)
+    first, second = start + timedelta(hours=1), start + timedelta(days=8)
+    simulation.shoppers[0] = Shopper(index=0, kind="loyal", seed=14, taste=taste, visits=[first, second], signs_up=True)
+    simulation.queue = [run.Visit(first, 0), run.Visit(second, 0)]
+    monkeypatch.setattr(reviews, "REVIEW_SHARE", 1.0)
+
+    def orders_on_the_first_visit(browser):
+        if browser.clock.now() >= second:
+            return visit_play(browser)
+        result = VisitResult()
+        _sign_up(browser, result)
+        browser.client.post("/cart/add/", {"product_id": item.pk, "quantity": 1})
+        assert _check_out(browser, result)
+        return result
+
+    monkeypatch.setattr(run, "visit_play", orders_on_the_first_visit)
+
+    # when the simulation is played up to the day before their second visit
+    simulation.play(until=second - timedelta(days=1), progress=False)
+
+    # then the order was delivered and reviewed at the moment they answered the e-mail, not at a visit
+    [number] = simulation.results[0][0][1].orders
+    review = Review.objects.get(user_id=simulation.browsers[0].user_id)
+    ordered = Order.objects.get(number=number)
+    assert ordered.status == Order.Status.DELIVERED and review.verified_purchase
+    low, high = reviews.REVIEW_DELAY_DAYS
+    days = (review.created_at - ordered.created_at).total_seconds() / 86400
+    assert reviews.DELIVERY_DAYS + low <= days <= reviews.DELIVERY_DAYS + high + 0.01
+    assert simulation.requested_reviews == 1
+    assert (simulation.review_requests, simulation.browsers[0].review_requests, simulation.played) == ([], [], 1)
+
+
+@pytest.mark.slow
+def test_a_buyer_whose_session_ended_signs_in_again_to_review(demo_catalog, monkeypatch):
+    catalog = catalog_load()
+    item = next(iter(catalog.items.values()))
+    taste = Taste(categories={item.category: 1.0}, brands={item.brand: 1.0}, price_level=item.price_level)
+    shopper = Shopper(index=0, kind="loyal", seed=15, taste=taste, visits=[], signs_up=True)
+    clock = SimulatedClock(timezone.now() - timedelta(days=5))
+    monkeypatch.setattr(reviews, "REVIEW_SHARE", 1.0)
+    with site_tuned_for_simulation(), simulated_time(clock):
+        browser = Browser(shopper, catalog=catalog, clock=clock)
+        result = VisitResult()
+        _sign_up(browser, result)
+        browser.client.post("/cart/add/", {"product_id": item.pk, "quantity": 1})
+        assert _check_out(browser, result)
+        browser.client.logout()  # the session ended while the parcel travelled
+        clock.advance(3 * 86400)
+
+        written = reviews.review_request_answer(browser, result.orders[0])
+
+    assert written == 1
+    assert Review.objects.filter(user_id=browser.user_id, product_id=item.pk, verified_purchase=True).exists()

@@ -90,6 +90,10 @@ def test_worker_processes_play_every_visit_once_and_keep_each_shopper_one_visito
     assert len(visitors) == len(simulation.browsers) == len({v.shopper for v in simulation.queue})
     recorded = set(Event.objects.exclude(visitor_id="").values_list("visitor_id", flat=True).distinct())
     assert recorded == visitors
+    # and every order not yet delivered still has its buyer's answer to the shop's e-mail to come, once
+    pending = [number for _, _, number in simulation.review_requests]
+    undelivered = set(Order.objects.exclude(status=Order.Status.DELIVERED).values_list("number", flat=True))
+    assert undelivered <= set(pending) and len(pending) == len(set(pending))
 
 
 @pytest.mark.skipif(not settings.USING_POSTGRES, reason="worker processes need a shared server database")
