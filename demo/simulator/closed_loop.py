@@ -111,6 +111,7 @@ def closed_loop_run(
     experiment_key: str = EXPERIMENT_KEY,
     progress: bool = True,
     say: Callable[[str], None] = print,
+    on_visit: Callable[[str, int, int], None] | None = None,
 ) -> ClosedLoopResult:
     from personalization.experiments.results import experiment_results
 
@@ -120,7 +121,7 @@ def closed_loop_run(
         simulation = Simulation(visitors=visitors, days=warm_up_days + experiment_days, seed=seed)
         boundary = simulation.start + timedelta(days=warm_up_days)
         say(f"Warm-up: {warm_up_days:g} simulated days before the experiment.")
-        simulation.play(until=boundary, progress=progress, label="warm-up")
+        simulation.play(until=boundary, progress=progress, label="warm-up", on_visit=on_visit)
         warm_up = simulation.summary()
         for line in warm_up.lines():
             say(f"  {line}")
@@ -135,10 +136,10 @@ def closed_loop_run(
         moment = boundary
         while simulation.played < len(simulation.queue):
             if not retrain_every_days:
-                simulation.play(progress=progress, label="experiment")
+                simulation.play(progress=progress, label="experiment", on_visit=on_visit)
                 break
             moment += timedelta(days=retrain_every_days)
-            simulation.play(until=moment, progress=progress, label="experiment")
+            simulation.play(until=moment, progress=progress, label="experiment", on_visit=on_visit)
             if simulation.played < len(simulation.queue):
                 retrained = models_train(epochs=epochs, seed=seed, say=lambda line: None)
                 say(f"  retrained at day {(moment - simulation.start).days}: {_decisions(retrained)}")

@@ -30,7 +30,7 @@ import random
 import time
 import traceback
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -159,8 +159,18 @@ class Simulation:
     def pending(self) -> int:
         return len(self.queue) - self.played
 
-    def play(self, *, until: datetime | None = None, progress: bool = True, label: str = "shoppers") -> int:
-        """Play the visits that start before `until` (all of them by default); returns how many."""
+    def play(
+        self,
+        *,
+        until: datetime | None = None,
+        progress: bool = True,
+        label: str = "shoppers",
+        on_visit: Callable[[str, int, int], None] | None = None,
+    ) -> int:
+        """Play the visits that start before `until` (all of them by default); returns how many.
+
+        `on_visit(label, played, of)` hears each visit played (the demo's history reports its progress).
+        """
         from tqdm import tqdm
 
         upcoming = [v for v in self.queue[self.played :] if until is None or v.at < until]
@@ -168,9 +178,11 @@ class Simulation:
         bar = tqdm(total=len(upcoming), desc=label, unit="session", disable=not progress, mininterval=1)
         with site_tuned_for_simulation(), simulated_time(self.clock), seeded_visitor_ids(self.visitor_ids), bar:
             if self.workers == 1:
-                for visit in upcoming:
+                for number, visit in enumerate(upcoming, start=1):
                     self._play_visit(visit)
                     bar.update()
+                    if on_visit is not None:
+                        on_visit(label, number, len(upcoming))
             else:
                 self._play_in_processes(upcoming, bar)
             self._review_requests_answer(until=self.end if until is None else min(until, self.end))
