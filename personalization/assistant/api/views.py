@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils import translation
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from config.api_errors import error_response
+from personalization.assistant.api.streaming import MEDIA_TYPE, EventStreamRenderer, turn_stream
 from personalization.assistant.api.throttles import AssistantAddressThrottle, AssistantVisitorThrottle
 from personalization.assistant.engine import Asker
 from personalization.assistant.models import Message, Ticket
@@ -26,6 +29,11 @@ class MessageInputSerializer(serializers.Serializer):
     message = serializers.CharField(max_length=MAX_MESSAGE_LENGTH, trim_whitespace=True)
     language = serializers.ChoiceField(
         choices=LANGUAGES, required=False, help_text="The reply's language; default: the request's language."
+    )
+    stream = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Answer as Server-Sent Events (text/event-stream), as `Accept: text/event-stream` also asks.",
     )
 
 
@@ -98,11 +106,20 @@ def _ticket_status(conversation) -> str | None:
         "session). Every fact in a reply comes from the shop: products matching the understood `constraints` "
         "(ranked for this shopper; the list is logged as an impression under `list_id`), the shopper's own "
         "orders, FAQ entries (quoted in `faq`). Actions (add to cart, cancel an order) are proposed with "
-        "`outcome: confirm` and done only after the shopper answers yes. Rate limited per visitor and address."
+        "`outcome: confirm` and done only after the shopper answers yes. Rate limited per visitor and address.\n\n"
+        "With `stream: true` (or `Accept: text/event-stream`) the answer is Server-Sent Events: `start` "
+        '(`{"conversation": id}`), then `delta` events (`{"text": piece}`) whose pieces join to the reply\'s text, '
+        "then `done` with the same body as the JSON answer (products as cards, choices, `list_id`, conversation "
+        "id). An error is its usual status with one `error` event holding the usual error body."
     ),
     request=MessageInputSerializer,
     responses={
-        200: TurnSerializer,
+        (200, "application/json"): TurnSerializer,
+        (200, MEDIA_TYPE): OpenApiResponse(
+            response=OpenApiTypes.STR,
+            description="event: start, data: {conversation}; event: delta, data: {text} (repeated); "
+            "event: done, data: the JSON answer's body.",
+        ),
         400: error_response("An empty or too long message, or an unknown language."),
         404: error_response("No conversation with that id belongs to this shopper."),
     },
@@ -113,10 +130,12 @@ def _ticket_status(conversation) -> str | None:
             {"conversation": "0b9f7c4e-2d1a-4c53-9d39-1f3c1d1a2b3c", "message": "换个牌子", "language": "zh-hans"},
             request_only=True,
         ),
+        OpenApiExample("Streamed", {"message": "跑鞋 500元以内", "stream": True}, request_only=True),
     ],
 )
 class AssistantMessageView(APIView):
     throttle_classes = [AssistantVisitorThrottle, AssistantAddressThrottle]
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, EventStreamRenderer]
 
     def post(self, request):
         data = MessageInputSerializer(data=request.data)
@@ -130,11 +149,12 @@ class AssistantMessageView(APIView):
             _asked, answered = message_post(conversation=conversation, text=data.validated_data["message"], asker=asker)
         except ValueError as error:
             raise ValidationError({"message": [str(error)]}) from error
-        return Response(
-            TurnSerializer(
-                {"conversation": conversation.pk, "reply": answered, "ticket_status": _ticket_status(conversation)}
-            ).data
-        )
+        turn = TurnSerializer(
+            {"conversation": conversation.pk, "reply": answered, "ticket_status": _ticket_status(conversation)}
+        ).data
+        if data.validated_data["stream"] or request.accepted_renderer.media_type == MEDIA_TYPE:
+            return turn_stream(turn)
+        return Response(turn)
 
 
 @extend_schema(
