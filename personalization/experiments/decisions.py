@@ -13,8 +13,10 @@ variant (reason "carried_over"); that choice is stored as the user's exposure wi
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
+from django.core.cache import cache
 from django.http import HttpRequest
 
 from personalization.experiments import assignment as reasons
@@ -134,6 +136,43 @@ def assignment_for_request(request: HttpRequest | None, name: str) -> Assignment
     except Exception:
         logger.exception("Could not assign a variant of %s", name)
         return default_assignment(surface=surface, config=default_config(name), reason=reasons.ERROR)
+
+
+# How long a unit's exposure (or its lack of one) is remembered for a surface asked on every page.
+REMEMBERED_SECONDS = 6 * 60 * 60
+
+
+def remembered_exposure_key(spec: ExperimentSpec, unit_id: str) -> str:
+    digest = hashlib.sha256(f"{spec.id}:{spec.salt}:{unit_id}".encode()).hexdigest()[:32]
+    return f"experiments:exposed:{digest}"
+
+
+def assignment_for_every_page(request: HttpRequest | None, name: str) -> tuple[Assignment, bool]:
+    """Like assignment_for_request, for a surface every page asks (the assistant panel): (assignment, remembered).
+
+    The unit's earlier exposure is the only input assignment reads from the database; here it comes from
+    the cache (services.exposure_log_remembered keeps it), so once a unit is remembered the answer costs
+    no query. `remembered` is true when the cache answered and nothing is left to log or remember.
+    """
+    try:
+        spec = spec_for(name)
+        if spec is None or request is None:
+            return assignment_for_request(request, name), True
+        state = request_state(request)
+        if state.unit.unit_id is None or spec.key in state.forced or state.assignments is not None:
+            return assignment_for_request(request, name), False
+        # None when forgotten or when Redis is down (the cache fails open): then the exposures are read.
+        exposed = cache.get(remembered_exposure_key(spec, state.unit.unit_id))
+        if exposed is None:
+            return assignment_for_request(request, name), False
+        if exposed:
+            state.exposed.add(spec.id)
+        chosen = assign(spec, state.unit, prior_variant=exposed or None)
+        return chosen, bool(exposed) or not chosen.counts_as_exposure
+    except Exception:
+        logger.exception("Could not assign a variant of %s", name)
+        surface = name if name in SURFACES else ""
+        return default_assignment(surface=surface, config=default_config(name), reason=reasons.ERROR), True
 
 
 def ranker_for_request(request: HttpRequest | None) -> str | None:

@@ -10,6 +10,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -17,7 +18,13 @@ from django.utils import timezone
 
 from personalization.experiments import assignment as reasons
 from personalization.experiments.assignment import WEIGHT_TOTAL, Assignment, ExperimentSpec, UnitContext
-from personalization.experiments.decisions import assignment_for_request, request_state, spec_for
+from personalization.experiments.decisions import (
+    REMEMBERED_SECONDS,
+    assignment_for_request,
+    remembered_exposure_key,
+    request_state,
+    spec_for,
+)
 from personalization.experiments.models import Allocation, Experiment, Exposure, Variant
 from personalization.experiments.selectors import forget_running_experiments
 from personalization.experiments.surfaces import validate_config
@@ -208,6 +215,26 @@ def exposure_log(*, request: HttpRequest | None, assignment: Assignment) -> bool
     except Exception:
         logger.exception("Could not log the exposure to %s", assignment.experiment_key)
         return False
+
+
+def exposure_log_remembered(*, request: HttpRequest | None, assignment: Assignment, remembered: bool) -> None:
+    """exposure_log for a surface every page asks (decisions.assignment_for_every_page), then remember the unit.
+
+    The unit's exposure (its variant, or "" while it has none) is kept in the cache, so its next pages
+    assign without reading exposures. Never raises.
+    """
+    if request is None or remembered or not assignment.experiment_key:
+        return
+    try:
+        state = request_state(request)
+        spec = spec_for(assignment.experiment_key)
+        if spec is None or state.unit.unit_id is None or assignment.reason == reasons.FORCED:
+            return
+        exposure_log(request=request, assignment=assignment)
+        exposed = assignment.variant if assignment.counts_as_exposure and state.recordable else ""
+        cache.set(remembered_exposure_key(spec, state.unit.unit_id), exposed, REMEMBERED_SECONDS)
+    except Exception:
+        logger.exception("Could not remember the exposure to %s", assignment.experiment_key)
 
 
 def ranker_exposure_log(*, request: HttpRequest | None, has_history: bool) -> bool:

@@ -36,6 +36,7 @@ def _choice(name: str, choices: tuple[str, ...]) -> Callable[[dict], None]:
 HOME_LAYOUTS = ("grid", "category_rows", "editorial")
 PRODUCT_LAYOUTS = ("classic", "gallery_first", "details_first")
 COUPON_POLICIES = ("none", "everyone", "model")
+ASSISTANT_PANEL = ("shown", "hidden")
 RANKER_PATTERN = re.compile(r"^(popularity|model|model_version:\d+)$")
 
 
@@ -55,6 +56,7 @@ SURFACES: dict[str, Surface] = {
         Surface("product_layout", "Product page layout", {"layout": "classic"}, _choice("layout", PRODUCT_LAYOUTS)),
         Surface("ranker", "Recommendation ranker", {"ranker": "model"}, _validate_ranker),
         Surface("coupon_policy", "Coupon policy", {"policy": "none"}, _choice("policy", COUPON_POLICIES)),
+        Surface("assistant_panel", "Shopping assistant panel", {"panel": "shown"}, _choice("panel", ASSISTANT_PANEL)),
     )
 }
 SURFACE_CHOICES = [(surface.key, surface.label) for surface in SURFACES.values()]

@@ -15,6 +15,11 @@ URL = "/api/v1/assistant/messages"
 BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 
 
+@pytest.fixture(autouse=True)
+def _events_written_directly(settings):
+    settings.TRACKING_REDIS_URL = ""  # the database write path: the events are there when the response is
+
+
 @pytest.fixture
 def browser():
     return APIClient(HTTP_USER_AGENT=BROWSER_UA)
