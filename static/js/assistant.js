@@ -79,12 +79,14 @@
       return;
     }
     var list = element("ul", "assistant__products");
+    // As on every product list: tracking.js sends a list_click with this list id when a card is clicked.
+    list.setAttribute("data-list-id", reply.list_id || "");
     reply.products.forEach(function (product, index) {
       var row = element("li", "assistant__product");
+      row.setAttribute("data-product-id", String(product.id));
+      row.setAttribute("data-position", String(index + 1));
       var link = element("a", "assistant__product-name", product.name);
       link.href = product.url;
-      link.setAttribute("data-list-id", reply.list_id || "");
-      link.setAttribute("data-position", String(index + 1));
       row.appendChild(link);
       row.appendChild(element("span", "assistant__product-price", product.price_text));
       if (product.reason) {
