@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SEED ?= 42
 
-.PHONY: run test install migrate demo serve stack lint format bench browser-deps clean
+.PHONY: run test install migrate store demo serve stack lint format bench browser-deps clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found); set PYTHON=/path/to/python3.11"; exit 1; }
@@ -23,24 +23,31 @@ migrate: install
 	@echo "== [2/4] the database's tables (manage.py migrate)"
 	$(PY) manage.py migrate --noinput
 
-# The catalog, then its history: simulated shoppers, trained models, a running experiment (skipped once done).
-demo: migrate
+# The catalogue: all a first page needs (a second run adds only what is missing, in seconds).
+store: migrate
 	@echo "== [3/4] the demo store (catalogue in two languages, pictures, search index, logins)"
 	$(PY) manage.py load_demo_store --seed $(SEED)
+
+# The catalogue, then its history in the foreground: simulated shoppers, trained models, a running
+# experiment, the demo logins' own visits (skipped once done): a complete store before serving.
+demo: store
 	@echo "== [4/4] its history (campaigns, simulated shoppers, trained models, the demo logins' own)"
 	$(PY) manage.py prepare_demo --seed $(SEED) --host http://$(HOST):$(PORT)
 
-# Embedded default: SQLite, in-process Celery, local-memory cache. Beside the server, live traffic keeps
-# simulated shoppers visiting (LIVE=0 serves without it; staff pause it at /staff/live-traffic/).
-run: demo
+# Embedded default: SQLite, in-process Celery, local-memory cache. Serves as soon as the catalogue is in; beside
+# the server one process builds the history where it is missing ([history] lines, a few minutes), then keeps
+# simulated shoppers visiting ([live traffic]). LIVE=0 serves without it; staff follow both at /staff/live-traffic/.
+run: store
+	@echo "== [4/4] serving; beside the server the demo's history is built where missing, then live traffic plays"
 	@echo ""
 	@echo "Storefront:   http://$(HOST):$(PORT)/"
 	@echo "Admin:        http://$(HOST):$(PORT)/admin/  (staff login printed above)"
 	@echo "Experiments:  http://$(HOST):$(PORT)/staff/experiments/"
-	@echo "Live traffic: http://$(HOST):$(PORT)/staff/live-traffic/  (starts once the server answers)"
+	@echo "History, live traffic: http://$(HOST):$(PORT)/staff/live-traffic/"
 	@echo "API docs:     http://$(HOST):$(PORT)/api/docs/"
+	@echo "The shopper logins' pages become personal once their history is played: watch for '[history] Done'."
 	@echo ""
-	PY=$(PY) HOST=$(HOST) PORT=$(PORT) bin/serve
+	PY=$(PY) HOST=$(HOST) PORT=$(PORT) SEED=$(SEED) bin/serve
 
 # Chromium for the browser tests; Debian's package (Playwright's own download cannot work here).
 # Chromium, and a CJK font so screenshots of the Chinese pages show the characters.

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from demo.history.selectors import demo_history_status
 from demo.live.selectors import live_traffic_status
 from demo.live.services import MAX_PACE, MIN_PACE, live_traffic_start, live_traffic_stop
 from demo.simulator.closed_loop import EXPERIMENT_KEY
@@ -31,6 +32,7 @@ def _page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpRe
     context = {
         "console_section": "live",
         "status": live_traffic_status(),
+        "history": demo_history_status(),
         "experiment": experiment,
         "results": results,
         "headline": results.headline if results else None,

@@ -186,8 +186,8 @@ class LiveLoop:
                 max_nights is not None and self.totals.nights >= max_nights
             )
 
-        _lower_priority()
-        _wal_on_sqlite()
+        lower_priority()
+        wal_on_sqlite()
         row = self._wait_while_paused(None)
         try:
             while not done():
@@ -221,14 +221,15 @@ class LiveLoop:
             self.sleep(rest)
 
 
-def _lower_priority() -> None:
+def lower_priority() -> None:
+    """NICENESS, once: the history that runs first in the same process has lowered it already."""
     try:
-        os.nice(NICENESS)
+        os.nice(max(0, NICENESS - os.nice(0)))
     except OSError:  # not permitted here: play at the usual priority
         pass
 
 
-def _wal_on_sqlite() -> None:
+def wal_on_sqlite() -> None:
     """In WAL mode readers never wait for a writer: the site's pages read while this process writes events."""
     if connection.vendor == "sqlite" and not connection.is_in_memory_db():
         with connection.cursor() as cursor:

@@ -29,6 +29,7 @@ from demo.store.images import image_filename, render_product_image
 from demo.store.products import ProductDraft, build_products
 from shop.models import Brand, Category, Product, ProductImage
 from shop.product_cache import catalog_changed
+from shop.search.models import SearchDocument
 from shop.search.services import search_index_rebuild
 
 DEFAULT_PRODUCT_COUNT = 600
@@ -72,14 +73,17 @@ def demo_store_load(
         categories = _ensure_categories()
         brands = _ensure_brands()
         products_created = _ensure_products(drafts, categories=categories, brands=brands)
-        _ensure_chinese(drafts, categories=categories, brands=brands)
+        translated = _ensure_chinese(drafts, categories=categories, brands=brands)
         shown_password, admin_created = _ensure_admin(admin_password)
         shoppers_created = _ensure_shoppers()
     with translation.override("en"):
         images_created = _ensure_images(drafts, say=say) if with_images else 0
-    say("Building the search index...")
-    search_index_rebuild()  # bulk writes send no signals: the search documents are written here
-    catalog_changed()  # bulk writes send no signals: every process's kept listing products are fetched again
+    # Bulk writes send no signals: the search documents are written here, and every process's kept listing
+    # products are fetched again. A second run that wrote nothing keeps both (the rebuild is its longest step).
+    if products_created or translated or not SearchDocument.objects.exists():
+        say("Building the search index...")
+        search_index_rebuild()
+        catalog_changed()
 
     skus = [draft.sku for draft in drafts]
     return DemoStoreSummary(
@@ -168,16 +172,16 @@ def _ensure_products(drafts: list[ProductDraft], *, categories: dict[str, Catego
     return len(created)
 
 
-def _ensure_chinese(drafts: list[ProductDraft], *, categories: dict[str, Category], brands: dict[str, Brand]) -> None:
-    """Chinese texts for demo rows that have none: those written before the catalogue was bilingual."""
-    untranslated = [category for category in categories.values() if not category.name_zh_hans]
-    for category in untranslated:
+def _ensure_chinese(drafts: list[ProductDraft], *, categories: dict[str, Category], brands: dict[str, Brand]) -> int:
+    """Chinese texts for demo rows that have none (written before the catalogue was bilingual); how many rows."""
+    categories_untranslated = [category for category in categories.values() if not category.name_zh_hans]
+    for category in categories_untranslated:
         category.name_zh_hans, category.description_zh_hans = chinese.category_copy(category.slug)
-    Category.objects.bulk_update(untranslated, ["name_zh_hans", "description_zh_hans"])
-    untranslated = [brand for brand in brands.values() if not brand.name_zh_hans]
-    for brand in untranslated:
+    Category.objects.bulk_update(categories_untranslated, ["name_zh_hans", "description_zh_hans"])
+    brands_untranslated = [brand for brand in brands.values() if not brand.name_zh_hans]
+    for brand in brands_untranslated:
         brand.name_zh_hans = chinese.brand_name(brand.name_en)
-    Brand.objects.bulk_update(untranslated, ["name_zh_hans"])
+    Brand.objects.bulk_update(brands_untranslated, ["name_zh_hans"])
 
     # Only a product that is the draft's (same English name: same seed) gets the draft's Chinese.
     by_sku = {draft.sku: draft for draft in drafts}
@@ -191,6 +195,7 @@ def _ensure_chinese(drafts: list[ProductDraft], *, categories: dict[str, Categor
     Product.objects.bulk_update(
         untranslated, ["name_zh_hans", "description_zh_hans", "attributes_zh_hans"], batch_size=250
     )
+    return len(categories_untranslated) + len(brands_untranslated) + len(untranslated)
 
 
 def _ensure_admin(password: str | None) -> tuple[str | None, bool]:

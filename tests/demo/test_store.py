@@ -17,6 +17,7 @@ from demo.store.catalog import CATEGORIES, COMPLEMENTS
 from demo.store.products import build_products
 from demo.store.shelves import SHELVES
 from shop.models import Brand, Category, Product, ProductImage
+from shop.search.models import SearchDocument
 
 pytestmark = pytest.mark.django_db
 
@@ -127,6 +128,29 @@ def test_second_run_creates_no_duplicates():
     ) == counts
     assert catalog_snapshot() == snapshot
     assert "(0 new)" in output
+
+
+def test_a_second_run_that_adds_nothing_keeps_the_search_index_instead_of_rebuilding_it(monkeypatch):
+    # given a loaded store, searchable
+    load("--no-images", "--products", "40")
+    rebuilt = []
+    monkeypatch.setattr("demo.store.loader.search_index_rebuild", lambda: rebuilt.append(1))
+
+    # when it is loaded again (every later make run does, before serving)
+    output = load("--no-images", "--products", "40")
+
+    # then nothing was rebuilt, since nothing was written
+    assert rebuilt == [] and "search index" not in output
+    assert SearchDocument.objects.exists()
+
+
+def test_a_second_run_rebuilds_a_missing_search_index(monkeypatch):
+    load("--no-images", "--products", "40")
+    SearchDocument.objects.all().delete()
+
+    load("--no-images", "--products", "40")
+
+    assert SearchDocument.objects.exists()
 
 
 def test_same_seed_gives_the_same_catalog_and_another_seed_a_different_one():

@@ -25,10 +25,17 @@ class Command(BaseCommand):
             "--paused", action="store_true", help="Start paused, whatever staff last chose; the page starts it."
         )
         parser.add_argument("--after", default="", help="Wait until this URL answers (the server is up) first.")
+        parser.add_argument(
+            "--history",
+            action="store_true",
+            help="First build the demo's history where it is missing (prepare_demo's steps), then play.",
+        )
         parser.add_argument("--max-sessions", type=int, default=None, help="Stop after this many visits.")
         parser.add_argument("--max-nights", type=int, default=None, help="Stop after this many retrainings.")
 
-    def handle(self, *args, visitors, days, seed, epochs, pace, paused, after, max_sessions, max_nights, **options):
+    def handle(
+        self, *args, visitors, days, seed, epochs, pace, paused, after, history, max_sessions, max_nights, **options
+    ):
         from django.core.exceptions import ValidationError
 
         from demo.live.loop import LiveLoop, live_traffic_wait_for_site
@@ -44,13 +51,43 @@ class Command(BaseCommand):
             raise CommandError(" ".join(getattr(error, "messages", [str(error)]))) from None
         if after and not live_traffic_wait_for_site(after):
             raise CommandError(f"{after} did not answer; live traffic not started.")
-        self._say("Live traffic: simulated shoppers keep visiting; staff control it at /staff/live-traffic/.")
         signal.signal(signal.SIGTERM, _interrupt)
+        if history:
+            try:
+                self._history(seed=seed)
+            except KeyboardInterrupt:
+                self._say("Stopped while the history was built; the next make run finishes it.")
+                return
+        self._say("Live traffic: simulated shoppers keep visiting; staff control it at /staff/live-traffic/.")
         try:
             totals = loop.run(max_sessions=max_sessions, max_nights=max_nights)
         except KeyboardInterrupt:
             totals = loop.totals
         self._say(f"Live traffic ended: {totals.sessions} visits, {totals.orders} orders, {totals.nights} retrainings.")
+
+    def _history(self, *, seed: int) -> None:
+        """The demo's history beside the server, at a lower priority, its progress in lines marked [history]."""
+        from demo.history.build import demo_history_build
+        from demo.live.loop import lower_priority, wal_on_sqlite
+        from demo.store.loader import SHOPPER_PASSWORD
+
+        def say(line: str) -> None:
+            self.stdout.write(f"[history] {line}")
+            self.stdout.flush()
+
+        lower_priority()
+        wal_on_sqlite()
+        say("Building the demo's history beside the server: simulated shoppers, trained models, the experiment.")
+        say("Until it is done the shop serves without personal lists; staff follow it at /staff/live-traffic/.")
+        try:
+            built = demo_history_build(seed=seed, bars=False, say=say)
+        except Exception as error:  # the shop serves on, and live traffic can still play
+            say(f"Stopped: {type(error).__name__}: {error}. The next make run finishes it (or: make demo).")
+            return
+        say(f"Done in {built.seconds / 60:.1f} min. The demo logins now have pages of their own:")
+        say(f"Shopper logins (password {SHOPPER_PASSWORD}):")
+        for line in built.logins:
+            say(f"  {line}")
 
     def _say(self, line: str) -> None:
         self.stdout.write(f"[live traffic] {line}")

@@ -1,20 +1,15 @@
-from datetime import timedelta
-
 from django.core.management.base import BaseCommand, CommandParser
-from django.utils import timezone
 
 from demo.simulator.closed_loop import EXPERIMENT_KEY
-
-WARM_UP_DAYS = 10
-ARMS = {"model": "their own history", "popularity": "best sellers"}
-EXPERIMENT_DAYS = 10
 
 
 class Command(BaseCommand):
     help = (
         "Give the demo store a history: a coupon campaign, two sponsored-product campaigns and two vouchers, "
-        "simulated traffic that meets them, trained models (popularity, co-visitation, SASRec) and a running "
-        "experiment popularity vs model. Skips what is done (--force redoes the traffic)."
+        "simulated traffic that meets them, trained models (popularity, co-visitation, SASRec), a running "
+        "experiment popularity vs model and the demo logins' own visits and orders. `make demo` runs it in the "
+        "foreground; `make run` serves first and builds it beside the server. Finishes a history stopped midway "
+        "and skips one that is done (--force plays the traffic again)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -25,49 +20,17 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="http://127.0.0.1:8000", help="Where the site will be served.")
 
     def handle(self, *args, visitors: int, seed: int, epochs: int, force: bool, host: str, **options) -> None:
-        from demo.simulator.campaigns import demo_campaigns_ensure
-        from demo.simulator.closed_loop import closed_loop_run
-        from personalization.tracking.models import Event
+        from demo.history.build import demo_history_build
+        from demo.store.loader import SHOPPER_PASSWORD
 
-        # Before the traffic, running since before its first simulated day, so shoppers meet them.
-        starts_at = timezone.now() - timedelta(days=WARM_UP_DAYS + EXPERIMENT_DAYS + 1)
-        campaigns = demo_campaigns_ensure(starts_at=starts_at)
-        for line in campaigns.lines():
-            self.stdout.write(line)
-        recorded = Event.objects.count()
-        if recorded and not force:
-            self.stdout.write(f"Traffic already simulated ({recorded} events); skipping (use --force to add more).")
-        else:
-            closed_loop_run(
-                visitors=visitors,
-                warm_up_days=WARM_UP_DAYS,
-                experiment_days=EXPERIMENT_DAYS,
-                seed=seed,
-                epochs=epochs,
-                progress=True,
-                say=self.stdout.write,
-            )
-            # The last simulated visits may run a little past the real now.
-            for line in campaigns.outcome_lines(since=starts_at, until=timezone.now() + timedelta(days=1)):
-                self.stdout.write(line)
-        self._personas(seed=seed)
+        built = demo_history_build(
+            seed=seed, visitors=visitors, epochs=epochs, force=force, bars=True, say=self.stdout.write
+        )
+        self.stdout.write(f"Shopper logins (password {SHOPPER_PASSWORD}):")
+        for line in built.logins:
+            self.stdout.write(f"  {line}")
         self.stdout.write("")
         self.stdout.write(f"Storefront:          {host}/")
         self.stdout.write(f"Admin:               {host}/admin/  (staff login printed above)")
         self.stdout.write(f"Experiment results:  {host}/staff/experiments/{EXPERIMENT_KEY}/")
         self.stdout.write(f"API docs:            {host}/api/docs/")
-
-    def _personas(self, *, seed: int) -> None:
-        """The demo logins' own histories (played once), then each login with its taste and experiment arm."""
-        from demo.simulator.personas import persona_arm, personas_play
-        from demo.store.loader import SHOPPER_PASSWORD
-
-        self.stdout.write("The demo logins' own histories (played once, through the site):")
-        histories = personas_play(seed=seed, say=lambda line: self.stdout.write(f"  played {line}"))
-        if not any(history.played for history in histories):
-            self.stdout.write("  already played in an earlier run; kept as they are.")
-        self.stdout.write(f"Shopper logins (password {SHOPPER_PASSWORD}):")
-        for history in histories:
-            arm = persona_arm(history.persona.username, experiment_key=EXPERIMENT_KEY)
-            where = f"  [experiment arm '{arm}': lists from {ARMS.get(arm, arm)}]" if arm else ""
-            self.stdout.write(f"  {history.persona.username:<10} {history.persona.taste}{where}")
