@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -63,6 +65,8 @@ def privacy_controls(context) -> dict:
         "enabled": personalization_enabled(request),
         "signed_in": request.user.is_authenticated,
         "browser_signal": request.META.get("HTTP_DNT") == "1" or request.META.get("HTTP_SEC_GPC") == "1",
+        # Where the shopping assistant sends what shoppers type, when the owner configured a language model.
+        "assistant_llm_host": urlsplit(settings.ASSISTANT_LLM_URL).hostname or "",
         "csrf_token": context.get("csrf_token"),
         "next": request.get_full_path(),
     }

@@ -287,3 +287,21 @@ def test_an_amount_only_a_description_states_is_not_a_price():
 
     assert unsupported_facts("Now $1.00!", sources=sources, amounts=["$89.99"]) == ["1.00"]
     assert unsupported_facts("It weighs 1.00 kg", sources=sources, amounts=["$89.99"]) == []
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_privacy_controls_say_whether_messages_leave_the_shop(client, user, settings, language):
+    from django.urls import reverse
+    from django.utils import translation
+
+    client.force_login(user)
+    with translation.override(language):
+        url = reverse("shop:account")
+        offline = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        settings.ASSISTANT_LLM_URL = "https://llm.example.com/v1/chat/completions"
+        external = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    inside = {"en": "leaves the shop only if the owner configures", "zh-hans": "您的个人数据才会离开本店"}[language]
+    sent = {"en": "are sent to it", "zh-hans": "都会发送给该服务"}[language]
+    assert inside in offline and sent not in offline
+    assert sent in external and "llm.example.com" in external and inside not in external
