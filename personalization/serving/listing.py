@@ -9,12 +9,46 @@ from django.http import HttpRequest
 
 from personalization.serving.context import context_for_request
 from personalization.serving.impressions import shown_list_log
-from personalization.serving.ranking import RankedList, rank_listing_queryset
+from personalization.serving.ranking import RankedList, listing_rest, rank_listing_queryset
 from shop.listing import ListingRanker, RankedListing
-from shop.selectors import ProductsInOrder
+from shop.selectors import ProductsInOrder, products_in_order
 
 # Search results: relevance decides the matches; personalization reorders only the best of them.
 SEARCH_RERANK_TOP = 48
+
+
+class HeadThenRest(Sequence):
+    """A long listing: the ranked head's ids, then the rest's in the catalogue's order, fetched a page at a time.
+
+    Every product of the listing is in the head or in the rest (the rest leaves the head out, and
+    the head holds only the listing's products), so the listing's length is the whole listing's
+    count, and pages never repeat or skip a product.
+    """
+
+    def __init__(self, head: Sequence[int], rest: QuerySet, *, listing: QuerySet):
+        self.head = list(head)
+        self.rest = rest
+        self._listing = listing
+        self._count: int | None = None
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = self._listing.order_by().count()
+        return self._count
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            found = self[index : index + 1] if index >= 0 else self[len(self) + index : len(self) + index + 1]
+            if not found:
+                raise IndexError(index)
+            return found[0]
+        start, stop, step = index.indices(len(self))
+        if step != 1:
+            raise ValueError("a listing is read in pages, without a step")
+        ids = self.head[start:stop]
+        if stop > len(self.head):
+            ids += list(self.rest[max(0, start - len(self.head)) : stop - len(self.head)])
+        return products_in_order(ids=ids)
 
 
 class PersonalizedListingRanker(ListingRanker):
@@ -22,8 +56,11 @@ class PersonalizedListingRanker(ListingRanker):
         context = context_for_request(request)
         rerank_top = SEARCH_RERANK_TOP if surface == "search" else None
         ranked = rank_listing_queryset(products, context=context, surface=surface, rerank_top=rerank_top)
+        rest = listing_rest(products, ranked)
         return RankedListing(
-            products=ProductsInOrder(list(ranked.products)),
+            products=ProductsInOrder(list(ranked.products))
+            if rest is None
+            else HeadThenRest(ranked.products, rest, listing=products),
             list_id=ranked.list_id,
             surface=surface,
             ranker=ranked.ranker,

@@ -303,8 +303,13 @@ def rank_listing(rows: list[ListingRow], *, context: ShopperContext, surface: st
     return RankedList(products=tuple(row.pk for row in ordered + sold_out), ranker=ranker, surface=surface)
 
 
-# A listing longer than this is ranked on its first part; the rest keeps the default order.
+# A listing longer than this is ranked on its first part plus the shopper's own candidates from the rest
+# (see `rank_listing_queryset`); the rest keeps the default order after them.
 LISTING_CANDIDATES = 2000
+# The shopper's candidates asked of retrieval and co-visitation for a long listing, over the whole catalogue.
+LISTING_RETRIEVED = 500
+LISTING_NEIGHBOURS = 100
+_LISTING_COLUMNS = ("pk", "brand_id", "category_id", "stock", "rating_average", "rating_count")
 
 
 def rank_listing_queryset(
@@ -312,16 +317,58 @@ def rank_listing_queryset(
 ) -> RankedList:
     """Rank a filtered product queryset (one query for ids, brands, categories, stock) before pagination.
 
+    The ranked list is the listing's head: its first `LISTING_CANDIDATES` products in the queryset's
+    order, and, when the listing is longer, the products of the whole listing that this shopper's
+    sequence model retrieves and co-visitation offers (`serving.candidates`), so a shopper whose
+    taste lies among older products sees them first. The products after the head are
+    `listing_rest`'s, in the queryset's order.
+
     `rerank_top` keeps the queryset's own order after that many (search: relevance decides the matches,
     personalization reorders only the best of them).
     """
-    columns = ("pk", "brand_id", "category_id", "stock", "rating_average", "rating_count")
-    rows = [
-        ListingRow(pk, brand_id, category_id, stock, rating_average=average, rating_count=count)
-        for pk, brand_id, category_id, stock, average, count in products.values_list(*columns)[:LISTING_CANDIDATES]
-    ]
+    rows = [_listing_row(values) for values in products.values_list(*_LISTING_COLUMNS)[: LISTING_CANDIDATES + 1]]
+    longer = len(rows) > LISTING_CANDIDATES
+    rows = rows[:LISTING_CANDIDATES]
     head, tail = (rows, []) if rerank_top is None else (rows[:rerank_top], rows[rerank_top:])
+    if longer and rerank_top is None:
+        head += _shopper_rows_beyond(products, head, context=context)
     ranked = rank_listing(head, context=context, surface=surface)
     if tail:
         ranked = dataclasses.replace(ranked, products=ranked.products + tuple(row.pk for row in tail))
     return ranked
+
+
+def listing_rest(products, ranked: RankedList):
+    """The products of `products` after the ranked head, in the queryset's order: a queryset of ids.
+
+    None when the head holds the whole listing. The head's ids are left out by the database,
+    which reads only as far into the listing as the page asked for.
+    """
+    if len(ranked.products) < LISTING_CANDIDATES:
+        return None
+    return products.exclude(pk__in=list(ranked.products)).values_list("pk", flat=True)
+
+
+def _listing_row(values) -> ListingRow:
+    pk, brand_id, category_id, stock, average, count = values
+    return ListingRow(pk, brand_id, category_id, stock, rating_average=average, rating_count=count)
+
+
+def _shopper_rows_beyond(products, head: list[ListingRow], *, context: ShopperContext) -> list[ListingRow]:
+    """Rows of `products` outside `head` that this shopper's models would pick from the whole catalogue."""
+    if not context.enabled or not settings.PERSONALIZATION_ENABLED or not context.has_history:
+        return []
+    # Imported here: candidates loads retrieval indexes through the registry, which this module's importers load.
+    from personalization.serving import candidates
+
+    try:
+        found = candidates.retrieved_for(context=context, exclude=set(), k=LISTING_RETRIEVED)
+        found += candidates.covisited(context.recent_product_ids, k=LISTING_NEIGHBOURS)
+    except Exception:
+        logger.exception("Retrieving a long listing's candidates failed; its first part is ranked alone")
+        return []
+    seen = {row.pk for row in head}
+    wanted = [pk for pk in dict.fromkeys(found) if pk not in seen]
+    if not wanted:
+        return []
+    return [_listing_row(values) for values in products.filter(pk__in=wanted).values_list(*_LISTING_COLUMNS)]
