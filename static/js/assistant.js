@@ -141,9 +141,10 @@
     item.appendChild(bar);
   }
 
-  function showReply(reply) {
+  function showReply(reply, streamed) {
     var author = reply.author === "staff" ? "staff" : "assistant";
-    var item = addText(author, reply.text);
+    var item = streamed || addText(author, reply.text);
+    item.textContent = reply.text; // a streamed message ends as the whole, checked text
     if (author === "staff") {
       item.insertBefore(element("strong", "assistant__author", root.dataset.staff + ": "), item.firstChild);
     }
@@ -195,6 +196,73 @@
       });
   }
 
+  // Server-Sent Events over fetch: the reply's text shows as its pieces arrive, then the whole turn replaces it.
+  var CAN_STREAM = !!(
+    window.ReadableStream &&
+    window.TextDecoder &&
+    window.Response &&
+    "body" in window.Response.prototype
+  );
+
+  function readStream(response, waiting) {
+    var reader = response.body.getReader();
+    var decoder = new window.TextDecoder();
+    var buffered = "";
+    var item = null;
+
+    function handle(block) {
+      var name = "message";
+      var data = "";
+      block.split("\n").forEach(function (line) {
+        if (line.indexOf("event: ") === 0) {
+          name = line.slice(7);
+        } else if (line.indexOf("data: ") === 0) {
+          data += line.slice(6);
+        }
+      });
+      if (name === "delta") {
+        if (!item) {
+          waiting.remove();
+          item = addText("assistant", "");
+        }
+        item.textContent += JSON.parse(data).text;
+        scrollToEnd();
+      } else if (name === "done") {
+        return { turn: JSON.parse(data), item: item };
+      } else if (name === "error") {
+        throw new Error(root.dataset.error);
+      }
+      return null;
+    }
+
+    function pump() {
+      return reader.read().then(function (chunk) {
+        if (chunk.done) {
+          throw new Error(root.dataset.error); // the stream ended before its final event
+        }
+        buffered += decoder.decode(chunk.value, { stream: true });
+        var end = buffered.indexOf("\n\n");
+        while (end !== -1) {
+          var done = handle(buffered.slice(0, end));
+          if (done) {
+            reader.cancel();
+            return done;
+          }
+          buffered = buffered.slice(end + 2);
+          end = buffered.indexOf("\n\n");
+        }
+        return pump();
+      });
+    }
+
+    return pump().catch(function (error) {
+      if (item) {
+        item.remove();
+      }
+      throw error;
+    });
+  }
+
   function send(text) {
     text = (text || "").trim();
     if (!text) {
@@ -202,14 +270,18 @@
     }
     addText("shopper", text);
     var waiting = addText("pending", root.dataset.sending);
-    var body = { message: text, language: root.dataset.language };
+    var body = { message: text, language: root.dataset.language, stream: CAN_STREAM };
     if (conversation) {
       body.conversation = conversation;
     }
     fetch(root.dataset.endpoint, {
       method: "POST",
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf.value },
+      headers: {
+        "Content-Type": "application/json",
+        Accept: CAN_STREAM ? "text/event-stream, application/json" : "application/json",
+        "X-CSRFToken": csrf.value,
+      },
       body: JSON.stringify(body),
     })
       .then(function (response) {
@@ -222,12 +294,19 @@
         if (!response.ok) {
           throw new Error(root.dataset.error);
         }
-        return response.json();
+        var type = response.headers.get("Content-Type") || "";
+        if (CAN_STREAM && response.body && type.indexOf("text/event-stream") === 0) {
+          return readStream(response, waiting);
+        }
+        return response.json().then(function (turn) {
+          return { turn: turn, item: null }; // a server (or proxy) that answered with the plain JSON turn
+        });
       })
-      .then(function (data) {
+      .then(function (answer) {
+        var data = answer.turn;
         waiting.remove();
         remember(data.conversation);
-        showReply(data.reply);
+        showReply(data.reply, answer.item);
         if (data.ticket_status === "open" && !pollTimer) {
           pollTimer = window.setTimeout(poll, POLL_MS);
         }
