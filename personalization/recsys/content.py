@@ -1,11 +1,12 @@
 """Product content features encoded as integer ids, so models can embed them.
 
-Each product may carry ``category``, ``brand``, ``price`` and ``title``; any of them may be
-missing. Categories and brands become vocabulary ids, prices a log-scale quantile band,
-titles a bag of hashed lower-case tokens (hashing keeps the vocabulary bounded and needs no
-stored token list). Id 0 always means "unknown". ``price_rank`` places each price within its
-own category (0 = cheapest, 1 = dearest): a cheap camera and a cheap memory card share a rank
-though not a band.
+Each product may carry ``category``, ``brand``, ``price``, ``title`` and ``released`` (when it went
+on sale: epoch seconds or a datetime); any of them may be missing. Categories and brands become
+vocabulary ids, prices a log-scale quantile band, titles a bag of hashed lower-case tokens (hashing
+keeps the vocabulary bounded and needs no stored token list). Id 0 always means "unknown".
+``price_rank`` places each price within its own category (0 = cheapest, 1 = dearest): a cheap camera
+and a cheap memory card share a rank though not a band. ``released`` lets a model tell a product's
+age at the moment it recommends, which is what a new product has before anyone has bought it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 import zlib
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -35,6 +37,12 @@ class ItemContent:
     n_price_bands: int
     n_title_buckets: int
     price_rank: np.ndarray | None = None  # [n_items + 1] float32 in [0, 1]; 0.5 without a price or category
+    # [n_items + 1] float64 epoch seconds each item went on sale, NaN unknown; None: no item has one
+    released: np.ndarray | None = None
+
+    @property
+    def has_release_times(self) -> bool:
+        return self.released is not None and bool(np.isfinite(self.released).any())
 
 
 def encode_item_features(
@@ -44,7 +52,7 @@ def encode_item_features(
     n_price_bands: int = 8,
     n_title_buckets: int = 2**14,
 ) -> ItemContent:
-    """Encode ``{raw_item_id: {"category", "brand", "price", "title"}}`` for items ``1..n``."""
+    """Encode ``{raw_item_id: {"category", "brand", "price", "title", "released"}}`` for items ``1..n``."""
     rows = [features.get(raw, {}) for raw in raw_item_ids]
     category = _vocabulary_ids([r.get("category") for r in rows])
     brand = _vocabulary_ids([r.get("brand") for r in rows])
@@ -66,6 +74,7 @@ def encode_item_features(
         n_price_bands=n_price_bands,
         n_title_buckets=n_title_buckets,
         price_rank=_price_ranks(prices, category),
+        released=_release_times([r.get("released") for r in rows]),
     )
 
 
@@ -91,6 +100,17 @@ def _floats(values: list[Any]) -> np.ndarray:
             continue
     out[~np.isfinite(out)] = np.nan
     return out
+
+
+def _release_times(values: list[Any]) -> np.ndarray | None:
+    """``[n + 1]`` epoch seconds (a naive datetime is UTC), NaN where unknown; None when none is known."""
+    out = np.full(len(values) + 1, np.nan)
+    for i, value in enumerate(values):
+        if isinstance(value, datetime):
+            out[i + 1] = (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
+        elif not isinstance(value, bool):
+            out[i + 1] = _floats([value])[0]
+    return out if np.isfinite(out).any() else None
 
 
 def _price_bands(prices: np.ndarray, n_bands: int) -> np.ndarray:

@@ -107,7 +107,9 @@ def global_time_split(
 def _held_out(cases: list[tuple[UserSequence, int]]) -> HeldOut:
     return HeldOut(
         user_ids=tuple(seq.user_id for seq, _ in cases),
-        histories=tuple(History(seq.items[:t], seq.events[:t], seq.timestamps[:t]) for seq, t in cases),
+        histories=tuple(
+            History(seq.items[:t], seq.events[:t], seq.timestamps[:t], now=float(seq.timestamps[t])) for seq, t in cases
+        ),
         targets=np.asarray([seq.items[t] for seq, t in cases], dtype=np.int64),
         target_times=np.asarray([seq.timestamps[t] for seq, t in cases], dtype=np.float64),
         first_seen=np.asarray([seq.timestamps[0] for seq, _ in cases], dtype=np.float64),

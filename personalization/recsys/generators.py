@@ -15,7 +15,8 @@ Every shape comes from one process with different knobs (:class:`ShopShape`):
 
 :data:`SHAPES` names the presets the benchmark CLI offers (``--generate NAME``). The output
 is plain rows ``(user_id, item_id, timestamp, event_type)`` and item features
-``{item_id: {"category", "brand", "price", "title"}}``, the same as the shop exports.
+``{item_id: {"category", "brand", "price", "title", "released"}}``, the same as the shop exports
+(``released``: epoch seconds the item went on sale, as a product's publication date).
 """
 
 from __future__ import annotations
@@ -129,6 +130,7 @@ def generate(shape: ShopShape, *, seed: int = 0) -> GeneratedShop:
     for user in range(shape.users):
         rows += _shopper_rows(shape, catalogue, rng, f"u{user}")
     rows.sort(key=lambda r: (r[2], r[0]))
+    releases = {_item_id(i): START + float(d) * DAY for i, d in enumerate(catalogue.release_day)}
     features = {
         _item_id(i): {
             "category": f"c{catalogue.category[i]}",
@@ -138,10 +140,10 @@ def generate(shape: ShopShape, *, seed: int = 0) -> GeneratedShop:
                 f"b{catalogue.brand[i]} c{catalogue.category[i]} "
                 f"{_ADJECTIVES[i % len(_ADJECTIVES)]} {'refill' if catalogue.consumable[i] else 'model'} m{i}"
             ),
+            "released": releases[_item_id(i)],
         }
         for i in range(len(catalogue.category))
     }
-    releases = {_item_id(i): START + float(d) * DAY for i, d in enumerate(catalogue.release_day)}
     return GeneratedShop(shape, rows, features, releases)
 
 

@@ -24,6 +24,10 @@ features of (history, item):
                           (``CoVisitation.score`` over the training sequences: neighbours
                           within a few steps, recent items weighing more), as log(1 + 100 s)
                           standardised over the catalogue
+``cold``                  the item has no interaction in the training data (a new product):
+                          the ``popularity`` feature alone would push every one of them down
+``fresh``                 exp(-age / 7 days) of the item's age when the history is read
+                          (``History.now``, else its newest timestamp); 0 without a release time
 ========================  ==================================================================
 
 Shares weigh each history item by its event (a purchase more than a view) and by recency
@@ -76,11 +80,17 @@ FEATURES = (
     "viewed",
     "bought",
     "covisit",
+    "cold",
+    "fresh",
 )
+FRESH_DAYS = 7.0
+_DAY = 86400.0
 # Left out of the click model: the logged lists were ordered by them (see ``_fit_clicks``).
 CONFOUNDED = ("popularity", "covisit")
 COVISIT_SCALE = 100.0  # co-visitation sums are cosine-normalised, mostly well below 1
 _COVISIT = FEATURES.index("covisit")
+_COLD = FEATURES.index("cold")
+_FRESH = FEATURES.index("fresh")
 MIN_EXAMPLES = 40  # held-out visitors needed to fit and check the weights at all
 MAX_FULL_CATALOG = 4096  # larger catalogues fit on a uniform sample of candidates per example
 SAMPLED_CANDIDATES = 1024
@@ -129,6 +139,8 @@ class AffinityReranker:
         decay: float,
         weights: np.ndarray | None = None,
         transitions: CoVisitation | None = None,
+        cold: np.ndarray | None = None,
+        released: np.ndarray | None = None,
     ) -> None:
         self.category = np.asarray(category, dtype=np.int64)
         self.brand = np.asarray(brand, dtype=np.int64)
@@ -136,6 +148,8 @@ class AffinityReranker:
         self.popularity = np.asarray(popularity, dtype=np.float32)
         self.event_weights = np.asarray(event_weights, dtype=np.float64)
         self.decay = float(decay)
+        self.cold = np.zeros(len(self.popularity), bool) if cold is None else np.asarray(cold, dtype=bool)
+        self.released = None if released is None else np.asarray(released, dtype=np.float64)
         # (category, brand) pairs as compact ids; 0 when either is unknown (always so for padding row 0).
         known = (self.category > 0) & (self.brand > 0)
         known[0] = False
@@ -181,6 +195,8 @@ class AffinityReranker:
             event_weights=event_weights,
             decay=decay,
             transitions=transitions,
+            cold=np.asarray(item_counts) == 0,
+            released=content.released if content is not None else None,
         )
 
     # Features and scores.
@@ -194,6 +210,12 @@ class AffinityReranker:
         if self.transitions is not None:
             covisit = np.maximum(self.transitions.score(histories), 0.0)
             out[:, 1:, _COVISIT] = _standardised(np.log1p(COVISIT_SCALE * covisit))
+        out[:, 1:, _COLD] = self.cold[1:]
+        if self.released is not None:
+            now = np.asarray([_read_at(h) for h in histories], dtype=np.float64)
+            age = (now[:, None] - self.released[None, :]) / _DAY
+            with np.errstate(invalid="ignore"):
+                out[:, :, _FRESH] = np.where(age >= 0, np.exp(-np.where(age >= 0, age, 0.0) / FRESH_DAYS), 0.0)
         category, brand, pair = self.category, self.brand, self.pair
         for row, history in enumerate(histories):
             keep = (history.items > 0) & (history.items < width)
@@ -354,6 +376,8 @@ class AffinityReranker:
             "event_weights": torch.from_numpy(self.event_weights),
             "decay": self.decay,
             "weights": torch.from_numpy(self.weights),
+            "cold": torch.from_numpy(self.cold),
+            "released": torch.from_numpy(self.released) if self.released is not None else None,
             "transitions": (
                 {"config": dataclasses.asdict(self.transitions.config), "state": self.transitions._state()}
                 if self.transitions is not None
@@ -371,6 +395,15 @@ class AffinityReranker:
             transitions = model
         arrays = {key: value.numpy() if torch.is_tensor(value) else value for key, value in state.items()}
         return cls(**arrays, transitions=transitions)
+
+
+def _read_at(history: History) -> float:
+    """Epoch seconds the history is read at (its ``now``, else its newest timestamp); NaN when unknown."""
+    if history.now is not None:
+        return float(history.now)
+    if history.timestamps is not None and len(history.timestamps):
+        return float(history.timestamps[-1])
+    return float("nan")
 
 
 def _optimise(

@@ -36,6 +36,9 @@ class History:
     items: np.ndarray  # [n] int64 item indices (0 = unknown, ignored)
     events: np.ndarray | None = None  # [n] int64 event codes, None = default event
     timestamps: np.ndarray | None = None  # [n] float64 epoch seconds, None = unknown
+    # Epoch seconds of the request the history is read for (serving: the clock; evaluation: the target's
+    # time, which the shop knows when it recommends); None: the newest timestamp.
+    now: float | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "items", np.asarray(self.items, dtype=np.int64).reshape(-1))

@@ -32,6 +32,12 @@ class SASRecConfig:
     # so "the accessory after its product" needs no trip through attention and dropout. None: decided by
     # ``fit`` (on); artifacts saved before it existed load without it.
     transition_bias: bool | None = None
+    # Each item's age when the visitor is read (the newest history timestamp minus the item's release
+    # time, in log2-hour buckets) scores it through a learned vector per bucket dotted with the hidden
+    # state, plus a bias: a product nobody has bought yet gets its launch from its age, not its id.
+    # None: decided by ``fit`` (on when the content has release times); off in older artifacts.
+    item_age: bool | None = None
+    age_buckets: int = 20  # 0 unknown, 1 not on sale yet, then 2 + floor(log2(1 + hours)), the last open
     sampled_softmax_threshold: int = 50_000
     sampled_negatives: int = 2048
     # A linear second stage over the visitor's category, brand and price affinities and the items'

@@ -29,8 +29,9 @@ def gap_buckets(timestamps: np.ndarray, n_buckets: int) -> np.ndarray:
 def training_windows(dataset: InteractionDataset, *, max_len: int, time_buckets: int) -> dict[str, np.ndarray]:
     """Left-padded windows of ``max_len + 1`` items; every position predicts the next one.
 
-    ``sequence``, ``events`` and ``ties`` are ``[n_windows, W]``, ``gaps`` ``[n_windows, W - 1]``,
-    ``lengths`` ``[n_windows]`` (positions that predict). ``sequence`` holds ``items[start : end + 1]``
+    ``sequence``, ``events``, ``ties`` and ``times`` (epoch seconds) are ``[n_windows, W]``, ``gaps``
+    ``[n_windows, W - 1]``, ``lengths`` ``[n_windows]`` (positions that predict). ``sequence`` holds
+    ``items[start : end + 1]``
     (inputs are all but the last column, targets all but the first); long users give several windows.
     ``ties`` numbers the runs of equal timestamps (1, 2, ... from the left; 0 is padding) for
     :func:`training_batches`.
@@ -45,17 +46,21 @@ def training_windows(dataset: InteractionDataset, *, max_len: int, time_buckets:
         while end > 0:
             start = max(0, end - max_len)
             part = slice(start, end + 1)
-            rows.append((seq.items[part], seq.events[part], ties[part] - ties[start] + 1, gaps[start:end]))
+            rows.append(
+                (seq.items[part], seq.events[part], ties[part] - ties[start] + 1, gaps[start:end], seq.timestamps[part])
+            )
             end = start
     width = max_len + 1
     out = {name: np.zeros((len(rows), width), dtype=np.int64) for name in ("sequence", "events", "ties")}
     out["gaps"] = np.zeros((len(rows), max_len), dtype=np.int64)
-    for r, (items, events, ties, gaps) in enumerate(rows):
+    out["times"] = np.zeros((len(rows), width), dtype=np.float64)
+    for r, (items, events, ties, gaps, times) in enumerate(rows):
         n = len(items)
         out["sequence"][r, width - n :] = items
         out["events"][r, width - n :] = events
         out["ties"][r, width - n :] = ties
         out["gaps"][r, max_len - (n - 1) :] = gaps
+        out["times"][r, width - n :] = times
     out["lengths"] = np.asarray([len(p[0]) - 1 for p in rows], dtype=np.int64)
     return out
 
@@ -71,7 +76,8 @@ def training_batches(
 ) -> Iterator[dict[str, torch.Tensor]]:
     """One epoch of batches of :func:`training_windows`, in ``rng`` order, cut to the longest window.
 
-    Each batch holds ``items``, ``events``, ``gaps``, ``targets`` and ``target_events``, all ``[B, L]``.
+    Each batch holds ``items``, ``events``, ``gaps``, ``targets``, ``target_events`` and ``now`` (the epoch
+    seconds of each target: the moment its item was chosen), all ``[B, L]``.
     """
     order = rng.permutation(len(windows["lengths"]))
     batches = [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
@@ -101,6 +107,8 @@ def training_batches(
             "gaps": windows["gaps"][idx, -width:],
             "targets": sequence[:, 1:],
             "target_events": events[:, 1:],
+            # Items in a run of ties share one timestamp, so shuffling them leaves the times in place.
+            "now": windows["times"][idx, -width:],
         }
         yield {name: torch.from_numpy(np.ascontiguousarray(a)).to(device) for name, a in batch.items()}
 
@@ -132,3 +140,16 @@ def history_batch(
         else:
             gaps[row, width - n :] = GAP_UNKNOWN
     return tuple(torch.from_numpy(a).to(device) for a in (items, events, gaps))  # type: ignore[return-value]
+
+
+def history_times(histories: list[History], device: torch.device) -> torch.Tensor:
+    """``[B]`` float64 epoch seconds each history is read at: its ``now``, else its newest known item's; NaN
+    without either."""
+    now = np.full(len(histories), np.nan)
+    for row, h in enumerate(histories):
+        keep = h.items > 0
+        if h.now is not None:
+            now[row] = h.now
+        elif h.timestamps is not None and keep.any():
+            now[row] = float(np.asarray(h.timestamps, dtype=np.float64)[keep][-1])
+    return torch.from_numpy(now).to(device)

@@ -26,7 +26,12 @@ from personalization.recsys.models.affinity import AffinityReport, AffinityReran
 from personalization.recsys.models.base import History, HistoryLike, Recommender, TorchRecommender
 from personalization.recsys.models.sasrec.config import SASRecConfig
 from personalization.recsys.models.sasrec.heuristics import repeats_are_rare, target_weights, time_gaps_informative
-from personalization.recsys.models.sasrec.inputs import history_batch, training_batches, training_windows
+from personalization.recsys.models.sasrec.inputs import (
+    history_batch,
+    history_times,
+    training_batches,
+    training_windows,
+)
 from personalization.recsys.models.sasrec.network import SASRecNetwork, content_from_state
 from personalization.recsys.trainer import Trainer
 
@@ -82,6 +87,9 @@ class SASRec(TorchRecommender):
             self.config = dataclasses.replace(self.config, exclude_seen_in_loss=repeats_are_rare(dataset))
         if self.config.transition_bias is None:
             self.config = dataclasses.replace(self.config, transition_bias=True)
+        if self.config.item_age is None:
+            with_release_times = dataset.content is not None and dataset.content.has_release_times
+            self.config = dataclasses.replace(self.config, item_age=with_release_times)
         self.network = SASRecNetwork(dataset.n_items, len(dataset.event_types), self.config, dataset.content)
         counts = dataset.item_counts()
         self.network.warm.copy_(torch.from_numpy(counts > 0))
@@ -135,8 +143,12 @@ class SASRec(TorchRecommender):
         hidden = self.network.encode(items, batch["events"], batch["gaps"], vectors)
         rows, positions = valid.nonzero(as_tuple=True)
         hidden, targets = hidden[rows, positions], batch["targets"][rows, positions]  # [P, D], [P]
+        aged = self.network.age is not None
+        now = batch["now"][rows, positions] if aged else None
         if self.n_items <= self.config.sampled_softmax_threshold:
             logits = hidden @ vectors[1:].T  # [P, n_items]
+            if aged:
+                logits = logits + self.network.age_logits(hidden, now, self._catalogue())
             if self.config.exclude_seen_in_loss:
                 logits = logits.masked_fill(_seen_before(items, rows, positions, targets, self.n_items), float("-inf"))
             logits, classes = logits.float(), targets - 1
@@ -144,6 +156,9 @@ class SASRec(TorchRecommender):
             negatives = torch.randint(1, self.n_items + 1, (self.config.sampled_negatives,), device=hidden.device)
             positive = (hidden * vectors[targets]).sum(-1, keepdim=True)  # [P, 1]
             negative = hidden @ vectors[negatives].T  # [P, K]
+            if aged:
+                positive = positive + self.network.age_logits(hidden, now, targets.unsqueeze(1))
+                negative = negative + self.network.age_logits(hidden, now, negatives)
             negative = negative.masked_fill(negatives.unsqueeze(0) == targets.unsqueeze(1), float("-inf"))
             logits, classes = torch.cat([positive, negative], dim=1).float(), torch.zeros_like(targets)
         if self._target_weights is None:
@@ -154,6 +169,10 @@ class SASRec(TorchRecommender):
 
     def invalidate_cache(self) -> None:
         self._item_cache = None
+
+    def _catalogue(self) -> torch.Tensor:
+        """``[n_items]`` the item indices 1..n."""
+        return torch.arange(1, self.n_items + 1, device=self.device)
 
     # Scoring.
 
@@ -195,9 +214,15 @@ class SASRec(TorchRecommender):
     def _base_scores(self, histories: Sequence[HistoryLike]) -> np.ndarray:
         """``[B, N]`` dot products with every item; column 0 is -inf."""
         with torch.inference_mode():
-            scores = self.user_vectors(histories) @ self.item_matrix().T
+            users = self.user_vectors(histories)
+            scores = users @ self.item_matrix().T
+            if self.network.age is not None:
+                scores[:, 1:] += self.network.age_logits(users, self._history_times(histories), self._catalogue())
             scores[:, 0] = float("-inf")
         return scores.cpu().numpy()
+
+    def _history_times(self, histories: Sequence[HistoryLike]) -> torch.Tensor:
+        return history_times([History.coerce(h) for h in histories], self.device)
 
     def score_items(self, histories: Sequence[HistoryLike], item_indices: np.ndarray) -> np.ndarray:
         """``[B, C]`` scores of candidates ``[C]`` or ``[B, C]`` without scoring the whole catalog.
@@ -214,6 +239,8 @@ class SASRec(TorchRecommender):
                 scores = users @ self.item_matrix()[idx].T
             else:
                 scores = torch.einsum("bd,bcd->bc", users, self.item_matrix()[idx])
+            if self.network.age is not None:
+                scores = scores + self.network.age_logits(users, self._history_times(histories), idx)
             scores = scores.masked_fill(idx == 0, float("-inf"))
         return scores.cpu().numpy()
 

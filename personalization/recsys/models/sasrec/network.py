@@ -10,7 +10,9 @@ Item vectors are ``id embedding + content embedding`` (category, brand, price ba
 title tokens). Items without training interactions drop the id part (``warm`` is False for
 them), so a new product's vector is its content vector and lands next to similar products;
 during training the id part is also dropped at random (``id_dropout``) so that the content
-part learns to stand alone.
+part learns to stand alone. With ``item_age`` each item's score also gets a term for its age
+at the moment the history is read (:meth:`SASRecNetwork.age_logits`): what makes a new product
+sell before anyone has bought it is mostly that it is new.
 
 Shapes: ``B`` batch, ``L`` positions (left-padded, the newest item last), ``D`` hidden size,
 ``N`` = n_items + 1 (row 0 is padding).
@@ -18,6 +20,7 @@ Shapes: ``B`` batch, ``L`` positions (left-padded, the newest item last), ``D`` 
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
@@ -44,9 +47,14 @@ class SASRecNetwork(nn.Module):
         )
         self.output_norm = nn.LayerNorm(d)
         self.transition = nn.Embedding(n_items + 1, d, padding_idx=0) if config.transition_bias else None
+        # Per age bucket a vector (dotted with the hidden state) and a bias in its last column.
+        with_age = bool(config.item_age) and content is not None and content.released is not None
+        self.age = nn.Embedding(config.age_buckets, d + 1, padding_idx=0) if with_age else None
         self.apply(_init_weights)
         if self.transition is not None:
             nn.init.zeros_(self.transition.weight)  # starts as plain SASRec, learns only what pays
+        if self.age is not None:
+            nn.init.zeros_(self.age.weight)
 
     def item_vectors(self) -> torch.Tensor:
         """``[N, D]`` fused item vectors; row 0 is zero."""
@@ -82,6 +90,32 @@ class SASRecNetwork(nn.Module):
         if self.transition is not None:
             x = x + self.transition(items)
         return x
+
+    def age_logits(self, hidden: torch.Tensor, now: torch.Tensor, candidates: torch.Tensor) -> torch.Tensor:
+        """``[P, C]`` age terms of candidates ``[C]`` or ``[P, C]`` (item indices) for hidden states ``[P, D]``
+        read at epoch seconds ``now`` ``[P]`` (NaN unknown); zero without ``item_age``."""
+        if self.age is None or self.content is None:
+            shape = (hidden.shape[0], candidates.shape[-1])
+            return torch.zeros(shape, dtype=hidden.dtype, device=hidden.device)
+        # Seconds from one reference time in float32: half the memory traffic over [P, C], still to the second.
+        finite = now[torch.isfinite(now)]
+        reference = finite[0] if len(finite) else now.new_zeros(())
+        released = (self.content.released[candidates] - reference).float()
+        buckets = age_buckets((now - reference).float().unsqueeze(1) - released, self.config.age_buckets)
+        table = self.age.weight
+        per_bucket = hidden @ table[:, :-1].T.to(hidden.dtype) + table[:, -1].to(hidden.dtype)  # [P, K]
+        return per_bucket.gather(1, buckets)
+
+
+def age_buckets(age: torch.Tensor, n_buckets: int) -> torch.Tensor:
+    """Bucket ids of ages in seconds: 0 unknown (NaN), 1 negative (not on sale yet), else 2 + floor(log2(1 + hours)).
+
+    One binary search per age (``bucketize``) rather than a log per age: it runs over every item at every
+    predicted position in training.
+    """
+    edges = 3600.0 * (2.0 ** torch.arange(n_buckets - 2, dtype=age.dtype, device=age.device) - 1.0)
+    buckets = torch.bucketize(age, edges, right=True).add_(1).clamp_(max=n_buckets - 1)
+    return buckets.masked_fill_(torch.isnan(age), 0)
 
 
 class CausalBlock(nn.Module):
@@ -141,6 +175,11 @@ class ContentEmbedding(nn.Module):
         self.brand_embedding = nn.Embedding(content.n_brands + 1, d, padding_idx=0)
         self.price_embedding = nn.Embedding(content.n_price_bands + 1, d, padding_idx=0)
         self.title_embedding = nn.EmbeddingBag(content.n_title_buckets + 1, d, mode="mean")
+        self.released: torch.Tensor | None
+        if content.released is not None:
+            self.register_buffer("released", torch.from_numpy(np.asarray(content.released, dtype=np.float64)))
+        else:
+            self.released = None
 
     def forward(self) -> torch.Tensor:
         title = self.title_embedding(self.title_tokens, self.title_offsets)
@@ -166,6 +205,7 @@ def content_from_state(weights: dict[str, torch.Tensor]) -> ItemContent | None:
         n_brands=weights["content.brand_embedding.weight"].shape[0] - 1,
         n_price_bands=weights["content.price_embedding.weight"].shape[0] - 1,
         n_title_buckets=weights["content.title_embedding.weight"].shape[0] - 1,
+        released=weights["content.released"].numpy() if "content.released" in weights else None,
     )
 
 
