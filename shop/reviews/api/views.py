@@ -1,17 +1,20 @@
 """Reviews for the mobile app: a product's published reviews (anyone); write, edit, delete, vote, report (signed in).
 
 Another shopper's review cannot be edited or deleted (404, as if it did not exist for you); a review that is not
-published cannot be voted on or reported (404).
+published cannot be voted on or reported (404). Writing and editing take JSON, or multipart/form-data with up to
+`REVIEWS_PHOTOS["max_count"]` files in `photos`, checked and re-encoded as on the website (`shop.reviews.photos`).
 """
 
 from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, Throttled
 from rest_framework.generics import ListAPIView
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,6 +25,7 @@ from shop.models import Product
 from shop.ratelimits import review_attempt
 from shop.reviews import selectors, services
 from shop.reviews.models import Review
+from shop.reviews.photos import MAX_SIDE
 
 SLUG_PATTERN = re.compile(r"[-a-zA-Z0-9_]{1,220}")
 ID_PATTERN = re.compile(r"[0-9]{1,18}")
@@ -60,7 +64,7 @@ class ReviewSerializer(serializers.Serializer):
     )
     rejection_reason = serializers.CharField()
     photos = serializers.SerializerMethodField(
-        help_text="URLs of the review's photos (re-encoded JPEGs without metadata); added on the website."
+        help_text="URLs of the review's photos (re-encoded JPEGs without metadata)."
     )
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
@@ -76,6 +80,44 @@ class ReviewWriteSerializer(serializers.Serializer):
     rating = serializers.IntegerField(min_value=1, max_value=5)
     title = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
     body = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class ReviewWritePhotosSerializer(ReviewWriteSerializer):
+    photos = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=False),
+        required=False,
+        help_text=(
+            "Up to {count} JPEG, PNG or WebP files (one `photos` part each, at most {megabytes} MB and {pixels} "
+            "million pixels each). They are re-encoded as JPEGs of at most {side} px a side, without location, "
+            "camera or any other metadata; a file that is not such an image refuses the whole request "
+            "(400 `photo_not_an_image`, `photo_too_large`, `photo_too_many_pixels` or `too_many_photos`) and "
+            "nothing is written. When editing, photos sent replace the review's photos; none sent keeps them."
+        ).format(
+            count=settings.REVIEWS_PHOTOS["max_count"],
+            megabytes=settings.REVIEWS_PHOTOS["max_bytes"] // 2**20,
+            pixels=settings.REVIEWS_PHOTOS["max_pixels"] // 10**6,
+            side=MAX_SIDE,
+        ),
+    )
+
+
+# JSON for words and stars; multipart/form-data for the same fields with photos.
+WRITE_REQUEST = {"application/json": ReviewWriteSerializer, "multipart/form-data": ReviewWritePhotosSerializer}
+WRITE_PARSERS = [JSONParser, MultiPartParser]
+PHOTO_ERROR = error_response(
+    "Invalid fields, or a photo refused (`photo_not_an_image`, `photo_too_large`, `photo_too_many_pixels`, "
+    "`too_many_photos`); nothing was written."
+)
+
+
+def _write_data(request) -> dict:
+    """The validated fields; `photos` only when the request sent some (multipart), so an edit without keeps them."""
+    data = ReviewWritePhotosSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    values = dict(data.validated_data)
+    if not values.get("photos"):
+        values.pop("photos", None)
+    return values
 
 
 class ReviewListFilterSerializer(serializers.Serializer):
@@ -133,6 +175,7 @@ def _check_rate(request) -> None:
 class ProductReviewListView(ListAPIView):
     serializer_class = ReviewSerializer
     pagination_class = ShopPagination
+    parser_classes = WRITE_PARSERS
 
     def get_permissions(self):
         return [IsAuthenticated()] if self.request.method == "POST" else [AllowAny()]
@@ -153,21 +196,19 @@ class ProductReviewListView(ListAPIView):
         "`published` at once or `pending` until staff check it (links, profanity, no delivered order of the "
         "product, a burst of 5-star reviews from new accounts, or the shop requires approval).",
         parameters=[PRODUCT_SLUG],
-        request=ReviewWriteSerializer,
+        request=WRITE_REQUEST,
         responses={
             201: ReviewSerializer,
+            400: PHOTO_ERROR,
             409: error_response("You have already reviewed this product (`review_exists`); edit your review."),
         },
         examples=[OpenApiExample("Written", value=REVIEW_EXAMPLE, response_only=True, status_codes=["201"])],
     )
     def post(self, request, slug: str):
         product = _product(slug)
-        data = ReviewWriteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        values = _write_data(request)
         _check_rate(request)
-        review = services.review_create(
-            user=request.user, product=product, language=request.LANGUAGE_CODE, **data.validated_data
-        )
+        review = services.review_create(user=request.user, product=product, language=request.LANGUAGE_CODE, **values)
         return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
 
@@ -175,10 +216,11 @@ class ProductReviewListView(ListAPIView):
     put=extend_schema(
         tags=["reviews"],
         summary="Edit your review",
-        description="It is checked again, so it may go back to `pending`.",
+        description="It is checked again, so it may go back to `pending`. Photos sent (multipart) replace the "
+        "review's photos; none sent keeps them.",
         parameters=[REVIEW_ID],
-        request=ReviewWriteSerializer,
-        responses={200: ReviewSerializer},
+        request=WRITE_REQUEST,
+        responses={200: ReviewSerializer, 400: PHOTO_ERROR},
     ),
     delete=extend_schema(
         tags=["reviews"], summary="Delete your review", parameters=[REVIEW_ID], request=None, responses={204: None}
@@ -186,13 +228,13 @@ class ProductReviewListView(ListAPIView):
 )
 class ReviewDetailView(APIView):
     permission_classes = [IsAuthenticated]
+    parser_classes = WRITE_PARSERS
 
     def put(self, request, review_id: str):
         review = _own_review(user=request.user, review_id=review_id)
-        data = ReviewWriteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        values = _write_data(request)
         _check_rate(request)
-        review = services.review_update(review=review, user=request.user, **data.validated_data)
+        review = services.review_update(review=review, user=request.user, **values)
         return Response(ReviewSerializer(review).data)
 
     def delete(self, request, review_id: str):
