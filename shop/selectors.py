@@ -181,10 +181,13 @@ def category_menu() -> list[dict]:
 
 
 def newest_products(*, limit: int, on_sale: bool = False) -> list[Product]:
-    """The newest active products, listing-ready; `on_sale`: only those priced below their compare-at price."""
+    """The newest active products, listing-ready; `on_sale`: only those below their compare-at price, in stock.
+
+    A deal nobody can buy is no deal: the home page neither lists it nor offers a button to it.
+    """
     newest = Product.objects.filter(is_active=True).order_by(*SORTS["newest"])
     if on_sale:
-        newest = newest.filter(compare_at_price__gt=F("price"))
+        newest = newest.filter(compare_at_price__gt=F("price"), stock__gt=0)
     return product_cache.listing_products_of(newest, limit=limit)
 
 

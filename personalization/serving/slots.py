@@ -138,7 +138,7 @@ class Seed:
 def _goes_with(seeds: list[Seed], *, k: int, context: ShopperContext, surface: str) -> tuple[list, dict, str]:
     """Up to k complements of the seeds: learned pairs first, then one type after another (round robin).
 
-    Products of a seed's own type are left out unless nothing of another type is known; within a
+    Products of a seed's own type are left out unless the shop sells nothing of another type; within a
     type, a shopper's own model (when it knows their history) orders the best sellers.
     """
     seed_ids = [p.pk for p in seeds]
@@ -175,14 +175,21 @@ def _goes_with(seeds: list[Seed], *, k: int, context: ShopperContext, surface: s
                 reasons[pk] = goes_with
     ordered = round_robin(list(queues.values()))[:k]
     if not ordered:
-        # Nothing learned yet: what shoppers viewed with the seeds, other types first, the seeds' own type last.
+        # Nothing learned yet: what shoppers viewed with the seeds, of another type. The seeds' own type only in a
+        # shop that sells no other: a substitute is no complement, and a row of nothing is left off the page.
         ranker = "covisit"
         paired = {pk: seed for pk, seed in pairs}
         near = _neighbours(seed_ids, k=k * 4, exclude=set(seed_ids))
         found = _products(dict.fromkeys([*paired, *near])) if paired or near else []
         others = [p for p in found if p.category_id not in seed_types]
+        if (
+            not others
+            and found
+            and not Product.objects.filter(is_active=True).exclude(category_id__in=seed_types).exists()
+        ):
+            others = found
         products = {p.pk: p for p in found}
-        ordered = [p.pk for p in (others or found)][:k]
+        ordered = [p.pk for p in others][:k]
         reasons = {
             pk: gettext("Often bought with %(name)s") % {"name": names[paired[pk]]}
             if pk in paired

@@ -40,6 +40,26 @@ def test_home_lists_sale_products_with_discount(client, sale_product):
     assert "$100.00" in response.text
 
 
+def test_home_offers_no_deals_when_every_sale_product_is_sold_out(client, sale_product):
+    # given: newer arrivals fill the rows above, and every sale product is sold out
+    for _ in range(16):
+        make_product(category=sale_product.category, brand=sale_product.brand)
+    sale_product.stock = 0
+    sale_product.save(update_fields=["stock"])
+    # when
+    response = client.get(reverse("shop:home"))
+    # then: no button leads to a section that is not there
+    assert 'id="on-sale"' not in response.text
+    assert 'href="#on-sale"' not in response.text, "the hero offers deals that are all sold out"
+
+
+def test_home_offers_the_deals_while_one_is_in_stock(client, sale_product):
+    for _ in range(16):
+        make_product(category=sale_product.category, brand=sale_product.brand)
+    response = client.get(reverse("shop:home"))
+    assert 'href="#on-sale"' in response.text and 'id="on-sale"' in response.text
+
+
 def test_header_shows_top_level_categories(client, category):
     # given
     child = make_category(name="Mirrorless", parent=category)

@@ -149,3 +149,29 @@ def test_a_new_graph_serves_at_once(camera_buyers):
     assert {p.name for p in fill_slot("cart", k=4, context=context)} == {"Card 0", "Bag 0"}
     complement_graph_build()
     assert len(fill_slot("cart", k=4, context=context)) == 4, "the best sellers of the complementary types join"
+
+
+def test_the_co_viewed_fallback_never_suggests_the_carts_own_type_while_the_shop_sells_others(shelves, monkeypatch):
+    # given: no orders, no graph, and the camera was only ever viewed with other cameras
+    camera, *other_cameras = shelves["cameras"]
+    monkeypatch.setattr(
+        "personalization.serving.slots._neighbours", lambda seeds, k, exclude: [p.pk for p in other_cameras]
+    )
+    # when
+    ranked = fill_slot("cart", k=4, context=ShopperContext(unit="v:new", cart_product_ids=(camera.pk,)))
+    # then: no substitute joins the cart's row (a row of nothing is left out of the page)
+    substitutes = [p.name for p in ranked if p.category_id == camera.category_id]
+    assert substitutes == [], f"the cart row suggested more cameras: {substitutes}"
+
+
+def test_a_shop_of_one_type_falls_back_to_what_was_viewed_with_the_cart(db, monkeypatch):
+    cameras = make_category(name="Cameras")
+    brand = make_brand()
+    camera, *other_cameras = [make_product(name=f"Camera {i}", category=cameras, brand=brand) for i in range(3)]
+    monkeypatch.setattr(
+        "personalization.serving.slots._neighbours", lambda seeds, k, exclude: [p.pk for p in other_cameras]
+    )
+
+    ranked = fill_slot("cart", k=4, context=ShopperContext(unit="v:new", cart_product_ids=(camera.pk,)))
+
+    assert {p.name for p in ranked} == {"Camera 1", "Camera 2"}
