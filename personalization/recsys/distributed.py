@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import pickle
 import subprocess
@@ -36,6 +37,7 @@ from personalization.recsys.evaluation import LeaveLastOutSplit
 from personalization.recsys.models.base import Recommender, TorchRecommender
 from personalization.recsys.trainer import ProgressCallback, TrainingReport
 
+logger = logging.getLogger(__name__)
 JOB_FILE = "job.pkl"
 MODEL_FILE = "model.pt"
 REPORT_FILE = "report.json"
@@ -207,6 +209,8 @@ def train_with_torchrun(
             "personalization.recsys.distributed",
             str(path),
         ]
+        # With several nodes, each of the others starts this same command (its rendezvous options, this folder).
+        logger.info("Training %s on %d device(s): %s", model_name, devices, " ".join(command))
         log = stack.enter_context(tempfile.TemporaryFile(mode="w+"))
         # The processes import this code base from wherever the launching process runs.
         root = str(Path(__file__).resolve().parents[2])

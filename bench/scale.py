@@ -1,0 +1,298 @@
+"""The store at scale, side by side: pages, flush, training and memory at 600 and 100,000 products (or more).
+
+On a scratch PostgreSQL database: migrate, then for each size `manage.py synthetic_store` grows the
+store (the 600-product demo store first, then copies of it, older than it; events by COPY) and two
+child processes measure it, so each one's peak memory is its own:
+
+- a training worker trains the popularity, co-visitation and SASRec champions (SASRec for
+  `--epochs` epochs, through the training task: validation, second stage, evaluation, index),
+  then SASRec's epochs alone on all the events, and reports the task's seconds, the seconds per
+  epoch, how long `item_features()` took, and its peak RSS;
+- a web process (Django's test client, the full middleware and templates) gives a shopper a
+  history of five product views in the largest category, then times the category page (page 1
+  and a page past the first 2,000 products where the category has them), search (the demo query
+  set), the home page with "Picked for you", and a product page: the p50 of `--rounds` requests
+  each; then the flush throughput of 50,000 buffered events into the event table; and its peak RSS.
+
+The figures print per size, then as ratios to the first size. Uses Redis database 7 unless --redis.
+
+    nice -n 10 .venv/bin/python bench/scale.py [--sizes 600:20000,100000:1000000] [--rounds 30] [--keep]
+
+Each size is PRODUCTS:EVENTS (events in the store after growing; never fewer than already there).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+SCRATCH_DB = "scale_bench"
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36"
+FLUSH_EVENTS = 50_000
+PAGE_FIGURES = ("category_ms", "search_ms", "picked_for_you_ms", "product_ms")
+TARGET_RATIO = 1.5  # the issue's target for category, search and product pages at 1M products
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def p50_ms(fetch, rounds: int) -> tuple[float, float]:
+    """The median wall-clock and CPU milliseconds of `rounds` calls of `fetch`.
+
+    The CPU time is this process's alone (not the database's): on a shared, loaded machine it
+    moves far less than the wall clock, which includes waiting for a core.
+    """
+    fetch()  # warm: plans, caches, the loaded models
+    wall, cpu = [], []
+    for _ in range(rounds):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        fetch()
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    return statistics.median(wall), statistics.median(cpu)
+
+
+def child_train(epochs: int) -> dict:
+    from personalization.recommendations.training import model_version_train
+    from personalization.recommendations.training_data import interaction_rows, item_features
+    from personalization.recsys.data import build_dataset
+    from personalization.recsys.pipeline import make_model
+
+    started = time.perf_counter()
+    item_features()
+    features_seconds = time.perf_counter() - started
+    for kind in ("popularity", "covisit"):
+        model_version_train(kind=kind, always_promote=True)
+    started = time.perf_counter()
+    model_version_train(kind="sasrec", epochs=epochs, max_seconds=10_000, always_promote=True)
+    task_seconds = time.perf_counter() - started
+    # The epochs alone: the task above adds validation, the second stage, evaluation and the index.
+    dataset = build_dataset(interaction_rows(), item_features=item_features())
+    model, trainer = make_model("sasrec", {"epochs": epochs, "affinity_rerank": False})
+    started_cpu = time.process_time()
+    model.fit(dataset, trainer=trainer)
+    return {
+        "item_features_s": features_seconds,
+        "sasrec_s_per_epoch": model.training_report.seconds_per_epoch,
+        "sasrec_cpu_s_per_epoch": (time.process_time() - started_cpu) / model.training_report.epochs,
+        "sasrec_task_s": task_seconds,
+        "training_rss_mb": peak_rss_mb(),
+    }
+
+
+def child_serve(rounds: int) -> dict:
+    from django.db.models import Count
+    from django.test import Client
+    from django.urls import reverse
+
+    from shop.models import Category, Product
+    from shop.search.quality import read_queries
+
+    category = Category.objects.annotate(n=Count("products")).order_by("-n").first()
+    client = Client(HTTP_USER_AGENT=BROWSER)
+    history = list(Product.objects.filter(category=category, is_active=True, stock__gt=0).order_by("pk")[:5])
+    for product in history:
+        assert client.get(product.get_absolute_url()).status_code == 200
+    product_url = history[0].get_absolute_url()
+    category_url = category.get_absolute_url()
+    size = Product.objects.filter(category=category, is_active=True).count()
+    deep_page = 2000 // 24 + 2
+
+    def get(url: str, **params) -> None:
+        response = client.get(url, params)
+        assert response.status_code == 200, (url, response.status_code)
+
+    def search(query: str) -> None:
+        get(reverse("shop:search"), q=query)
+
+    queries = [query for query, _ in read_queries()][:20]
+    search_rounds = max(1, rounds // 4)
+
+    figures: dict = {"category_products": size}
+    pages = {
+        "category": lambda: get(category_url),
+        "category_deep": (lambda: get(category_url, page=deep_page)) if size > 2100 else None,
+        "picked_for_you": lambda: get(reverse("shop:home")),
+        "product": lambda: get(product_url),
+    }
+    for name, fetch in pages.items():
+        figures[f"{name}_ms"], figures[f"{name}_cpu_ms"] = p50_ms(fetch, rounds) if fetch else (None, None)
+    searches = [p50_ms(lambda q=q: search(q), search_rounds) for q in queries]
+    figures["search_ms"] = statistics.median(wall for wall, _ in searches)
+    figures["search_cpu_ms"] = statistics.median(cpu for _, cpu in searches)
+    figures["web_rss_mb"] = peak_rss_mb()
+    figures["flush_events_per_s"] = flush_throughput()
+    return figures
+
+
+def flush_throughput() -> float:
+    from django.utils import timezone
+
+    from personalization.tracking import buffer
+    from personalization.tracking.models import Event
+    from personalization.tracking.schema import TrackedEvent
+    from personalization.tracking.services import events_flush
+    from shop.models import Product
+
+    products = list(Product.objects.order_by("?").values_list("pk", flat=True)[:500])
+    now = timezone.now()
+    for start in range(0, FLUSH_EVENTS, 5000):
+        buffer.push(
+            TrackedEvent(
+                uuid=str(uuid.uuid4()),
+                type="list_impression",
+                timestamp=now - timedelta(seconds=i),
+                recorded_at=now,
+                visitor_id=f"scale-bench-{i % 5000}",
+                product_id=products[i % len(products)],
+                path="/c/bench/",
+                context={"list_id": "category:bench", "position": i % 24},
+            )
+            for i in range(start, start + 5000)
+        )
+    started = time.perf_counter()
+    flushed = 0
+    while buffer.pending_length():
+        flushed += events_flush(max_batches=1000)
+    elapsed = time.perf_counter() - started
+    Event.objects.filter(visitor_id__startswith="scale-bench-").delete()
+    return flushed / elapsed
+
+
+def run_child(mode: str, env: dict, argument: int) -> dict:
+    command = [sys.executable, __file__, "--child", mode, "--child-argument", str(argument)]
+    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{mode} child failed:\n{done.stdout[-3000:]}\n{done.stderr[-5000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def manage(env: dict, *args: str) -> str:
+    done = subprocess.run([sys.executable, "manage.py", *args], env=env, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{done.stderr[-5000:]}")
+    return done.stdout
+
+
+def event_count(env: dict) -> int:
+    import psycopg
+
+    with psycopg.connect(env["DATABASE_URL"]) as connection:
+        return connection.execute("SELECT count(*) FROM tracking_event").fetchone()[0]
+
+
+def drop_scratch_database(server: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB} WITH (FORCE)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/7")
+    parser.add_argument("--sizes", default="600:20000,100000:1000000", help="PRODUCTS:EVENTS,...")
+    parser.add_argument("--rounds", type=int, default=30, help="requests per page figure")
+    parser.add_argument("--epochs", type=int, default=1, help="SASRec epochs per training run")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument("--child", choices=("train", "serve"), help=argparse.SUPPRESS)
+    parser.add_argument("--child-argument", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.child:
+        sys.path.insert(0, str(ROOT))
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+        import django
+
+        django.setup()
+        figures = child_train(args.child_argument) if args.child == "train" else child_serve(args.child_argument)
+        print(json.dumps(figures))
+        return 0
+
+    from _scratch_database import create_database
+
+    sizes = [tuple(int(n) for n in size.split(":")) for size in args.sizes.split(",")]
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{args.server}/{SCRATCH_DB}",
+        "REDIS_URL": args.redis,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "1",
+        "MEDIA_ROOT": f"/tmp/{SCRATCH_DB}-media",
+    }
+    create_database(args.server, SCRATCH_DB)
+    results: list[tuple[int, int, dict]] = []
+    try:
+        manage(env, "migrate", "--noinput", "-v", "0")
+        for products, events in sizes:
+            started = time.perf_counter()
+            have = event_count(env) if results else 0
+            print(manage(env, "synthetic_store", "--products", str(products), "--events", str(max(0, events - have))))
+            grown = time.perf_counter() - started
+            figures = {"grow_s": grown, **run_child("train", env, args.epochs), **run_child("serve", env, args.rounds)}
+            results.append((products, event_count(env), figures))
+            print(f"{products:,} products, {results[-1][1]:,} events: {json.dumps(figures)}", flush=True)
+    finally:
+        if not args.keep:
+            drop_scratch_database(args.server)
+    print_table(results)
+    return 0
+
+
+def print_table(results: list[tuple[int, int, dict]]) -> None:
+    base = results[0][2]
+    rows = [
+        ("category page p50 (ms)", "category_ms"),
+        ("  CPU of the web process (ms)", "category_cpu_ms"),
+        ("category page past 2,000 p50 (ms)", "category_deep_ms"),
+        ("  CPU of the web process (ms)", "category_deep_cpu_ms"),
+        ("search p50 (ms)", "search_ms"),
+        ("  CPU of the web process (ms)", "search_cpu_ms"),
+        ('home with "Picked for you" p50 (ms)', "picked_for_you_ms"),
+        ("  CPU of the web process (ms)", "picked_for_you_cpu_ms"),
+        ("product page p50 (ms)", "product_ms"),
+        ("  CPU of the web process (ms)", "product_cpu_ms"),
+        ("flush (events/s)", "flush_events_per_s"),
+        ("SASRec s/epoch", "sasrec_s_per_epoch"),
+        ("  CPU s/epoch", "sasrec_cpu_s_per_epoch"),
+        ("SASRec training task s", "sasrec_task_s"),
+        ("item_features() s", "item_features_s"),
+        ("web process peak RSS (MB)", "web_rss_mb"),
+        ("training peak RSS (MB)", "training_rss_mb"),
+    ]
+    header = "".join(f"{f'{p:,} p / {e:,} ev':>28}" for p, e, _ in results)
+    print(f"\n{'':38}{header}")
+    for label, key in rows:
+        cells = []
+        for _, _, figures in results:
+            value, first = figures.get(key), base.get(key)
+            if value is None:
+                cells.append(f"{'-':>28}")
+            elif first and figures is not base:
+                cells.append(f"{f'{value:,.1f} ({value / first:.2f}x)':>28}")
+            else:
+                cells.append(f"{value:>28,.1f}")
+        print(f"{label:38}{''.join(cells)}")
+    worst = max(
+        (r[2][k] / base[k] for r in results[1:] for k in PAGE_FIGURES if r[2].get(k) and base.get(k)), default=0
+    )
+    if worst:
+        print(f"\nworst page ratio to {results[0][0]:,} products: {worst:.2f}x (target <= {TARGET_RATIO}x at 1M)")
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
