@@ -10,18 +10,21 @@ ASSISTANT_LLM_MAX_ROUNDS rounds or ASSISTANT_LLM_TOKEN_BUDGET tokens, and when i
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import time
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from personalization.assistant.llm_client import EngineUnavailable, breaker, chat_completion, endpoint
 from personalization.assistant.llm_tools import SCHEMAS, TurnTools
 from personalization.serving.impressions import shown_list_log
 from personalization.serving.ranking import RankedList
+from shop.models import Order
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +116,7 @@ def respond(*, message: str, state: dict, asker) -> object | None:
 
 
 def unsupported_facts(answer: str, *, sources: list[str], amounts: list[str] | None = None) -> list[str]:
-    """The numbers and codes (prices, counts, order numbers) of `answer` that none of `sources` holds.
+    """The numbers, codes (prices, counts, order numbers) and order statuses of `answer` that no source holds.
 
     An amount of money (a number beside a currency sign or unit) must be one of `amounts` when they are given:
     the prices, totals and policies the tools state, not any number some description happens to quote.
@@ -133,7 +136,25 @@ def unsupported_facts(answer: str, *, sources: list[str], amounts: list[str] | N
             continue
         missing.append(match.group())
     missing += [code for code in _CODE.findall(answer) if code.upper() not in known_codes]
+    lowered, known_text = answer.lower(), " ".join(sources).lower()
+    missing += [word for word in _status_words() if _says(lowered, word) and not _says(known_text, word)]
     return missing
+
+
+@functools.cache
+def _status_words() -> tuple[str, ...]:
+    """An order's statuses as the shop writes them, in every language ("shipped", "已发货")."""
+    words = {value for value, _label in Order.Status.choices}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            words |= {str(label).lower() for _value, label in Order.Status.choices}
+    return tuple(sorted(words))
+
+
+def _says(text: str, word: str) -> bool:
+    if word.isascii():
+        return re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", text) is not None
+    return word in text
 
 
 def _numbers(texts: list[str]) -> set[Decimal | None]:

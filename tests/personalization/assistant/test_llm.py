@@ -265,9 +265,12 @@ def test_the_offline_engine_answers_a_pending_yes_even_with_a_model(catalogue, e
         ("极光跑鞋只要19.99元", ['{"price_text": "$89.99"}'], ["19.99"]),
         ("Here are 3 options; the first is $1,234.50", ['{"price_text": "$1,234.50"}'], []),
         ("Only $5 today", ['{"price_text": "$89.99"}'], ["5"]),
-        ("订单3F9A0C1B已发货", ['{"orders": [{"number": "77AA00BB"}]}'], ["3F9A0C1B"]),
-        ("Order 77AA00BB has shipped", ['{"orders": [{"number": "77AA00BB"}]}'], []),
+        ("订单3F9A0C1B在路上", ['{"orders": [{"number": "77AA00BB"}]}'], ["3F9A0C1B"]),
+        ("Order 77AA00BB is on its way", ['{"orders": [{"number": "77AA00BB"}]}'], []),
         ("Shoes under 150", ["running shoes under 150"], []),
+        ("Order 77AA00BB has shipped", ['{"number": "77AA00BB", "status_text": "Pending"}'], ["shipped"]),
+        ("订单77AA00BB已发货", ['{"number": "77AA00BB", "status_text": "待付款"}'], ["已发货"]),
+        ("Order 77AA00BB is pending", ['{"number": "77AA00BB", "status_text": "Pending"}'], []),
     ],
 )
 def test_unsupported_facts(answer_text, sources, unsupported):
