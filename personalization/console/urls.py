@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from personalization.console.views import campaigns, models, overview, tracking
+from personalization.console.views import assistant, campaigns, models, overview, tracking
 
 app_name = "console"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("models/<slug:kind>/rollback/", models.model_version_rollback_view, name="model-rollback"),
     path("campaigns/", campaigns.campaign_overview, name="campaigns"),
     path("tracking/", tracking.tracking_health, name="tracking"),
+    path("assistant/questions/", assistant.unanswered_question_list, name="assistant-questions"),
 ]
