@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.db import connection
 from django.db.models import Count, IntegerField, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.sql.datastructures import BaseTable
 from django.urls import reverse
 from django.utils.translation import get_language
 
@@ -86,9 +87,12 @@ def product_search_results(*, query: str, products: QuerySet[Product], sort_by_r
             limit=RESULTS_LIMIT,
         )
         partial = bool(ids)
-    found = products.filter(pk__in=_id_set(ids))
-    if sort_by_relevance and ids:
-        found = found.order_by(_position(ids), "pk")
+    if sort_by_relevance and ids and connection.vendor == "postgresql":
+        found = _in_order(products, ids)
+    else:
+        found = products.filter(pk__in=_id_set(ids))
+        if sort_by_relevance and ids:
+            found = found.order_by(_position(ids), "pk")
     return SearchResults(
         query=query,
         corrected_query=understood.corrected_query if understood.corrected else query,
@@ -122,15 +126,50 @@ def _id_set(ids: list[int]) -> list[int] | RawSQL:
     return RawSQL("SELECT unnest(%s::bigint[])", ([int(pk) for pk in ids],))
 
 
+RANKED_IDS_ALIAS = "search_order"
+
+
+class _RankedIdsTable(BaseTable):
+    """The product table as the ranked ids' rows joined to it: `unnest(ids) WITH ORDINALITY ... JOIN product`.
+
+    PostgreSQL knows that the ordinality ascends, so a page in that order reads its own rows and stops at
+    its LIMIT; `ORDER BY array_position(ids, id)` read and sorted every one of the 500 products (~20 ms at
+    100,000 products, whose frequent words fill the 500). Every filter, join and count of the queryset
+    still applies: the ids only restrict and order it.
+    """
+
+    def __init__(self, table_name: str, alias: str, ids: tuple[int, ...]):
+        super().__init__(table_name, alias)
+        self.ids = ids
+
+    def as_sql(self, compiler, connection):
+        table, params = super().as_sql(compiler, connection)
+        column = f"{compiler.quote_name_unless_alias(self.table_alias)}.{connection.ops.quote_name('id')}"
+        ranked = f"unnest(%s::bigint[]) WITH ORDINALITY AS {RANKED_IDS_ALIAS}(product_id, position)"
+        return f"{ranked} INNER JOIN {table} ON ({column} = {RANKED_IDS_ALIAS}.product_id)", [list(self.ids), *params]
+
+    def relabeled_clone(self, change_map):
+        return self.__class__(self.table_name, change_map.get(self.table_alias, self.table_alias), self.ids)
+
+    @property
+    def identity(self):
+        return (*super().identity, self.ids)
+
+
+def _in_order(products: QuerySet, ids: list[int]) -> QuerySet:
+    """The products of `products` whose ids are in `ids`, in that order (PostgreSQL; `ids` has no repeats)."""
+    found = products.all()
+    query = found.query
+    alias = query.get_initial_alias()
+    query.alias_map[alias] = _RankedIdsTable(query.alias_map[alias].table_name, alias, tuple(int(pk) for pk in ids))
+    return found.order_by(RawSQL(f"{RANKED_IDS_ALIAS}.position", (), output_field=IntegerField()))
+
+
 def _position(ids: list[int]) -> RawSQL:
-    """A product's place in `ids`, as SQL: written out at once, as Case(When...) over 500 ids costs
-    Django more to compile than the search itself. The ids are integers from the backend's own query.
-    PostgreSQL looks the id up in one array parameter: a CASE of 500 branches per row cost ~10 ms there."""
+    """A product's place in `ids`, as SQL (SQLite; PostgreSQL joins the ids instead, see `_in_order`): written
+    out at once, as Case(When...) over 500 ids costs Django more to compile than the search itself. The ids
+    are integers from the backend's own query."""
     column = f"{connection.ops.quote_name(Product._meta.db_table)}.{connection.ops.quote_name('id')}"
-    if connection.vendor == "postgresql":
-        return RawSQL(
-            f"array_position(%s::bigint[], {column})", ([int(pk) for pk in ids],), output_field=IntegerField()
-        )
     whens = " ".join(f"WHEN {int(pk)} THEN {index}" for index, pk in enumerate(ids))
     return RawSQL(f"CASE {column} {whens} END", (), output_field=IntegerField())
 
