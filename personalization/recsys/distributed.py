@@ -102,15 +102,17 @@ class ProcessGroup:
         dist.broadcast(decision, src=0)
         return float(decision[0]), bool(decision[1]), bool(decision[2])
 
-    def share_weights(self, network: torch.nn.Module) -> None:
-        """Every process takes the first one's weights (the best epoch's, which only it kept)."""
+    def share_weights(self, network: torch.nn.Module) -> list[str]:
+        """Every process takes the first one's weights (the best epoch's, which only it kept).
+
+        Returns each process's digest of its weights after, in rank order; raises if they differ.
+        """
         for tensor in network.state_dict().values():
             dist.broadcast(tensor, src=0)
-
-    def weight_digests(self, network: torch.nn.Module) -> list[str]:
-        """Each process's digest of ``network``'s weights, in rank order."""
         digests: list[str | None] = [None] * self.world_size
         dist.all_gather_object(digests, weights_digest(network))
+        if len(set(digests)) != 1:
+            raise RuntimeError(f"the processes ended with different weights: {digests}")
         return [str(d) for d in digests]
 
     @property
@@ -152,10 +154,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         split: LeaveLastOutSplit = job["split"]
         extra = {"choices": job["choices"]} if job.get("choices") is not None else {}
         model.fit(split.train, validation=split.validation, trainer=trainer, progress=progress, **extra)
-        digests = group.weight_digests(model.network)
         if group.is_main:
-            if len(set(digests)) != 1:
-                raise RuntimeError(f"the processes ended with different weights: {digests}")
+            digests = model.training_report.weight_digests
             report = {**model.training_report.as_dict(), "world_size": group.world_size, "weight_digests": digests}
             _write_atomically(folder / MODEL_FILE, model.to("cpu").to_bytes())
             _write_atomically(folder / REPORT_FILE, json.dumps(report).encode())

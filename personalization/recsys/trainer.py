@@ -81,6 +81,8 @@ class TrainingReport:
     tail_epochs: int = 0  # epochs on the validation targets after the best one was chosen (stages.ValidationTail)
     # Fitting a second stage after the epochs (stages.AffinityStage); part of train_seconds.
     stage_seconds: float = 0.0
+    # A data-parallel run: each process's digest of its weights once the best were shared (all equal).
+    weight_digests: list[str] = field(default_factory=list)
 
     @property
     def seconds_per_epoch(self) -> float:
@@ -264,7 +266,7 @@ class Trainer:
             if cfg.checkpoint_path and main:
                 _write_atomically(cfg.checkpoint_path, model.to_bytes())
         if group is not None:
-            group.share_weights(model.network)
+            report.weight_digests = group.share_weights(model.network)
         model.network.eval()
         model.invalidate_cache()
         report.train_seconds = time.perf_counter() - started
