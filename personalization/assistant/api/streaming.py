@@ -21,6 +21,19 @@ MEDIA_TYPE = "text/event-stream"
 # A chunk: up to this many characters of a word (Chinese has no spaces, so a run of characters is cut too).
 CHUNK_CHARS = 12
 _CHUNK = re.compile(rf"\s*\S{{1,{CHUNK_CHARS}}}")
+# One event of the stream, as OpenAPI describes a text/event-stream response; its `data` is a JSON text.
+STREAM_EVENT_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "event": {"type": "string", "enum": ["start", "delta", "done", "error"]},
+        "data": {
+            "type": "string",
+            "description": 'start: {"conversation": id}; delta: {"text": piece}; done: the JSON answer\'s body; '
+            "error: the usual error body.",
+        },
+    },
+    "required": ["event", "data"],
+}
 
 
 class EventStreamRenderer(BaseRenderer):

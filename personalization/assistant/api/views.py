@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils import translation
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
@@ -13,7 +12,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from config.api_errors import error_response
-from personalization.assistant.api.streaming import MEDIA_TYPE, EventStreamRenderer, turn_stream
+from personalization.assistant.api.streaming import MEDIA_TYPE, STREAM_EVENT_SCHEMA, EventStreamRenderer, turn_stream
 from personalization.assistant.api.throttles import AssistantAddressThrottle, AssistantVisitorThrottle
 from personalization.assistant.engine import Asker
 from personalization.assistant.models import Message, Ticket
@@ -116,7 +115,7 @@ def _ticket_status(conversation) -> str | None:
     responses={
         (200, "application/json"): TurnSerializer,
         (200, MEDIA_TYPE): OpenApiResponse(
-            response=OpenApiTypes.STR,
+            response=STREAM_EVENT_SCHEMA,
             description="event: start, data: {conversation}; event: delta, data: {text} (repeated); "
             "event: done, data: the JSON answer's body.",
         ),
