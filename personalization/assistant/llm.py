@@ -90,6 +90,8 @@ def respond(*, message: str, state: dict, asker) -> object | None:
                 return None
             said = completion["choices"][0]["message"]
             calls = said.get("tool_calls") or []
+            if not isinstance(calls, list) or not all(isinstance(c, dict) for c in calls):
+                raise EngineUnavailable("The tool calls are not a list of objects.")
             if not calls:
                 answer = said.get("content")
                 break
@@ -97,7 +99,7 @@ def respond(*, message: str, state: dict, asker) -> object | None:
                 return None
             messages.append({"role": "assistant", "content": said.get("content") or "", "tool_calls": calls})
             for call in calls[:MAX_CALLS_PER_ROUND]:
-                function = call.get("function") or {}
+                function = call.get("function") if isinstance(call.get("function"), dict) else {}
                 result = turn.run(str(function.get("name", "")), str(function.get("arguments") or "{}"))
                 messages.append({"role": "tool", "tool_call_id": call.get("id", ""), "content": result})
     except EngineUnavailable as error:

@@ -308,3 +308,19 @@ def test_the_privacy_controls_say_whether_messages_leave_the_shop(client, user, 
     sent = {"en": "are sent to it", "zh-hans": "都会发送给该服务"}[language]
     assert inside in offline and sent not in offline
     assert sent in external and "llm.example.com" in external and inside not in external
+
+
+@pytest.mark.parametrize(
+    "malformed",
+    [
+        {"role": "assistant", "content": None, "tool_calls": "search_products"},
+        {"role": "assistant", "content": None, "tool_calls": [["search_products", "{}"]]},
+        {"role": "assistant", "content": {"text": "hi"}},
+    ],
+)
+def test_a_malformed_answer_is_answered_offline(catalogue, endpoint, conversation, asker, malformed):
+    endpoint([malformed, answer("Nothing to say.")])
+
+    reply = turn(conversation, "Aurora running shoes", asker)
+
+    assert reply.payload["outcome"] == "products", "the offline engine answered"
