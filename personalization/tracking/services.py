@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from personalization.tracking import buffer, storage
+from personalization.tracking import buffer, partitions, storage
 from personalization.tracking.models import DeadLetterEvent, Event, PersonalizationPreference, VisitorLink
 from personalization.tracking.policy import preference_cache_key
 from personalization.tracking.schema import TrackedEvent
@@ -197,15 +197,22 @@ def _delete_rows(*, user, visitor_id: str | None) -> int:
 
 
 def events_purge_expired(*, days: int | None = None) -> int:
-    """Delete events older than the retention period, type by type (the (type, timestamp) index) and in chunks,
-    so no single statement holds locks for long."""
+    """Forget events older than the retention period; returns how many.
+
+    On PostgreSQL's partitioned table, months wholly past the period go as whole partitions and the
+    coming months' partitions are made (`partitions.partitions_maintain`). What remains expired (the
+    days of the month straddling the cutoff; everything on SQLite) is deleted type by type (the
+    (type, timestamp) index) and in chunks, so no single statement holds locks for long.
+    """
     days = settings.TRACKING_RETENTION_DAYS if days is None else days
-    cutoff = timezone.now() - timedelta(days=days)
-    total = 0
+    now = timezone.now()
+    cutoff = now - timedelta(days=days)
+    total = partitions.partitions_maintain(retention_days=days, now=now).rows_dropped
     for event_type in Event.Type.values:
         expired = Event.objects.filter(type=event_type, timestamp__lt=cutoff)
         while ids := list(expired.values_list("pk", flat=True)[:PURGE_CHUNK]):
-            deleted, _ = Event.objects.filter(pk__in=ids).delete()
+            # The time bound lets PostgreSQL prune the partitions that cannot hold these ids.
+            deleted, _ = expired.filter(pk__in=ids).delete()
             total += deleted
     return total
 

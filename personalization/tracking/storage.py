@@ -6,7 +6,8 @@ NOTHING stores the same rows five to ten times faster. Smaller batches (a page's
 events, written during the request when there is no Redis buffer) go through one
 INSERT statement executed once per row, with each value prepared by its model field
 as the ORM would: no SQL compiled per batch. Every path drops events of deleted
-accounts, forgets deleted products, and stores each UUID once.
+accounts, forgets deleted products, and stores each UUID once (on PostgreSQL, whose partitioned
+table can only key the UUID with the timestamp, by looking for it within DEDUP_WINDOW_DAYS).
 
 A batch the database refuses is split until the refused events stand alone
 (`store_raw_isolating`): they are returned with the reason, and the rest is stored.
@@ -17,6 +18,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TypeVar
 
 from django.contrib.auth import get_user_model
@@ -25,6 +27,7 @@ from django.db.models.constants import OnConflict
 
 from personalization.tracking.models import Event
 from personalization.tracking.schema import TrackedEvent, storable
+from personalization.tracking.validation import MAX_AGE
 
 COPY_THRESHOLD = 500
 COLUMNS = (
@@ -47,6 +50,10 @@ AS_IS = frozenset({"CharField", "ForeignKey"})
 # Anything else (a lost connection, a lock timeout) is about the database, not the event, and propagates.
 REFUSALS = (DataError, IntegrityError, ValueError, TypeError, KeyError)
 MAX_REASON = 2000
+# A retried event whose timestamp the server set (the event API's default) arrives with another
+# timestamp; on PostgreSQL the UUID is looked for this far either side of it (the oldest event the
+# API takes is as old). SQLite's plain table keeps the UUID unique on its own.
+DEDUP_WINDOW_DAYS = MAX_AGE.days
 
 Item = TypeVar("Item")
 
@@ -132,6 +139,8 @@ def store_events(events: Sequence[TrackedEvent]) -> None:
 
 def _insert_ignoring_duplicates(rows: Sequence[Event]) -> None:
     """INSERT ... ON CONFLICT DO NOTHING (INSERT OR IGNORE on SQLite), in one transaction."""
+    if connection.vendor == "postgresql":
+        rows = _not_stored_yet(rows)
     if not rows:
         return
     fields = [field for field in Event._meta.concrete_fields if not field.primary_key]
@@ -156,6 +165,28 @@ def _insert_ignoring_duplicates(rows: Sequence[Event]) -> None:
         cursor.executemany(sql, params)
 
 
+def _not_stored_yet(rows: Sequence[Event]) -> list[Event]:
+    """The rows whose UUID is neither stored near their time nor earlier in the batch (one query).
+
+    PostgreSQL's partitioned table keys the UUID with the timestamp (partitions.py), so a retried event
+    the server timed again would pass ON CONFLICT. Two retries written at the same instant can still
+    both pass this look (the unique (uuid, timestamp) still stops a retry timed alike).
+    """
+    first: dict = {}
+    for row in rows:
+        first.setdefault(row.uuid, row)
+    if not first:
+        return []
+    window = timedelta(days=DEDUP_WINDOW_DAYS)
+    times = [row.timestamp for row in first.values()]
+    stored = set(
+        Event.objects.filter(uuid__in=list(first), timestamp__range=(min(times) - window, max(times) + window))
+        .order_by()
+        .values_list("uuid", flat=True)
+    )
+    return [row for key, row in first.items() if key not in stored]
+
+
 def _copy_documents(raw_batch: Sequence[bytes]) -> None:
     """COPY the JSON documents as they are and let PostgreSQL take them apart: no per-row Python work."""
     from shop.models import Product
@@ -164,6 +195,7 @@ def _copy_documents(raw_batch: Sequence[bytes]) -> None:
     products = Product._meta.db_table
     users = get_user_model()._meta.db_table
     columns = ", ".join(f'"{c}"' for c in COLUMNS)
+    window = f"interval '{DEDUP_WINDOW_DAYS} days'"
     # COPY's text format treats backslashes as escapes; JSON never holds a raw tab or newline.
     block = b"\n".join(raw.replace(b"\\", b"\\\\") for raw in raw_batch) + b"\n"
     with transaction.atomic(), connection.cursor() as cursor:
@@ -176,10 +208,13 @@ def _copy_documents(raw_batch: Sequence[bytes]) -> None:
             SELECT (d->>'uuid')::uuid, d->>'type', (d->>'timestamp')::timestamptz, (d->>'recorded_at')::timestamptz,
                    d->>'visitor_id', (d->>'user_id')::bigint, d->>'session_key', p.id,
                    d->>'path', d->>'referrer', d->'context', (d->>'value')::numeric
-            FROM (SELECT doc AS d FROM {INCOMING}) i
+            FROM (SELECT DISTINCT ON ((doc->>'uuid')::uuid) doc AS d FROM {INCOMING}) i
             LEFT JOIN {products} p ON p.id = (d->>'product_id')::bigint
-            WHERE d->'user_id' = 'null'::jsonb
-               OR EXISTS (SELECT 1 FROM {users} u WHERE u.id = (d->>'user_id')::bigint)
-            ON CONFLICT (uuid) DO NOTHING"""
+            WHERE (d->'user_id' = 'null'::jsonb
+               OR EXISTS (SELECT 1 FROM {users} u WHERE u.id = (d->>'user_id')::bigint))
+              AND NOT EXISTS (SELECT 1 FROM {events} e WHERE e.uuid = (d->>'uuid')::uuid
+                  AND e."timestamp" BETWEEN (d->>'timestamp')::timestamptz - {window}
+                                        AND (d->>'timestamp')::timestamptz + {window})
+            ON CONFLICT DO NOTHING"""
         )
         cursor.execute(f"DROP TABLE {INCOMING}")

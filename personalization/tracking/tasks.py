@@ -1,4 +1,5 @@
-"""Beat tasks: drain the Redis buffer into the database, and forget events past the retention period."""
+"""Beat tasks: drain the Redis buffer into the database, and forget events past the retention period
+(daily; on PostgreSQL it also keeps the event table's month partitions: partitions.py)."""
 
 from celery import shared_task
 
