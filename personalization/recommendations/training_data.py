@@ -25,8 +25,13 @@ INTERACTION_TYPES = {
 }
 
 
-def interaction_rows(*, since=None, ratings: bool = False) -> Iterator[tuple[str, int, float, str]]:
+def interaction_rows(
+    *, since=None, ratings: bool = False, chunk_size: int = 5000
+) -> Iterator[tuple[str, int, float, str]]:
     """(unit, product id, epoch seconds, event type), streamed in database order.
+
+    The events are read `chunk_size` at a time (a server-side cursor on PostgreSQL), so what the
+    export holds is one chunk, not the table; `build_dataset` turns the stream into sequences as it goes.
 
     With `ratings`, a purchase its buyer reviewed carries the stars (`recsys.data.rated_purchase`):
     the review's current rating, whatever its moderation state, since it is the buyer's own verdict.
@@ -38,7 +43,7 @@ def interaction_rows(*, since=None, ratings: bool = False) -> Iterator[tuple[str
         events = events.filter(timestamp__gte=since)
     fields = ("user_id", "visitor_id", "product_id", "timestamp", "type")
     for user_id, visitor_id, product_id, timestamp, event_type in (
-        events.values_list(*fields).order_by().iterator(chunk_size=5000)
+        events.values_list(*fields).order_by().iterator(chunk_size=chunk_size)
     ):
         kind = INTERACTION_TYPES[event_type]
         if kind == "purchase" and stars:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from array import array
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -161,10 +162,11 @@ def build_dataset(
     if default_event not in event_code:
         raise DataError(f"default event {default_event!r} has no weight")
     dropped: Counter[str] = Counter()
-    users: list[Hashable] = []
-    items: list[Hashable] = []
-    times: list[float] = []
-    events: list[int] = []
+    # Rows are read once, as a stream, into compact typed arrays (8 bytes a field) with each distinct
+    # user and item kept once: a database export never holds its rows as Python objects.
+    user_code: dict[Hashable, int] = {}
+    item_code: dict[Hashable, int] = {}
+    users, items, times, events = array("q"), array("q"), array("d"), array("q")
     rows_read = 0
     for row in rows:
         rows_read += 1
@@ -183,19 +185,23 @@ def build_dataset(
         if code is None:
             dropped["unknown_event_type"] += 1
             continue
-        users.append(user)
-        items.append(item)
+        users.append(user_code.setdefault(user, len(user_code)))
+        items.append(item_code.setdefault(item, len(item_code)))
         times.append(seconds)
         events.append(code)
 
     feature_ids = list(item_features or {})
-    item_index = ItemIndex(_sorted_ids(set(items).union(feature_ids)))
-    user_ids = _sorted_ids(set(users))
-    user_code = {u: i for i, u in enumerate(user_ids)}
-    u_arr = np.fromiter((user_code[u] for u in users), dtype=np.int64, count=len(users))
-    i_arr = item_index.indices_of(items)
-    t_arr = np.asarray(times, dtype=np.float64)
-    e_arr = np.asarray(events, dtype=np.int64)
+    item_index = ItemIndex(_sorted_ids(set(item_code).union(feature_ids)))
+    user_ids = _sorted_ids(set(user_code))
+    # First-seen codes -> the sorted user order and the item index.
+    user_rank = np.empty(len(user_code), dtype=np.int64)
+    user_rank[[user_code[u] for u in user_ids]] = np.arange(len(user_ids))
+    item_at = item_index.indices_of(item_code)
+    u_arr = user_rank[np.frombuffer(users, dtype=np.int64)] if users else np.zeros(0, dtype=np.int64)
+    i_arr = item_at[np.frombuffer(items, dtype=np.int64)] if items else np.zeros(0, dtype=np.int64)
+    t_arr = np.frombuffer(times, dtype=np.float64).copy() if times else np.zeros(0, dtype=np.float64)
+    e_arr = np.frombuffer(events, dtype=np.int64).copy() if events else np.zeros(0, dtype=np.int64)
+    del users, items, times, events
 
     # np.lexsort sorts by the last key first; the row number makes ties impossible.
     order = np.lexsort((np.arange(len(u_arr)), e_arr, t_arr, u_arr))
