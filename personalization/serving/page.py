@@ -4,7 +4,7 @@ The template tags ask the request's `PageAllocation` for each row in page order 
 template renders them): a row is computed with room for what the page already shows, then
 `claim` keeps the products not yet on the page, trims them to whole grid rows, and marks them
 shown. A recommendation row with less than one whole row of new products is left out; a small
-shop's home grid shows its one short row.
+shop's home grid shows its one short row, and so does "Recently viewed" (SHORT_ROW_SLOTS).
 
     page = page_allocation(request)
     ranked = page.fill("similar", k=4, context=context, product=product)
@@ -24,6 +24,10 @@ from personalization.serving.slots import fill_slot
 
 # Cards in a grid row at the widest layout; a phone shows two rows of two, so multiples of four fill whole rows.
 ROW_SIZE = 4
+# Rows shown even when shorter than a grid row: the shopper's own trail (one to three products they looked at)
+# is what they came back for, and a missing row reads as a forgotten history. A recommendation row with fewer
+# than a row of new products is a weak guess and is left out.
+SHORT_ROW_SLOTS = frozenset({"recently_viewed"})
 PAGE_ATTRIBUTE = "_page_allocation"
 MAX_FETCH = 48  # what fill_slot serves at most
 
@@ -69,7 +73,7 @@ class PageAllocation:
             params["product"] = product
         wanted = min(k + len(self.exclusions()), MAX_FETCH)
         ranked = fill_slot(slot, k=wanted, context=context, **params)
-        return self.claim(ranked, k=k)
+        return self.claim(ranked, k=k, short_row=slot in SHORT_ROW_SLOTS)
 
 
 def page_allocation(request: HttpRequest) -> PageAllocation:

@@ -92,3 +92,26 @@ def assert_inside(inner: Locator, outer: Locator, where: str) -> None:
     assert box["x"] >= frame["x"] - 1 and box["x"] + box["width"] <= frame["x"] + frame["width"] + 1, (
         f"{where}: {box} sticks out of {frame}"
     )
+
+
+# Tables the floating assistant launcher lies over, each table scrolled to the bottom of the screen in turn
+# (where a corner button meets it): [] when the launcher never covers a table.
+UNDER_THE_LAUNCHER = """() => {
+    const launcher = document.querySelector(".assistant__launcher");
+    if (!launcher) return [];
+    const covered = [];
+    for (const table of document.querySelectorAll("main table")) {
+        table.scrollIntoView({block: "end"});
+        const a = launcher.getBoundingClientRect(), b = table.getBoundingClientRect();
+        if (a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top) {
+            covered.push((table.className || "table") + " at " + Math.round(b.right) + "px");
+        }
+    }
+    window.scrollTo(0, 0);
+    return covered;
+}"""
+
+
+def assert_no_table_under_the_launcher(page: Page, where: str) -> None:
+    covered = page.evaluate(UNDER_THE_LAUNCHER)
+    assert covered == [], f"{where}: the assistant launcher covers {covered}"

@@ -8,6 +8,7 @@ from tests.e2e.layout import (
     PHONE,
     assert_inside,
     assert_no_horizontal_overflow,
+    assert_no_table_under_the_launcher,
     assert_no_word_broken,
     assert_reachable,
 )
@@ -113,6 +114,15 @@ def test_signed_in_header_account_orders_and_category_bar_fit_a_phone(
     assert_inside(last, page.locator(".category-nav"), "The last category tab at 375px")
     box = last.bounding_box()
     assert box["x"] + box["width"] <= PHONE["width"], f"the last category tab ends at {box['x'] + box['width']}px"
+
+
+def test_the_assistant_launcher_covers_no_order_table_at_1024px(new_context, shopper_with_orders):
+    # A laptop's short window: the order table scrolls past the corner where the launcher floats.
+    page = new_context(viewport={"width": 1024, "height": 480}).new_page()
+    page.goto("/account/login/")
+    sign_in(page, username="alice")
+    expect(page.locator(".orders-table tbody tr")).to_have_count(2)
+    assert_no_table_under_the_launcher(page, "The account page at 1024px")
 
 
 @pytest.mark.parametrize("viewport, mobile", [(PHONE, True), (DESKTOP, False)], ids=["phone", "desktop"])

@@ -59,3 +59,21 @@ def test_the_pages_own_product_never_shows_in_its_rows(shelf):
     trending = page.claim(listed(shelf), k=8)
     # then
     assert shelf[0] not in trending.products
+
+
+def test_recently_viewed_shows_a_short_row_rather_than_nothing(shelf):
+    # given a shopper who has looked at two products, then opens a third's page
+    context = ShopperContext(unit="v:two", recent_product_ids=(shelf[1].pk, shelf[2].pk))
+    page = PageAllocation()
+    # when
+    row = page.fill("recently_viewed", k=4, context=context, product=shelf[3])
+    # then: their own trail, short as it is (other recommendation rows keep to whole rows)
+    assert list(row) == [shelf[2], shelf[1]], "the two products they viewed, newest first"
+    assert page.shown >= {shelf[1].pk, shelf[2].pk}
+
+
+def test_recently_viewed_still_never_repeats_what_the_page_shows(shelf):
+    context = ShopperContext(unit="v:two", recent_product_ids=(shelf[1].pk, shelf[2].pk))
+    page = PageAllocation()
+    page.claim(listed([shelf[1], *shelf[5:8]]), k=4)
+    assert list(page.fill("recently_viewed", k=4, context=context)) == [shelf[2]]
