@@ -43,6 +43,13 @@ _YES = re.compile(
 )  # saying yes is strict: a question that starts with 可以 ("可以退货吗") must not carry out an action
 _NO = re.compile(r"^(?:(?:n|no|nope|don't|do not|stop|never mind|cancel that)\b|不|别|算了)")
 _CHEAPEST = re.compile(r"cheapest|least expensive|最便宜")
+# Asking to apply a voucher, not how vouchers work ("how do I use a coupon" is for the FAQ).
+_APPLY_VOUCHER = re.compile(
+    r"^(?!how |what |where |why |when |do you |does |is |are |which )"
+    r"(?:.*\b(?:apply|use|redeem|add|enter)\b(?:\s+(?:the|a|an|this|that|my|your|any|some|one|of|advertised|"
+    r"current|available|best))*\s+(?:voucher|coupon|promo code|discount code|discount|code)s?\b"
+    r"|(?!.*(?:怎么|如何|吗|？|\?)).*(?:用|使用|应用|加上|领取|领|添加|帮我用)(?:一下|一张|个|上)?(?:优惠券|优惠码|折扣码|代金券))"
+)
 
 
 @dataclass(frozen=True)
@@ -151,6 +158,10 @@ def _respond(*, message: str, state: dict, asker: Asker) -> Reply:
                          choices=_menu(), state=state)  # fmt: skip
 
     previous = Constraints.from_dict(state.get("constraints"))
+    if _APPLY_VOUCHER.search(short):
+        intent, confidence = "voucher_apply", max(confidence, CONFIDENT)
+    if slots.reference is not None and intent not in ("add_to_cart", "order_status", "order_cancel", "human"):
+        intent = "search"  # "something like the Aurora S7 but cheaper": a new search, modelled on that product
     if confidence < CONFIDENT:
         if slots.has_product_terms_from_catalogue or (slots.is_refinement and not previous.is_empty()):
             intent = "refine" if not slots.constraints.category and not previous.is_empty() else "search"
@@ -178,6 +189,7 @@ def _respond(*, message: str, state: dict, asker: Asker) -> Reply:
         "faq": _faq,
         "human": _human,
         "smalltalk": _smalltalk,
+        "voucher_apply": _voucher_apply,
     }[intent]
     reply = handler(message=message, slots=slots, state=state, asker=asker, previous=previous)
     return replace(reply, intent=reply.intent if reply.outcome == "faq" else intent, confidence=round(confidence, 3))
@@ -214,7 +226,19 @@ def _search(*, message, slots: Slots, state, asker: Asker, previous: Constraints
               "for example “running shoes under 100”."),
             "search", 0, "ask_need", choices=_menu()[:1], state=state,
         )  # fmt: skip
-    return _show_products(constraints, state=state, asker=asker)
+    return _show_products(_like_reference(constraints, slots), state=state, asker=asker)
+
+
+def _like_reference(constraints: Constraints, slots: Slots) -> Constraints:
+    """The named product's price bounds the search: "like the Aurora S7 but cheaper" is below its price."""
+    named = tools.products_by_id([slots.reference]) if slots.reference is not None else []
+    if not named:
+        return constraints
+    if slots.cheaper and constraints.price_max is None:
+        constraints = replace(constraints, price_max=named[0].price - Decimal("0.01"))
+    if slots.pricier and constraints.price_min is None:
+        constraints = replace(constraints, price_min=named[0].price + Decimal("0.01"))
+    return constraints
 
 
 def _refine(*, message, slots: Slots, state, asker: Asker, previous: Constraints) -> Reply:
@@ -523,7 +547,55 @@ def _carry_out(pending: dict, *, state: dict, asker: Asker, confidence: float) -
         order.refresh_from_db()
         return Reply(_("Order %(number)s is cancelled.") % {"number": order.number}, "confirm", confidence,
                      "cancelled", order=_order_card(order), state=state)  # fmt: skip
+    if pending.get("action") == "voucher_apply":
+        return _voucher_carry_out(pending.get("code", ""), state=state, asker=asker, confidence=confidence)
     return Reply(_("There is nothing waiting for your confirmation."), "confirm", confidence, "nothing_pending",
+                 state=state)  # fmt: skip
+
+
+# Vouchers ----------------------------------------------------------------------------------------------------
+
+
+def _voucher_apply(*, message, slots: Slots, state, asker: Asker, previous: Constraints) -> Reply:
+    """Only a code the shop advertises, proposed with its terms; applied after a yes, as the cart applies it."""
+    offered = {v.code.upper(): v for v in tools.vouchers_on_offer()}
+    if not offered:
+        return Reply(_("There is no voucher on offer right now."), "voucher_apply", 0, "no_voucher", state=state)
+    named = [offered[w] for w in re.findall(r"[A-Za-z0-9-]{3,40}", message.upper()) if w in offered]
+    typed = re.search(r"(?:code|码)\s*([A-Za-z0-9-]{3,40})", message, re.IGNORECASE)
+    if typed and typed.group(1).upper() not in offered:
+        cart = ({"label": _("Go to cart"), "url": reverse("shop:cart")},)
+        return Reply(_("I can only apply the vouchers we advertise; you can enter other codes in your cart."),
+                     "voucher_apply", 0, "not_advertised", choices=cart, state=state)  # fmt: skip
+    if not named and len(offered) > 1:
+        choices = tuple(
+            {"label": f"{v.code}: {v.label}", "message": _("apply voucher %(code)s") % {"code": v.code}}
+            for v in offered.values()
+        )
+        return Reply(_("Which voucher should I apply?"), "voucher_apply", 0, "choose_voucher", choices=choices,
+                     state=state)  # fmt: skip
+    voucher = named[0] if named else next(iter(offered.values()))
+    state["pending"] = {"action": "voucher_apply", "code": voucher.code}
+    return Reply(
+        _("Apply voucher %(code)s (%(label)s) to your cart?") % {"code": voucher.code, "label": voucher.label},
+        "voucher_apply", 0, "confirm", choices=_yes_no(), state=state,
+    )  # fmt: skip
+
+
+def _voucher_carry_out(code: str, *, state: dict, asker: Asker, confidence: float) -> Reply:
+    from shop.cart_session import request_cart
+    from shop.exceptions import ShopError
+    from shop.vouchers.services import voucher_apply
+
+    if asker.request is None or code.upper() not in {v.code.upper() for v in tools.vouchers_on_offer()}:
+        return Reply(_("That voucher is no longer on offer."), "confirm", confidence, "failed", state=state)
+    try:
+        voucher = voucher_apply(cart=request_cart(asker.request, create=True), code=code,
+                                user=asker.user if asker.signed_in else None)  # fmt: skip
+    except ShopError as error:
+        return Reply(error.message, "confirm", confidence, "failed", state=state)
+    return Reply(_("Voucher %(code)s applied: %(label)s.") % {"code": voucher.code, "label": voucher.label}, "confirm",
+                 confidence, "voucher_applied", choices=({"label": _("Go to cart"), "url": reverse("shop:cart")},),
                  state=state)  # fmt: skip
 
 

@@ -46,6 +46,9 @@ class Lexicon:
     attribute_labels: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)  # (key, value) -> names
     # (key, value) -> {leaf category slug: products}: which key a value means in a category ("256 GB")
     attribute_categories: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
+    # Every active product's name in each language, cleaned: (name, its Latin words, product id, category slug);
+    # what "something like the Aurora S7" is looked up in.
+    product_names: list[tuple[str, frozenset[str], int, str]] = field(default_factory=list)
 
     @property
     def latin_words(self) -> frozenset[str]:
@@ -152,7 +155,40 @@ def _build(version: str) -> Lexicon:
     _add_attributes(lexicon)
     dictionary_words_add(chinese_words)
     _add_kind_words(lexicon)
+    _add_product_names(lexicon)
     return lexicon
+
+
+def _add_product_names(lexicon: Lexicon) -> None:
+    fields = [f"name_{lang}" for lang in _LANGUAGES]
+    for pk, category, *names in Product.objects.filter(is_active=True).values_list("pk", "category__slug", *fields):
+        for name in {clean(name or "") for name in names} - {""}:
+            latin = frozenset(singular(word) for word in name.split() if word.isascii())
+            lexicon.product_names.append((name, latin, pk, category))
+
+
+def product_named(lexicon: Lexicon, phrase: str) -> tuple[int, str] | None:
+    """(product id, category slug) of the product a phrase names ("aurora s7", "极光 s7"), if it names one.
+
+    Every Latin word of the phrase must be a word of the name, and its Chinese part a piece of it; a phrase
+    that several products fit names the one with the shortest name ("aurora s7" is not "aurora s7 pro").
+    """
+    phrase = clean(phrase)
+    latin = frozenset(singular(word) for word in phrase.split() if word.isascii())
+    chinese = "".join(word for word in phrase.split() if not word.isascii())
+    if not phrase or (not chinese and len(latin) < 2):
+        return None  # one Latin word is a brand or a kind ("like nike"), not a product
+    if chinese and chinese in lexicon.surfaces or not chinese and latin <= lexicon.latin_words:
+        return None  # only catalogue words ("like a coffee grinder", "和袜子"): a kind of product, not one product
+    found = [
+        (len(name), pk, category)
+        for name, words, pk, category in lexicon.product_names
+        if latin <= words and (not chinese or chinese in name.replace(" ", ""))
+    ]
+    if not found:
+        return None
+    _length, pk, category = min(found)
+    return pk, category
 
 
 # A word of product names names a kind of product when this share of its products sit in one category.

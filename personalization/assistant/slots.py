@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from personalization.assistant.constraints import Constraints
-from personalization.assistant.lexicon import Lexicon, Term
+from personalization.assistant.lexicon import Lexicon, Term, product_named
 from personalization.assistant.text import allowed_typos, clean, edit_distance, words
 from shop.search.segmentation import normalize
 
@@ -55,6 +55,13 @@ _CHINESE_NUMBER = re.compile(r"[零一二两三四五六七八九十百千万\d]
 
 _CHEAPER = re.compile(r"cheaper|less expensive|lower price|budget option|便宜|实惠|低一点|再低|划算")
 _PRICIER = re.compile(r"more expensive|pricier|higher end|premium|贵一点|更贵|高端|好一点的")
+# "something like the Aurora S7 but cheaper", "similar to ...", "类似极光S7但更便宜的": the phrase naming a product.
+_LIKE = re.compile(
+    r"(?:(?<!i d )(?<!would )(?<!we d )(?<!you d )(?<!i )(?<!we )(?<!they )(?<!look )(?<!looks )(?<!feel )"
+    r"\b(?:like|similar to|same as|comparable to|alternative to|alternatives to)\s+(?P<article>the |a |an |my |this )?"
+    r"(?P<en>.+?)(?=\s+(?:but|and|that|which|for|under|below|less|cheaper|in|with)\b|$))|"
+    r"(?:类似|像|和|跟|与)(?P<zh>[^，,。]+?)(?=一样|那样|这样|差不多|类似|相似|但|而且|的|，|,|$)"
+)
 _OTHER_BRAND = re.compile(
     r"(?:another|other|different|a different|else)\s*brands?|brands? other|换个牌子|换个品牌|换一个牌子|换一个品牌|"
     r"其他牌子|其他品牌|别的牌子|别的品牌|不同的牌子|不同品牌|换牌子|换品牌"
@@ -114,6 +121,7 @@ class Slots:
     other_brand: bool = False
     order_number: str = ""
     ordinal: int | None = None  # 1-based position in the last shown list; -1 the last one
+    reference: int | None = None  # a product named as the model of what is wanted ("like the Aurora S7")
     unknown_words: tuple[str, ...] = ()  # Latin words not understood and too far from any catalogue word
 
     @property
@@ -328,6 +336,16 @@ def extract(message: str, lexicon: Lexicon) -> Slots:
     stock = _IN_STOCK.search(text)
     if stock:
         spans.append(stock.span())
+    reference = None
+    for like in _LIKE.finditer(text):
+        group = "en" if like.group("en") else "zh"
+        if like.group("article") in ("a ", "an "):
+            continue  # "like a trail shoe": a kind of product, not one product
+        named = product_named(lexicon, like.group(group))
+        if named is not None:
+            reference = named
+            spans.append(like.span(group))  # its words name that product, not a brand or kind to filter by
+            break
     rest = corrected(_singular_text(_blank(text, spans)), lexicon)
 
     categories: list[str] = []
@@ -357,7 +375,9 @@ def extract(message: str, lexicon: Lexicon) -> Slots:
         elif word not in STOPWORDS_ZH and not all(ch in STOPWORDS_ZH for ch in word):
             keywords.append(word)
 
-    if not categories and kinds_found:
+    if reference is not None:
+        categories = [reference[1]]  # the same kind of product as the one named
+    elif not categories and kinds_found:
         categories = kinds_found[:1]
     keywords = [word for word in keywords if _in_catalogue(word)]
     category = _most_specific_category(categories, lexicon, kinds_found) if categories else ""
@@ -376,6 +396,7 @@ def extract(message: str, lexicon: Lexicon) -> Slots:
         order_number=order_number,
         ordinal=ordinal,
         unknown_words=tuple(unknown),
+        reference=reference[0] if reference else None,
         **flags,
     )
 

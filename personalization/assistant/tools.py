@@ -92,5 +92,12 @@ def own_order(*, user, number: str = "") -> Order | None:
     return orders_for_user(user=user).first()
 
 
+def vouchers_on_offer() -> list:
+    """The codes the shop advertises to everyone, valid now (the same list the home page and carts show)."""
+    from shop.vouchers.selectors import advertised_vouchers
+
+    return advertised_vouchers()
+
+
 def price_text(amount: Decimal) -> str:
     return f"${amount:,.2f}"
