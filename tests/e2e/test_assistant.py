@@ -1,5 +1,11 @@
-"""The chat panel: a shopper asks in Chinese for running shoes under 500, narrows to a brand, adds one to the
-cart from the panel; on a 375 px phone the panel fits the screen and opens from the keyboard."""
+"""The chat panel: a signed-in shopper asks in Chinese for running shoes under 500, narrows to a brand, adds one
+to the cart from the panel, asks where her last order is and hands over to a person, whom staff answer in the
+admin; on a 375 px phone the panel fits the screen, opens from the keyboard, and a click on its card is tracked.
+
+One test per browser journey: each test pays a fresh store, browser context and database flush, so the shopper's
+whole conversation is one test. The page opened is the cart, a light one: the panel is on every page, and the
+home page's rows would only add a cold recommendation pass to each test.
+"""
 
 import re
 
@@ -55,11 +61,29 @@ def ask(page, text: str):
     return replies.nth(before)
 
 
-def test_a_shopper_finds_narrows_and_adds_to_cart_in_chinese(page, running_shoes):
+def signed_in(context, user, live_server) -> None:
+    """The browser context carries the user's session, as after the sign-in form (which other tests drive)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
+
+
+def test_a_shopper_finds_narrows_adds_asks_for_her_order_and_a_person_answers(
+    new_context, live_server, running_shoes, shopper, staff, address
+):
     from shop.models import CartLine
+    from tests.e2e.steps import sign_in
+    from tests.factories import place_order
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.goto("/zh-hans/")
+    order = place_order(user=shopper, address=address, products=[running_shoes["stridewell"]], idempotency_key="e2e-1")
+    page = new_context().new_page()
+    signed_in(page.context, shopper, live_server)
+    page.goto("/zh-hans/cart/")
     page.get_by_role("button", name="咨询我们").click()
     expect(page.get_by_role("dialog", name="购物助手")).to_be_visible()
 
@@ -82,14 +106,43 @@ def test_a_shopper_finds_narrows_and_adds_to_cart_in_chinese(page, running_shoes
     expect(replies).to_have_count(answered + 1, timeout=STEP_TIMEOUT_MS)
     expect(replies.nth(answered)).to_contain_text("已将 极光 轻量跑鞋 加入购物车")
     page.screenshot(path=str(ARTIFACTS / "assistant-added.png"))
+    assert list(CartLine.objects.filter(cart__user=shopper).values_list("product_id", "quantity")) == [
+        (running_shoes["aurora"].pk, 1)
+    ]
 
-    # then the cart holds it
-    assert list(CartLine.objects.values_list("product_id", "quantity")) == [(running_shoes["aurora"].pk, 1)]
+    # ...asks where her last order is: her own order, by number and status
+    status = ask(page, "我的订单到哪了")
+    expect(status).to_contain_text(f"订单 {order.number}")
+
+    # ...and asks for a person
+    expect(ask(page, "转人工")).to_contain_text("已为您转接人工客服")
+
+    # when staff open the ticket in the admin, take it and answer
+    admin = new_context().new_page()
+    admin.goto("/admin/assistant/ticket/")
+    sign_in(admin, username="staffer")
+    admin.locator("#result_list tbody tr a").first.click()
+    expect(admin.locator(".assistant-transcript")).to_contain_text("转人工")
+    admin.locator("#id_answer").fill("Hello! Our running shoes ship within two days.")
+    admin.locator("input[name=_save]").click()
+    expect(admin.locator("#result_list tbody tr").first).to_contain_text("Answered")
+
+    # then her panel shows the answer when the page is opened again
+    page.reload()
+    page.get_by_role("button", name="咨询我们").click()
+    staff_message = page.locator(".assistant__message--staff")
+    expect(staff_message).to_contain_text("Our running shoes ship within two days.", timeout=STEP_TIMEOUT_MS)
+    page.screenshot(path=str(ARTIFACTS / "assistant-staff-answer.png"))
 
 
-def test_the_panel_fits_a_phone_and_works_from_the_keyboard(new_context, running_shoes):
+def test_the_panel_fits_a_phone_works_from_the_keyboard_and_its_cards_are_tracked(new_context, running_shoes):
+    from personalization.assistant.models import Message
+    from personalization.tracking.models import Event
+    from personalization.tracking.services import events_flush
+    from tests.e2e.steps import wait_for
+
     page = new_context(viewport=PHONE, mobile=True).new_page()
-    page.goto("/")
+    page.goto("/cart/")
     launcher = page.get_by_role("button", name=re.compile("Ask us"))
     launcher.focus()
     page.keyboard.press("Enter")
@@ -98,35 +151,24 @@ def test_the_panel_fits_a_phone_and_works_from_the_keyboard(new_context, running
     expect(page.locator("#assistant-input")).to_be_focused()
     box = dialog.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
-    expect(ask(page, "running shoes under 100").locator(".assistant__product")).to_have_count(1)
+    reply = ask(page, "running shoes under 100")
+    expect(reply.locator(".assistant__product")).to_have_count(1)
     page.screenshot(path=str(ARTIFACTS / "assistant-phone.png"))
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     expect(launcher).to_be_focused()
 
+    # when the shopper opens the panel again and follows the card
+    page.keyboard.press("Enter")
+    reply.locator(".assistant__product a").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(running_shoes["stridewell"].name)
 
-def test_staff_answer_a_handed_over_ticket_in_the_admin_and_the_shopper_reads_it(new_context, running_shoes, staff):
-    from tests.e2e.steps import sign_in
+    # then the click is a list click on the assistant's list, as on every other product list
+    list_id = Message.objects.filter(author="assistant").exclude(payload__list_id="").get().payload["list_id"]
 
-    # given a shopper who asked for a person
-    shopper = new_context().new_page()
-    shopper.goto("/")
-    shopper.get_by_role("button", name="Ask us").click()
-    expect(ask(shopper, "I want to talk to a person")).to_contain_text("passed our conversation to a person")
+    def clicks():
+        events_flush()  # with REDIS_URL the endpoint only buffers
+        return list(Event.objects.filter(type="list_click", context__list_id=list_id))
 
-    # when staff open the ticket in the admin, take it and answer
-    admin = new_context().new_page()
-    admin.goto("/admin/assistant/ticket/")
-    sign_in(admin, username="staffer")
-    admin.locator("#result_list tbody tr a").first.click()
-    expect(admin.locator(".assistant-transcript")).to_contain_text("I want to talk to a person")
-    admin.locator("#id_answer").fill("Hello! Our running shoes ship within two days.")
-    admin.locator("input[name=_save]").click()
-    expect(admin.locator("#result_list tbody tr").first).to_contain_text("Answered")
-
-    # then the shopper's panel shows the answer when the page is opened again
-    shopper.reload()
-    shopper.get_by_role("button", name="Ask us").click()
-    staff_message = shopper.locator(".assistant__message--staff")
-    expect(staff_message).to_contain_text("Our running shoes ship within two days.", timeout=STEP_TIMEOUT_MS)
-    shopper.screenshot(path=str(ARTIFACTS / "assistant-staff-answer.png"))
+    stored = wait_for(clicks, message=f"no list_click with the assistant's list id {list_id!r}")
+    assert [(e.product_id, e.context["position"]) for e in stored] == [(running_shoes["stridewell"].pk, 1)]
