@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.db.models import Sum
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from shop.exceptions import IllegalTransition
@@ -84,12 +85,12 @@ class ProductAdmin(TranslationAdmin):
             return ""
         return format_html('<img class="product-thumbnail" src="{}" alt="" width="40" height="40">', image.image.url)
 
-    @admin.action(description="Deactivate selected products")
+    @admin.action(description=_("Deactivate selected products"))
     def deactivate(self, request, queryset):
         count = queryset.update(is_active=False)
         self.message_user(request, f"{count} products deactivated.")
 
-    @admin.action(description="Activate selected products")
+    @admin.action(description=_("Activate selected products"))
     def activate(self, request, queryset):
         count = queryset.update(is_active=True)
         self.message_user(request, f"{count} products activated.")
@@ -103,7 +104,7 @@ class CartLineInline(admin.TabularInline):
 
 @admin.register(Cart)
 class CartAdmin(admin.ModelAdmin):
-    list_display = ["pk", "user", "session_key", "item_count", "updated_at"]
+    list_display = ["id", "user", "session_key", "item_count", "updated_at"]
     search_fields = ["user__username", "user__email", "session_key"]
     inlines = [CartLineInline]
     raw_id_fields = ["user"]
@@ -111,7 +112,7 @@ class CartAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user").annotate(items=Sum("lines__quantity"))
 
-    @admin.display(description="Items", ordering="items")
+    @admin.display(description=_("Items"), ordering="items")
     def item_count(self, cart):
         return cart.items or 0
 
@@ -202,22 +203,22 @@ class OrderAdmin(admin.ModelAdmin):
         for message in refused:
             self.message_user(request, message, messages.ERROR)
 
-    @admin.action(description="Mark selected orders paid")
+    @admin.action(description=_("Mark selected orders paid"))
     def mark_paid(self, request, queryset):
         self._transition(request, queryset, Order.Status.PAID, "marked paid")
 
-    @admin.action(description="Mark selected orders shipped")
+    @admin.action(description=_("Mark selected orders shipped"))
     def mark_shipped(self, request, queryset):
         self._transition(request, queryset, Order.Status.SHIPPED, "marked shipped")
 
-    @admin.action(description="Mark selected orders delivered")
+    @admin.action(description=_("Mark selected orders delivered"))
     def mark_delivered(self, request, queryset):
         self._transition(request, queryset, Order.Status.DELIVERED, "marked delivered")
 
-    @admin.action(description="Cancel selected orders (restock)")
+    @admin.action(description=_("Cancel selected orders (restock)"))
     def cancel_and_restock(self, request, queryset):
         self._transition(request, queryset, Order.Status.CANCELLED, "cancelled")
 
-    @admin.action(description="Refund selected orders (restock)")
+    @admin.action(description=_("Refund selected orders (restock)"))
     def refund_and_restock(self, request, queryset):
         self._transition(request, queryset, Order.Status.REFUNDED, "refunded")

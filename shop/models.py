@@ -23,8 +23,9 @@ class Category(models.Model):
     position = models.PositiveIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
+        verbose_name = _("category")
         ordering = ["position", "name"]
-        verbose_name_plural = "categories"
+        verbose_name_plural = _("categories")
 
     def __str__(self) -> str:
         return self.name
@@ -46,6 +47,8 @@ class Brand(models.Model):
     slug = models.SlugField(max_length=140, unique=True, verbose_name=_("slug"))
 
     class Meta:
+        verbose_name = _("brand")
+        verbose_name_plural = _("brands")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -81,6 +84,8 @@ class Product(models.Model):
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
         ordering = ["-created_at", "pk"]
         indexes = [
             models.Index(fields=["category", "is_active"]),
@@ -146,6 +151,8 @@ class Cart(models.Model):
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("cart")
+        verbose_name_plural = _("carts")
         constraints = [
             models.UniqueConstraint(fields=["user"], condition=Q(user__isnull=False), name="one_cart_per_user"),
         ]
@@ -188,6 +195,8 @@ class ShippingMethod(models.Model):
     position = models.PositiveIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
+        verbose_name = _("shipping method")
+        verbose_name_plural = _("shipping methods")
         ordering = ["position", "price"]
 
     def __str__(self) -> str:
@@ -250,6 +259,8 @@ class Order(models.Model):
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:

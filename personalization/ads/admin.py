@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from personalization.ads import services
 from personalization.ads.models import AdCampaign, AdClick, FilteredAdClick, PromotedProduct
@@ -41,8 +42,8 @@ class AdCampaignAdmin(admin.ModelAdmin):
     change_list_template = "ads/admin/campaign_change_list.html"
     fieldsets = (
         (None, {"fields": ("name", "advertiser", "brand", "status")}),
-        ("Bid and budget", {"fields": ("max_cpc", "daily_budget", "total_budget")}),
-        ("Schedule", {"fields": ("starts_at", "ends_at")}),
+        (_("Bid and budget"), {"fields": ("max_cpc", "daily_budget", "total_budget")}),
+        (_("Schedule"), {"fields": ("starts_at", "ends_at")}),
         (
             "Targeting",
             {
@@ -51,20 +52,20 @@ class AdCampaignAdmin(admin.ModelAdmin):
                 "that name them.",
             },
         ),
-        ("Spend", {"fields": ("spent_total", "spent_today", "spend_day", "created_at", "updated_at")}),
+        (_("Spend"), {"fields": ("spent_total", "spent_today", "spend_day", "created_at", "updated_at")}),
     )
 
-    @admin.display(description="Spent today")
+    @admin.display(description=_("Spent today"))
     def spent_today_now(self, campaign):
         return campaign.spent_on(timezone.localdate())
 
-    @admin.action(description="Activate the selected campaigns")
+    @admin.action(description=_("Activate the selected campaigns"))
     def activate(self, request, queryset):
         for campaign in queryset:
             services.campaign_status_set(campaign=campaign, status=AdCampaign.Status.ACTIVE)
         messages.success(request, f"Activated {queryset.count()} campaign(s).")
 
-    @admin.action(description="Pause the selected campaigns")
+    @admin.action(description=_("Pause the selected campaigns"))
     def pause(self, request, queryset):
         for campaign in queryset.filter(status=AdCampaign.Status.ACTIVE):
             services.campaign_status_set(campaign=campaign, status=AdCampaign.Status.PAUSED)
@@ -109,7 +110,7 @@ class AdClickAdmin(admin.ModelAdmin):
     list_select_related = ("campaign", "product")
     date_hierarchy = "clicked_at"
 
-    @admin.display(description="Campaign")
+    @admin.display(description=_("Campaign"))
     def campaign_link(self, click):
         url = reverse("admin:ads_adcampaign_change", args=[click.campaign_id])
         return format_html('<a href="{}">{}</a>', url, click.campaign.name)

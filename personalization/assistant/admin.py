@@ -29,7 +29,7 @@ class IntentExampleAdmin(admin.ModelAdmin):
 
 @admin.register(IntentModelVersion)
 class IntentModelVersionAdmin(admin.ModelAdmin):
-    list_display = ("pk", "status", "holdout_accuracy", "decision", "duration_seconds", "created_at")
+    list_display = ("id", "status", "holdout_accuracy", "decision", "duration_seconds", "created_at")
     list_filter = ("status",)
     readonly_fields = ("status", "metrics", "snapshot", "decision", "duration_seconds", "created_at")
     exclude = ("weights",)
@@ -95,7 +95,7 @@ class TicketForm(forms.ModelForm):
 @admin.register(Ticket)
 class TicketAdmin(admin.ModelAdmin):
     form = TicketForm
-    list_display = ("pk", "status", "assignee", "email", "created_at", "updated_at")
+    list_display = ("id", "status", "assignee", "email", "created_at", "updated_at")
     list_filter = ("status",)
     list_select_related = ("assignee",)
     readonly_fields = ("transcript", "created_at")

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from personalization.experiments import services
 from personalization.experiments.models import Allocation, Experiment, Exposure, Variant
@@ -76,9 +77,9 @@ class ExperimentAdmin(admin.ModelAdmin):
     actions = ["start", "pause", "stop"]
     fieldsets = (
         (None, {"fields": ("key", "name", "hypothesis", "surface", "status", "started_at", "ended_at")}),
-        ("Traffic", {"fields": ("traffic_percent", "salt", "bandit")}),
-        ("Metrics", {"fields": ("primary_metric", "guardrail_metrics")}),
-        ("Targeting", {"fields": ("target_device", "target_visitors", "target_segment")}),
+        (_("Traffic"), {"fields": ("traffic_percent", "salt", "bandit")}),
+        (_("Metrics"), {"fields": ("primary_metric", "guardrail_metrics")}),
+        (_("Targeting"), {"fields": ("target_device", "target_visitors", "target_segment")}),
     )
 
     def get_readonly_fields(self, request, obj=None):
@@ -87,7 +88,7 @@ class ExperimentAdmin(admin.ModelAdmin):
             readonly += FROZEN_WHILE_RUNNING
         return readonly
 
-    @admin.display(description="Results")
+    @admin.display(description=_("Results"))
     def results_link(self, obj):
         return format_html('<a href="{}">Results</a>', reverse("experiments:detail", args=[obj.key]))
 
@@ -100,15 +101,15 @@ class ExperimentAdmin(admin.ModelAdmin):
             else:
                 self.message_user(request, f"{experiment.key}: {done}.", messages.SUCCESS)
 
-    @admin.action(description="Start the selected experiments")
+    @admin.action(description=_("Start the selected experiments"))
     def start(self, request, queryset):
         self._apply(request, queryset, services.experiment_start, "started")
 
-    @admin.action(description="Pause the selected experiments")
+    @admin.action(description=_("Pause the selected experiments"))
     def pause(self, request, queryset):
         self._apply(request, queryset, services.experiment_pause, "paused")
 
-    @admin.action(description="Stop the selected experiments")
+    @admin.action(description=_("Stop the selected experiments"))
     def stop(self, request, queryset):
         self._apply(request, queryset, services.experiment_stop, "stopped")
 

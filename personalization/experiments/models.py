@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from personalization.experiments.assignment import WEIGHT_TOTAL
 from personalization.experiments.surfaces import SURFACE_CHOICES, validate_config
@@ -44,35 +45,58 @@ class Experiment(models.Model):
         NEW = "new", "New visitors only"
         RETURNING = "returning", "Returning visitors only"
 
-    key = models.SlugField(max_length=60, unique=True, help_text="Used in ?exp_<key>=<variant> and the API.")
-    name = models.CharField(max_length=120)
-    hypothesis = models.TextField(blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    surface = models.CharField(max_length=40, choices=SURFACE_CHOICES)
+    key = models.SlugField(
+        max_length=60, unique=True, help_text="Used in ?exp_<key>=<variant> and the API.", verbose_name=_("key")
+    )
+    name = models.CharField(max_length=120, verbose_name=_("name"))
+    hypothesis = models.TextField(blank=True, verbose_name=_("hypothesis"))
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True, verbose_name=_("status")
+    )
+    surface = models.CharField(max_length=40, choices=SURFACE_CHOICES, verbose_name=_("surface"))
     traffic_percent = models.PositiveSmallIntegerField(
         default=100,
         validators=[MaxValueValidator(100)],
         help_text="Share of units in the experiment (0-100). Raising it keeps everyone in their variant.",
+        verbose_name=_("traffic percent"),
     )
-    salt = models.CharField(max_length=32, default=new_salt, help_text="Changing it reshuffles every unit.")
-    primary_metric = models.CharField(max_length=30, choices=PrimaryMetric.choices, default=PrimaryMetric.CONVERSION)
+    salt = models.CharField(
+        max_length=32, default=new_salt, help_text="Changing it reshuffles every unit.", verbose_name=_("salt")
+    )
+    primary_metric = models.CharField(
+        max_length=30, choices=PrimaryMetric.choices, default=PrimaryMetric.CONVERSION, verbose_name=_("primary metric")
+    )
     guardrail_metrics = models.JSONField(
-        default=list, blank=True, help_text=f"Metrics that must not get worse: {', '.join(METRICS)}."
+        default=list,
+        blank=True,
+        help_text=f"Metrics that must not get worse: {', '.join(METRICS)}.",
+        verbose_name=_("guardrail metrics"),
     )
-    target_device = models.CharField(max_length=10, choices=Device.choices, default=Device.ANY)
-    target_visitors = models.CharField(max_length=10, choices=Visitors.choices, default=Visitors.ANY)
+    target_device = models.CharField(
+        max_length=10, choices=Device.choices, default=Device.ANY, verbose_name=_("target device")
+    )
+    target_visitors = models.CharField(
+        max_length=10, choices=Visitors.choices, default=Visitors.ANY, verbose_name=_("target visitors")
+    )
     target_segment = models.CharField(
-        max_length=40, blank=True, help_text="Empty for everyone, or signed_in, anonymous, app."
+        max_length=40,
+        blank=True,
+        help_text="Empty for everyone, or signed_in, anonymous, app.",
+        verbose_name=_("target segment"),
     )
     bandit = models.BooleanField(
-        default=False, help_text="Thompson sampling: shift new traffic towards the variant that converts best."
+        default=False,
+        help_text="Thompson sampling: shift new traffic towards the variant that converts best.",
+        verbose_name=_("bandit"),
     )
-    started_at = models.DateTimeField(null=True, blank=True)
-    ended_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
+    ended_at = models.DateTimeField(null=True, blank=True, verbose_name=_("ended at"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("experiment")
+        verbose_name_plural = _("experiments")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
@@ -152,20 +176,24 @@ class Exposure(models.Model):
         USER = "user", "Signed-in user"
         VISITOR = "visitor", "Visitor"
 
-    experiment = models.ForeignKey(Experiment, related_name="exposures", on_delete=models.CASCADE)
-    variant = models.ForeignKey(Variant, related_name="exposures", on_delete=models.CASCADE)
-    unit_id = models.CharField(max_length=80)
-    unit_type = models.CharField(max_length=10, choices=UnitType.choices)
+    experiment = models.ForeignKey(
+        Experiment, related_name="exposures", on_delete=models.CASCADE, verbose_name=_("experiment")
+    )
+    variant = models.ForeignKey(Variant, related_name="exposures", on_delete=models.CASCADE, verbose_name=_("variant"))
+    unit_id = models.CharField(max_length=80, verbose_name=_("unit id"))
+    unit_type = models.CharField(max_length=10, choices=UnitType.choices, verbose_name=_("unit type"))
     # The unit split into the columns events carry, so results join events on an index, not a string.
-    user_id = models.BigIntegerField(null=True, blank=True)
-    visitor_id = models.CharField(max_length=64, blank=True)
-    device = models.CharField(max_length=10, blank=True)
-    exposed_at = models.DateTimeField()
+    user_id = models.BigIntegerField(null=True, blank=True, verbose_name=_("user id"))
+    visitor_id = models.CharField(max_length=64, blank=True, verbose_name=_("visitor id"))
+    device = models.CharField(max_length=10, blank=True, verbose_name=_("device"))
+    exposed_at = models.DateTimeField(verbose_name=_("exposed at"))
     # Set when a user inherited the variant of the visitor id they signed in from: that person
     # is already counted as the visitor unit, so results skip this row.
-    carried_from = models.CharField(max_length=80, blank=True)
+    carried_from = models.CharField(max_length=80, blank=True, verbose_name=_("carried from"))
 
     class Meta:
+        verbose_name = _("exposure")
+        verbose_name_plural = _("exposures")
         ordering = ["exposed_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["experiment", "unit_id"], name="one_exposure_per_unit")]
         indexes = [

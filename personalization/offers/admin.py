@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from personalization.offers.models import CouponCampaign, OfferAssignment, UpliftModel
@@ -29,14 +30,14 @@ class CouponCampaignAdmin(TranslationAdmin):  # the name (the banner's title) in
                 ]
             },
         ),
-        ("Eligibility", {"fields": ["audience", "min_past_orders", "max_past_orders"]}),
+        (_("Eligibility"), {"fields": ["audience", "min_past_orders", "max_past_orders"]}),
         (
             "Choice and measurement",
             {"fields": ["targeting", "exploration_percent", "holdout_percent", "margin_rate", "salt"]},
         ),
     ]
 
-    @admin.display(description="Report")
+    @admin.display(description=_("Report"))
     def report_link(self, obj):
         return format_html('<a href="{}">Report</a>', reverse("admin:offers_couponcampaign_report", args=[obj.pk]))
 
@@ -74,7 +75,7 @@ class OfferAssignmentAdmin(admin.ModelAdmin):
 
 @admin.register(UpliftModel)
 class UpliftModelAdmin(admin.ModelAdmin):
-    list_display = ["pk", "status", "n_treated", "n_control", "metrics", "created_at"]
+    list_display = ["id", "status", "n_treated", "n_control", "metrics", "created_at"]
     readonly_fields = ["parameters", "metrics", "n_treated", "n_control", "task_id", "created_at"]
 
     def has_add_permission(self, request):

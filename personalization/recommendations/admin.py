@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from personalization.recommendations.facts import readable_facts
 from personalization.recommendations.models import MerchandisingRule, ModelVersion
@@ -15,7 +16,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
     """The list of training runs: progress while training, metrics and the promotion decision after."""
 
     list_display = [
-        "pk",
+        "id",
         "kind",
         "status",
         "progress_display",
@@ -42,7 +43,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.display(description="Progress")
+    @admin.display(description=_("Progress"))
     def progress_display(self, version):
         p = version.progress or {}
         if not p:
@@ -60,43 +61,43 @@ class ModelVersionAdmin(admin.ModelAdmin):
         body = format_html_join("", '<tr><th scope="row">{}</th><td>{}</td></tr>', rows)
         return format_html('<table class="model-facts"><tbody>{}</tbody></table>', body)
 
-    @admin.display(description="Staff console")
+    @admin.display(description=_("Staff console"))
     def console_link(self, version):
         url = reverse("console:model-detail", args=[version.pk])
         return format_html('<a href="{}">Beside the champion, per segment, with the training curve</a>', url)
 
-    @admin.display(description="Config")
+    @admin.display(description=_("Config"))
     def config_table(self, version):
         return self._facts_table(version.config)
 
-    @admin.display(description="Training data")
+    @admin.display(description=_("Training data"))
     def snapshot_table(self, version):
         return self._facts_table(version.snapshot)
 
-    @admin.display(description="Metrics on the holdout")
+    @admin.display(description=_("Metrics on the holdout"))
     def metrics_table(self, version):
         return self._facts_table(version.metrics)
 
-    @admin.display(description="Champion on the same holdout")
+    @admin.display(description=_("Champion on the same holdout"))
     def champion_metrics_table(self, version):
         return self._facts_table(version.champion_metrics)
 
-    @admin.display(description="Progress")
+    @admin.display(description=_("Progress"))
     def progress_table(self, version):
         progress = {key: value for key, value in (version.progress or {}).items() if key != "curve"}
         return self._facts_table(progress)
 
-    @admin.display(description="NDCG@10")
+    @admin.display(description=_("NDCG@10"))
     def ndcg(self, version):
         value = (version.metrics or {}).get("NDCG@10")
         return "" if value is None else f"{value:.4f}"
 
-    @admin.display(description="HR@10")
+    @admin.display(description=_("HR@10"))
     def hr(self, version):
         value = (version.metrics or {}).get("HR@10")
         return "" if value is None else f"{value:.4f}"
 
-    @admin.action(description="Promote to champion (serves pages)")
+    @admin.action(description=_("Promote to champion (serves pages)"))
     def promote(self, request, queryset):
         for version in queryset:
             try:
@@ -105,7 +106,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
             except ValueError as error:
                 self.message_user(request, str(error), messages.ERROR)
 
-    @admin.action(description="Roll back to the previous champion of this kind")
+    @admin.action(description=_("Roll back to the previous champion of this kind"))
     def rollback(self, request, queryset):
         for kind in sorted(set(queryset.values_list("kind", flat=True))):
             try:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RecommendationsConfig(AppConfig):
@@ -6,4 +7,4 @@ class RecommendationsConfig(AppConfig):
     # The label the app had when its code sat at the root of `personalization`: table names,
     # migration history and the other apps' foreign keys all name it.
     label = "personalization"
-    verbose_name = "Personalization"
+    verbose_name = _("Personalization")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class ModelVersion(models.Model):
@@ -19,28 +20,34 @@ class ModelVersion(models.Model):
         CHAMPION = "champion", "Champion (serving)"
         RETIRED = "retired", "Retired"
 
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.TRAINING, db_index=True)
-    artifact = models.FileField(upload_to="models/", blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, verbose_name=_("kind"))
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.TRAINING, db_index=True, verbose_name=_("status")
+    )
+    artifact = models.FileField(upload_to="models/", blank=True, verbose_name=_("artifact"))
     # sha256 of the artifact: a file that does not match is refused at load.
-    checksum = models.CharField(max_length=64, blank=True)
+    checksum = models.CharField(max_length=64, blank=True, verbose_name=_("checksum"))
     config = models.JSONField(default=dict, blank=True)
     snapshot = models.JSONField(default=dict, blank=True, help_text="Statistics of the training data.")
     metrics = models.JSONField(default=dict, blank=True, help_text="Metrics on the time-ordered holdout.")
     champion_metrics = models.JSONField(
         default=dict, blank=True, help_text="The champion's metrics on the same holdout, when compared."
     )
-    decision = models.CharField(max_length=300, blank=True, help_text="Why it was or was not promoted.")
+    decision = models.CharField(
+        max_length=300, blank=True, help_text="Why it was or was not promoted.", verbose_name=_("decision")
+    )
     progress = models.JSONField(default=dict, blank=True, help_text="Epoch, loss and validation while training.")
-    device = models.CharField(max_length=40, blank=True)
-    duration_seconds = models.FloatField(null=True, blank=True)
-    task_id = models.CharField(max_length=64, blank=True)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    promoted_at = models.DateTimeField(null=True, blank=True)
+    device = models.CharField(max_length=40, blank=True, verbose_name=_("device"))
+    duration_seconds = models.FloatField(null=True, blank=True, verbose_name=_("duration seconds"))
+    task_id = models.CharField(max_length=64, blank=True, verbose_name=_("task id"))
+    error = models.TextField(blank=True, verbose_name=_("error"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
+    promoted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("promoted at"))
 
     class Meta:
+        verbose_name = _("model version")
+        verbose_name_plural = _("model versions")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["kind"], condition=Q(status="champion"), name="one_champion_per_kind"),
@@ -60,24 +67,41 @@ class MerchandisingRule(models.Model):
         EXCLUDE = "exclude", "Exclude"
         DIVERSITY = "diversity", "At most N of one brand in the first row"
 
-    name = models.CharField(max_length=120)
-    action = models.CharField(max_length=20, choices=Action.choices)
-    product = models.ForeignKey("shop.Product", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    brand = models.ForeignKey("shop.Brand", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    category = models.ForeignKey("shop.Category", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    position = models.PositiveIntegerField(null=True, blank=True, help_text="Pin: 1 is the first place.")
-    strength = models.FloatField(default=1.0, help_text="Boost or bury: how many ranks' worth, 1 = a strong nudge.")
-    max_per_brand = models.PositiveIntegerField(null=True, blank=True, help_text="Diversity: N.")
-    row_size = models.PositiveIntegerField(default=4, help_text="Diversity: products in the first row.")
+    name = models.CharField(max_length=120, verbose_name=_("name"))
+    action = models.CharField(max_length=20, choices=Action.choices, verbose_name=_("action"))
+    product = models.ForeignKey(
+        "shop.Product", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("product")
+    )
+    brand = models.ForeignKey(
+        "shop.Brand", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("brand")
+    )
+    category = models.ForeignKey(
+        "shop.Category", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("category")
+    )
+    position = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Pin: 1 is the first place.", verbose_name=_("position")
+    )
+    strength = models.FloatField(
+        default=1.0, help_text="Boost or bury: how many ranks' worth, 1 = a strong nudge.", verbose_name=_("strength")
+    )
+    max_per_brand = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Diversity: N.", verbose_name=_("max per brand")
+    )
+    row_size = models.PositiveIntegerField(
+        default=4, help_text="Diversity: products in the first row.", verbose_name=_("row size")
+    )
     surfaces = models.CharField(
         max_length=200,
         blank=True,
         help_text="Comma-separated pages or slots (home, category, search, for_you...); empty applies everywhere.",
+        verbose_name=_("surfaces"),
     )
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(default=True, verbose_name=_("is active"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("merchandising rule")
+        verbose_name_plural = _("merchandising rules")
         ordering = ["action", "position", "pk"]
 
     def __str__(self) -> str:

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SearchConfig(AppConfig):
     name = "personalization.search"
     label = "personalization_search"
-    verbose_name = "Search intents"
+    verbose_name = _("Search intents")

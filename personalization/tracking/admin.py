@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from personalization.tracking.models import DeadLetterEvent, Event, PersonalizationPreference, VisitorLink
 from personalization.tracking.services import dead_letters_drop, dead_letters_replay
@@ -57,12 +58,12 @@ class DeadLetterEventAdmin(admin.ModelAdmin):
         actions.pop("delete_selected", None)  # "drop" says what it does here
         return actions
 
-    @admin.action(description="Replay: store the selected events now", permissions=["change"])
+    @admin.action(description=_("Replay: store the selected events now"), permissions=["change"])
     def replay_dead_letters(self, request, queryset):
         stored, refused = dead_letters_replay(dead_letters=queryset)
         self.message_user(request, f"{stored} stored, {refused} refused again (see their reason).", messages.INFO)
 
-    @admin.action(description="Drop the selected events", permissions=["delete"])
+    @admin.action(description=_("Drop the selected events"), permissions=["delete"])
     def drop_dead_letters(self, request, queryset):
         dropped = dead_letters_drop(dead_letters=queryset)
         self.message_user(request, f"{dropped} dropped.", messages.INFO)

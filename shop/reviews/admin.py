@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.utils.translation import gettext_lazy as _
 
 from shop.reviews.models import Review, ReviewReport
 from shop.reviews.services import review_moderate
@@ -41,13 +42,13 @@ class ReviewAdmin(admin.ModelAdmin):
     action_form = ModerationActionForm
     actions = ["publish", "reject"]
 
-    @admin.action(description="Publish the selected reviews")
+    @admin.action(description=_("Publish the selected reviews"))
     def publish(self, request, queryset):
         for review in queryset:
             review_moderate(review=review, publish=True)
         self.message_user(request, f"Published {len(queryset)} review(s).", messages.SUCCESS)
 
-    @admin.action(description="Reject the selected reviews (with the reason typed beside the action)")
+    @admin.action(description=_("Reject the selected reviews (with the reason typed beside the action)"))
     def reject(self, request, queryset):
         reason = request.POST.get("reason", "").strip()[:200]
         if not reason:

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.utils.translation import ngettext_lazy
 from modeltranslation.admin import TranslationAdmin
 
 from shop.vouchers.models import Voucher, VoucherBatch, VoucherRedemption
@@ -33,7 +34,14 @@ class VoucherBatchAdmin(admin.ModelAdmin):
     list_display = ["name", "prefix", "created_at"]
     actions = ["generate_more"]
 
-    @admin.action(description=f"Generate {MORE_CODES} more single-use codes with the terms of the batch's codes")
+    @admin.action(
+        description=ngettext_lazy(
+            "Generate %(count)s more single-use code with the terms of the batch's codes",
+            "Generate %(count)s more single-use codes with the terms of the batch's codes",
+            "count",
+        )
+        % {"count": MORE_CODES}
+    )
     def generate_more(self, request, queryset):
         for batch in queryset:
             model = batch.vouchers.order_by("pk").first()

@@ -24,8 +24,9 @@ class VoucherBatch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("voucher batch")
         ordering = ["-created_at", "-pk"]
-        verbose_name_plural = "voucher batches"
+        verbose_name_plural = _("voucher batches")
 
     def __str__(self) -> str:
         return self.name
@@ -104,6 +105,8 @@ class Voucher(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("voucher")
+        verbose_name_plural = _("vouchers")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(Upper("code"), name="voucher_code_unique_ci"),
@@ -183,6 +186,8 @@ class VoucherRedemption(models.Model):
     released_at = models.DateTimeField(null=True, blank=True, verbose_name=_("released at"))
 
     class Meta:
+        verbose_name = _("voucher redemption")
+        verbose_name_plural = _("voucher redemptions")
         ordering = ["-created_at", "-pk"]
         constraints = [models.UniqueConstraint(fields=["voucher", "order"], name="one_redemption_per_order")]
         indexes = [models.Index(fields=["voucher", "user"]), models.Index(fields=["voucher", "email"])]
