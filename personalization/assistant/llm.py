@@ -10,6 +10,7 @@ ASSISTANT_LLM_MAX_ROUNDS rounds or ASSISTANT_LLM_TOKEN_BUDGET tokens, and when i
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import re
@@ -23,7 +24,6 @@ from django.utils.translation import gettext as _
 from personalization.assistant.llm_client import EngineUnavailable, breaker, chat_completion, endpoint
 from personalization.assistant.llm_tools import SCHEMAS, TurnTools
 from personalization.serving.impressions import shown_list_log
-from personalization.serving.ranking import RankedList
 from shop.models import Order
 
 logger = logging.getLogger(__name__)
@@ -206,13 +206,7 @@ def _reply(*, answer: str, message: str, turn: TurnTools, state: dict, asker):
         named = [card for card in cards if card["name"].lower() in answer.lower()]
         products = tuple(named or cards)
         shown_ids = {card["id"] for card in products}
-        shown = RankedList(
-            products=tuple(p for p in ranked.products if p.pk in shown_ids),
-            list_id=ranked.list_id,
-            ranker=ranked.ranker,
-            surface=ranked.surface,
-            reasons=ranked.reasons,
-        )
+        shown = dataclasses.replace(ranked, products=tuple(p for p in ranked.products if p.pk in shown_ids))
         shown_list_log(request=asker.request, context=turn.context, ranked=shown, slot="assistant")
         state["shown"] = [card["id"] for card in products]
         state["list_id"] = list_id = ranked.list_id
