@@ -162,3 +162,27 @@ def test_the_console_says_a_stopped_history_is_finished_by_the_next_run(client, 
 
     assert 'data-history="interrupted"' in page
     assert "next make run finishes it" in page
+
+
+def test_the_process_beside_the_server_builds_the_history_then_plays_and_says_when_logins_are_personal(
+    db, steps, monkeypatch
+):
+    import io
+
+    from django.core.management import call_command
+
+    monkeypatch.setattr("demo.simulator.closed_loop.closed_loop_run", _traffic(steps))
+    monkeypatch.setattr("demo.live.loop.lower_priority", lambda: None)  # not the test process's priority
+    out = io.StringIO()
+
+    call_command("demo_live_traffic", "--history", "--max-sessions", "0", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert any(line.startswith("[history] Done") for line in lines), lines
+    done_at = next(i for i, line in enumerate(lines) if line.startswith("[history] Done"))
+    assert any(line.startswith("[live traffic]") for line in lines[done_at:]), "live traffic comes after the history"
+    assert demo_history_status().done is True
+
+    again = io.StringIO()
+    call_command("demo_live_traffic", "--history", "--max-sessions", "0", stdout=again)
+    assert "[history] Done" not in again.getvalue() and "Building" not in again.getvalue()

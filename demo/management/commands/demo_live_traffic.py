@@ -4,7 +4,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
 def _interrupt(signum, frame) -> None:
-    """SIGTERM (bin/serve ending, a supervisor) ends the loop as Ctrl-C does: it reports that it stopped."""
+    """SIGTERM (bin/serve ending, a supervisor) ends the loop as Ctrl-C does: it reports that it stopped.
+
+    Once: a second SIGTERM (a process group and bin/serve both ending it) then ends the process at once.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     raise KeyboardInterrupt
 
 
@@ -68,6 +72,7 @@ class Command(BaseCommand):
     def _history(self, *, seed: int) -> None:
         """The demo's history beside the server, at a lower priority, its progress in lines marked [history]."""
         from demo.history.build import demo_history_build
+        from demo.history.selectors import demo_history_status
         from demo.live.loop import lower_priority, wal_on_sqlite
         from demo.store.loader import SHOPPER_PASSWORD
 
@@ -77,14 +82,17 @@ class Command(BaseCommand):
 
         lower_priority()
         wal_on_sqlite()
-        say("Building the demo's history beside the server: simulated shoppers, trained models, the experiment.")
-        say("Until it is done the shop serves without personal lists; staff follow it at /staff/live-traffic/.")
+        built_before = demo_history_status().done
+        if not built_before:
+            say("Building the demo's history beside the server: simulated shoppers, trained models, the experiment.")
+            say("Until it is done the shop serves without personal lists; staff follow it at /staff/live-traffic/.")
         try:
             built = demo_history_build(seed=seed, bars=False, say=say)
         except Exception as error:  # the shop serves on, and live traffic can still play
             say(f"Stopped: {type(error).__name__}: {error}. The next make run finishes it (or: make demo).")
             return
-        say(f"Done in {built.seconds / 60:.1f} min. The demo logins now have pages of their own:")
+        if not built_before:
+            say(f"Done in {built.seconds / 60:.1f} min. The demo logins now have pages of their own.")
         say(f"Shopper logins (password {SHOPPER_PASSWORD}):")
         for line in built.logins:
             say(f"  {line}")
