@@ -26,8 +26,9 @@ from django.utils import translation
 from personalization.assistant.constraints import Constraints
 from personalization.assistant.engine import Asker, Reply, respond
 from personalization.assistant.models import FaqEntry
-from personalization.assistant.tools import matching_products
+from personalization.assistant.tools import matching_products, vouchers_on_offer
 from shop.models import Order, Product
+from shop.vouchers.models import Voucher
 
 TESTSET = Path(__file__).with_name("testset.json")
 
@@ -148,6 +149,9 @@ def _facts(reply: Reply, *, user) -> list[str]:
     if reply.order:
         if not Order.objects.filter(number=reply.order["number"], user=user).exists():
             problems.append(f"order {reply.order['number']} is not the asker's")
+    pending = reply.state.get("pending") or {}
+    if pending.get("action") == "voucher_apply" and pending.get("code") not in {v.code for v in vouchers_on_offer()}:
+        problems.append(f"voucher {pending.get('code')} is not one the shop advertises")
     if reply.faq:
         entry = FaqEntry.objects.filter(pk=reply.faq["id"]).first()
         if entry is None or entry.answer not in reply.text:
@@ -168,6 +172,8 @@ def evaluate(*, path: Path = TESTSET) -> Report:
             with transaction.atomic():
                 for entry in testset["faq"]:
                     FaqEntry.objects.create(**entry)
+                for entry in testset.get("vouchers", []):
+                    Voucher.objects.create(**entry)
                 for dialogue in testset["dialogues"]:
                     results.extend(_run_dialogue(dialogue, _orders() if dialogue["signed_in"] else {"user": None}))
                 raise _Rollback
