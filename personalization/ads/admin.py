@@ -45,7 +45,7 @@ class AdCampaignAdmin(admin.ModelAdmin):
         (_("Bid and budget"), {"fields": ("max_cpc", "daily_budget", "total_budget")}),
         (_("Schedule"), {"fields": ("starts_at", "ends_at")}),
         (
-            "Targeting",
+            _("Targeting"),
             {
                 "fields": ("target_categories", "keywords"),
                 "description": "Leave both empty to show products in their own categories and for searches "

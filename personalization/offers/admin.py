@@ -11,14 +11,14 @@ from personalization.offers.report import campaign_report
 
 @admin.register(CouponCampaign)
 class CouponCampaignAdmin(TranslationAdmin):  # the name (the banner's title) in every language
-    list_display = ["name", "key", "status", "budget", "discount_label", "holdout_percent", "targeting", "report_link"]
+    list_display = ["name", "key", "status", "budget", "discount", "holdout_percent", "targeting", "report_link"]
     list_filter = ["status", "targeting"]
     search_fields = ["name", "key"]
     prepopulated_fields = {"key": ["name"]}
     fieldsets = [
         (None, {"fields": ["name", "key", "status", "starts_at", "ends_at", "budget"]}),
         (
-            "Voucher",
+            _("Voucher"),
             {
                 "fields": [
                     "discount_kind",
@@ -32,10 +32,14 @@ class CouponCampaignAdmin(TranslationAdmin):  # the name (the banner's title) in
         ),
         (_("Eligibility"), {"fields": ["audience", "min_past_orders", "max_past_orders"]}),
         (
-            "Choice and measurement",
+            _("Choice and measurement"),
             {"fields": ["targeting", "exploration_percent", "holdout_percent", "margin_rate", "salt"]},
         ),
     ]
+
+    @admin.display(description=_("Discount"))
+    def discount(self, campaign):
+        return campaign.discount_label
 
     @admin.display(description=_("Report"))
     def report_link(self, obj):

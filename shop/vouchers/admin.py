@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
-from django.utils.translation import ngettext_lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from shop.vouchers.models import Voucher, VoucherBatch, VoucherRedemption
@@ -35,12 +36,9 @@ class VoucherBatchAdmin(admin.ModelAdmin):
     actions = ["generate_more"]
 
     @admin.action(
-        description=ngettext_lazy(
-            "Generate %(count)s more single-use code with the terms of the batch's codes",
-            "Generate %(count)s more single-use codes with the terms of the batch's codes",
-            "count",
+        description=format_lazy(
+            _("Generate {count} more single-use codes with the terms of the batch's codes"), count=MORE_CODES
         )
-        % {"count": MORE_CODES}
     )
     def generate_more(self, request, queryset):
         for batch in queryset:
