@@ -47,7 +47,7 @@ class ExperimentNotRunning(APIException):
 
 class AssignmentSerializer(serializers.Serializer):
     experiment = serializers.CharField(source="experiment_key", help_text="The experiment key.")
-    surface = serializers.CharField(help_text="home_layout, product_layout, ranker or coupon_policy.")
+    surface = serializers.CharField(help_text="home_layout, product_layout, ranker, coupon_policy or assistant_panel.")
     variant = serializers.CharField(
         source="key", help_text="The variant to show; the control's key when the unit is not in the experiment."
     )

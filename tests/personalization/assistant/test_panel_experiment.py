@@ -137,3 +137,13 @@ def test_the_staff_console_has_no_shopping_assistant(client, panel_experiment):
 
     assert "console-nav" in html and "data-assistant" not in html
     assert not Exposure.objects.exists()
+
+
+def test_the_mobile_app_reads_the_same_arm(client, panel_experiment):
+    visitor = visitor_in("hidden")
+
+    body = client.get("/api/v1/experiments/assignments", HTTP_X_VISITOR_ID=sign_visitor_id(visitor)).json()
+
+    assert [(a["surface"], a["variant"], a["config"]) for a in body["assignments"]] == [
+        ("assistant_panel", "hidden", {"panel": "hidden"})
+    ]
