@@ -21,8 +21,10 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from personalization.assistant.lexicon import Lexicon, lexicon
 from personalization.assistant.llm_client import EngineUnavailable, breaker, chat_completion, endpoint
 from personalization.assistant.llm_tools import SCHEMAS, TurnTools
+from personalization.assistant.text import clean
 from personalization.serving.impressions import shown_list_log
 from shop.models import Order
 
@@ -35,6 +37,7 @@ MAX_CALLS_PER_ROUND = 4
 SMALL_NUMBER = 10  # a bare integer up to this ("the 2 cheapest", "1.") may be the model's own counting
 # Latin letters and digits only around them: Chinese text writes "价格89.99元" and "订单3F9A0C1B已发货" without spaces.
 _NUMBER = re.compile(r"(?<![A-Za-z0-9_.])\d[\d,]*(?:\.\d+)?")
+_NOT_WORD = re.compile(r"[^\w\s]")
 _CURRENCY_BEFORE = re.compile(r"[$¥€£]\s*$")
 _CURRENCY_AFTER = re.compile(r"^\s*(?:元|块|美元|usd|rmb|eur|cny)", re.IGNORECASE)
 _CODE = re.compile(r"(?<![A-Za-z0-9-])(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9-]{4,}(?![A-Za-z0-9-])")
@@ -111,6 +114,7 @@ def respond(*, message: str, state: dict, asker) -> object | None:
         return None
     answer = answer.strip()[:MAX_ANSWER_CHARS]
     unsupported = unsupported_facts(answer, sources=[*turn.results, message], amounts=[*turn.amounts, message])
+    unsupported += products_not_returned(answer, returned=turn.products, words=lexicon())
     if unsupported:
         logger.warning("The language model stated %s, which no tool returned: offline answer.", unsupported)
         return None
@@ -157,6 +161,27 @@ def _says(text: str, word: str) -> bool:
     if word.isascii():
         return re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", text) is not None
     return word in text
+
+
+def products_not_returned(answer: str, *, returned: set[int], words: Lexicon) -> list[str]:
+    """The catalogue's product names that `answer` mentions although no tool of the turn returned that product."""
+    said = f" {_plain(answer)} "
+    names = words.__dict__.get("_plain_product_names")
+    if names is None:  # once per catalogue version: the lexicon is rebuilt when the catalogue moves
+        names = {(_plain(name), pk) for name, _words, pk, _category in words.product_names}
+        words.__dict__["_plain_product_names"] = names
+    return sorted(
+        {
+            name
+            for name, pk in names
+            if pk not in returned and name and (f" {name} " in said if name.isascii() else name in said)
+        }
+    )
+
+
+def _plain(text: str) -> str:
+    """Cleaned as the catalogue's names are, and without the punctuation that cleaning keeps ("shoes.")."""
+    return " ".join(_NOT_WORD.sub(" ", clean(text)).split())
 
 
 def _numbers(texts: list[str]) -> set[Decimal | None]:

@@ -116,6 +116,7 @@ class TurnTools:
     context: ShopperContext | None = None
     results: list[str] = field(default_factory=list)  # every result's JSON, as the model saw it
     amounts: list[str] = field(default_factory=list)  # the money the results state in their own fields
+    products: set[int] = field(default_factory=set)  # ids of the products the results hold
     used: list[str] = field(default_factory=list)
     ranked: RankedList | None = None
     total: int = 0
@@ -164,6 +165,7 @@ class TurnTools:
         # Logged as shown only once the reply that lists it is accepted (llm.py).
         found = tools.product_search(constraints, request=None, context=self.context)
         self.ranked, self.total, self.constraints = found.ranked, found.total, constraints
+        self.products |= {p.pk for p in found.ranked.products}
         return {
             "constraints_applied": constraints.as_dict(),
             "matching_count": found.total,
@@ -199,6 +201,8 @@ class TurnTools:
 
         request = self.asker.request
         cart = request_cart(request) if request is not None else None
+        lines = cart_lines(cart=cart)
+        self.products |= {line.product_id for line in lines}
         return {
             "lines": [
                 {
@@ -207,7 +211,7 @@ class TurnTools:
                     "quantity": line.quantity,
                     "price_text": money(line.product.price, settings.SHOP_CURRENCY),
                 }
-                for line in cart_lines(cart=cart)
+                for line in lines
             ]
         }
 
@@ -221,6 +225,7 @@ class TurnTools:
         if not product or not product[0].is_purchasable:
             return {"error": "unavailable"}
         self.proposed = {"action": "add_to_cart", "product_id": product[0].pk}
+        self.products.add(product[0].pk)
         self.proposed_card = product_card(product[0], "")
         return {"status": "waiting_for_the_shopper_to_confirm", "product": _product_fact(product[0], brief=True)}
 

@@ -324,3 +324,17 @@ def test_a_malformed_answer_is_answered_offline(catalogue, endpoint, conversatio
     reply = turn(conversation, "Aurora running shoes", asker)
 
     assert reply.payload["outcome"] == "products", "the offline engine answered"
+
+
+@pytest.mark.parametrize(
+    "invented",
+    ["You will love the Aurora Tempo Running Shoes.", "推荐您看看极光运动相机。"],
+)
+def test_a_product_no_tool_returned_is_rejected(catalogue, endpoint, conversation, asker, invented):
+    # given a model that searches one brand's shoes and names a product the search did not return
+    endpoint([tool_call("search_products", query="Stridewell running shoes"), answer(invented)])
+    # when
+    reply = turn(conversation, "Stridewell running shoes", asker)
+    # then the offline engine answered with the search's own products
+    assert reply.text != invented
+    assert {p["brand"] for p in reply.payload["products"]} == {"Stridewell"}
