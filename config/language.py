@@ -8,7 +8,8 @@ Django then answers every unprefixed URL in English, whatever the browser asks f
   redirected to the same page in that language. Once the shopper picks English with the switcher,
   the cookie says so and the English URLs stay English.
 - The API (never prefixed) answers in the language the client asks for, so its error messages
-  follow Accept-Language.
+  follow Accept-Language; so does the admin (never prefixed either), so staff who read Chinese
+  get the Chinese admin.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.utils.cache import patch_vary_headers
 from config.api_errors import API_PREFIX
 
 SAFE_METHODS = ("GET", "HEAD")
+ADMIN_PREFIX = "/admin/"  # config/urls.py
 
 
 class PreferredLanguageMiddleware(LocaleMiddleware):
@@ -32,7 +34,7 @@ class PreferredLanguageMiddleware(LocaleMiddleware):
         if translation.get_language_from_path(request.path_info):
             return None
         preferred = translation.get_language_from_request(request, check_path=False)
-        if request.path_info.startswith(API_PREFIX):
+        if request.path_info.startswith((API_PREFIX, ADMIN_PREFIX)):
             translation.activate(preferred)
             request.LANGUAGE_CODE = translation.get_language()
             return None
