@@ -169,6 +169,14 @@ def console_data(shop, experiment_with_results):
         for n in range(120)
     )  # fmt: skip
     DeadLetterEvent.objects.create(raw="{}", digest="0" * 64, reason="a test letter")
+    from personalization.assistant.models import Conversation, Message
+
+    for language, text in (
+        ("en", "Do you deliver to the Faroe Islands on Sundays?"),
+        ("zh-hans", "周日能送货到法罗群岛吗？"),
+    ):
+        chat = Conversation.objects.create(visitor_id="v1", language=language)
+        Message.objects.create(conversation=chat, author="shopper", text=text, payload={"outcome": "no_faq"})
     return {"champion": champion, "challenger": challenger}
 
 
@@ -187,6 +195,7 @@ def test_every_console_table_is_readable_at_1280_and_1024(new_context, staff, co
         (f"/staff/models/{challenger.pk}/", f"v{challenger.pk}"),
         ("/staff/campaigns/", "Campaigns and ads"),
         ("/staff/tracking/", "Tracking health"),
+        ("/staff/assistant/questions/", "Unanswered questions"),
     ]
     for viewport in (DESKTOP, LAPTOP):
         page.set_viewport_size(viewport)
