@@ -58,11 +58,12 @@ def printed_password(output: str) -> str:
     return match.group(1)
 
 
-def test_default_run_builds_at_least_500_products_in_at_least_12_categories():
+def test_default_run_builds_a_catalog_shaped_and_varied_like_a_real_store():
+    # One default-size load for both halves (it is the slow part; both only read it).
     # when
     load("--no-images")
 
-    # then
+    # then: at least 500 products in at least 12 leaf categories of a tree, from at least 20 brands
     assert Product.objects.count() >= 500
     used_categories = Category.objects.filter(products__isnull=False).distinct()
     assert used_categories.count() >= 12
@@ -71,12 +72,7 @@ def test_default_run_builds_at_least_500_products_in_at_least_12_categories():
     assert Category.objects.filter(parent__parent__isnull=False).exists(), "the tree should be more than two deep"
     assert Brand.objects.filter(products__isnull=False).distinct().count() >= 20
 
-
-def test_default_catalog_varies_like_a_real_store():
-    # when
-    load("--no-images")
-
-    # then
+    # and: stock, sales, prices and listing dates vary as a real store's do
     products = Product.objects.select_related("category", "brand")
     total = products.count()
     assert 0.02 <= products.filter(stock=0).count() / total <= 0.10, "about 5% should be out of stock"
@@ -107,7 +103,7 @@ def test_descriptions_mention_brand_category_and_an_attribute():
 
 def test_second_run_creates_no_duplicates():
     # given
-    load("--no-images")
+    load("--no-images", "--products", "120")
     counts = (
         Category.objects.count(),
         Brand.objects.count(),
@@ -117,7 +113,7 @@ def test_second_run_creates_no_duplicates():
     snapshot = catalog_snapshot()
 
     # when
-    output = load("--no-images")
+    output = load("--no-images", "--products", "120")
 
     # then
     assert (
