@@ -27,18 +27,28 @@ from personalization.recommendations.registry import (
     model_version_promote,
 )
 from personalization.recommendations.retrieval import model_version_index
-from personalization.recommendations.training_data import choice_rows, interaction_rows, item_features
+from personalization.recommendations.training_data import (
+    aggregated_interaction_rows,
+    choice_rows,
+    interaction_rows,
+    item_features,
+)
 from personalization.recsys.data import DEFAULT_EVENT_WEIGHTS, RATED_EVENT_WEIGHTS, build_dataset
 from personalization.recsys.distributed import train_with_torchrun
 from personalization.recsys.evaluation import evaluate
 from personalization.recsys.pipeline import fit_and_evaluate, make_model, split_for_evaluation
 from personalization.recsys.reindex import Reindexed
+from personalization.tracking.aggregates import daily_aggregates_update
 
 logger = logging.getLogger(__name__)
 Status = ModelVersion.Status
 PRIMARY_METRIC = "NDCG@10"
 
 ProgressHook = Callable[[dict], None]
+
+
+# The models refresh_fast_models retrains every five minutes read the daily aggregates, not the event table.
+AGGREGATED_KINDS = frozenset({ModelVersion.Kind.POPULARITY, ModelVersion.Kind.COVISIT})
 
 
 def _json_metrics(report: dict) -> dict:
@@ -70,8 +80,14 @@ def model_version_train(
     started = time.perf_counter()
     try:
         rated = settings.PERSONALIZATION_RATING_SIGNAL
+        if kind in AGGREGATED_KINDS:
+            # Refreshed every few minutes: from the daily aggregates, brought up to date with the new events only.
+            daily_aggregates_update()
+            rows = aggregated_interaction_rows(ratings=rated)
+        else:
+            rows = interaction_rows(ratings=rated)
         dataset = build_dataset(
-            interaction_rows(ratings=rated),
+            rows,
             item_features=item_features(),
             event_weights=RATED_EVENT_WEIGHTS if rated else DEFAULT_EVENT_WEIGHTS,
         )

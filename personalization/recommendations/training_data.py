@@ -51,6 +51,27 @@ def interaction_rows(
         yield _unit(user_id, visitor_id, links), product_id, timestamp.timestamp(), kind
 
 
+def aggregated_interaction_rows(*, ratings: bool = False) -> Iterator[tuple[str, int, float, str]]:
+    """Like `interaction_rows`, from the daily aggregates: one row per unit, product, day and event type,
+    at its first time that day (repeats within a day are one interaction). What the models refreshed every
+    few minutes read: the aggregates grow with units and days, not with every event.
+    """
+    from personalization.tracking.models import InteractionDay
+
+    links = dict(VisitorLink.objects.values_list("visitor_id", "user_id"))
+    stars = purchase_ratings() if ratings else {}
+    fields = ("user_id", "visitor_id", "product_id", "first_at", "type")
+    for user_id, visitor_id, product_id, first_at, event_type in (
+        InteractionDay.objects.values_list(*fields).order_by().iterator(chunk_size=5000)
+    ):
+        kind = INTERACTION_TYPES.get(event_type)
+        if kind is None:
+            continue
+        if kind == "purchase" and stars:
+            kind = rated_purchase(stars.get((user_id or links.get(visitor_id), product_id)))
+        yield _unit(user_id or None, visitor_id, links), product_id, first_at.timestamp(), kind
+
+
 def purchase_ratings() -> dict[tuple[int, int], int]:
     """(user id, product id) -> the stars of that user's review of that product."""
     return {

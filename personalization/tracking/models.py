@@ -118,3 +118,59 @@ class DeadLetterEvent(models.Model):
 
     def __str__(self) -> str:
         return f"Dead letter {self.pk} of {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+class InteractionDay(models.Model):
+    """One unit's interactions with one product on one day (UTC), by event type: kept up to date
+    incrementally from the events stored since the last run (aggregates.py), so the frequent models
+    read days, never the whole event table."""
+
+    day = models.DateField()
+    product = models.ForeignKey(
+        "shop.Product", related_name="+", on_delete=models.CASCADE, db_index=False, db_constraint=False
+    )
+    user_id = models.PositiveIntegerField(default=0, help_text="0: no account.")
+    visitor_id = models.CharField(max_length=64, blank=True)
+    type = models.CharField(max_length=32)
+    count = models.PositiveIntegerField()
+    first_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "product", "user_id", "visitor_id", "type"], name="one_interaction_day_per_key"
+            )
+        ]
+        indexes = [models.Index(fields=["user_id", "visitor_id"], name="tracking_interactionday_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.type} x{self.count} of product {self.product_id} on {self.day}"
+
+
+class ProductDay(models.Model):
+    """How many events of each type named a product on one day (UTC), kept up to date like InteractionDay."""
+
+    day = models.DateField()
+    product = models.ForeignKey(
+        "shop.Product", related_name="+", on_delete=models.CASCADE, db_index=False, db_constraint=False
+    )
+    type = models.CharField(max_length=32)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "product", "type"], name="one_product_day_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.type} x{self.count} of product {self.product_id} on {self.day}"
+
+
+class AggregateWatermark(models.Model):
+    """The last event id an aggregate has counted."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    last_event_id = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name}: up to event {self.last_event_id}"

@@ -12,8 +12,14 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from personalization.tracking import buffer, partitions, storage
-from personalization.tracking.models import DeadLetterEvent, Event, PersonalizationPreference, VisitorLink
+from personalization.tracking import aggregates, buffer, partitions, storage
+from personalization.tracking.models import (
+    DeadLetterEvent,
+    Event,
+    InteractionDay,
+    PersonalizationPreference,
+    VisitorLink,
+)
 from personalization.tracking.policy import preference_cache_key
 from personalization.tracking.schema import TrackedEvent
 from personalization.tracking.selectors import events_of_owner, visitor_ids_for_user
@@ -191,6 +197,11 @@ def behaviour_data_delete(*, user=None, visitor_id: str | None = None) -> int:
 def _delete_rows(*, user, visitor_id: str | None) -> int:
     with transaction.atomic():
         deleted, _ = events_of_owner(user=user, visitor_id=visitor_id).delete()
+        # Their daily aggregates too (visitor ids read before the links go).
+        days = InteractionDay.objects.filter(visitor_id__in=_owner_visitor_ids(user=user, visitor_id=visitor_id))
+        if user is not None:
+            days |= InteractionDay.objects.filter(user_id=user.pk)
+        days.delete()
         if user is not None:
             VisitorLink.objects.filter(user=user).delete()
     return deleted
@@ -214,6 +225,7 @@ def events_purge_expired(*, days: int | None = None) -> int:
             # The time bound lets PostgreSQL prune the partitions that cannot hold these ids.
             deleted, _ = expired.filter(pk__in=ids).delete()
             total += deleted
+    aggregates.daily_aggregates_purge(before=cutoff.date())
     return total
 
 
