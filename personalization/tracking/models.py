@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Event(models.Model):
@@ -29,11 +30,13 @@ class Event(models.Model):
         ASSISTANT_TURN = "assistant_turn", "Assistant turn"
 
     # Sent by the client; a retried batch carries the same ids, so it is stored once.
-    uuid = models.UUIDField(unique=True)
-    type = models.CharField(max_length=32, choices=Type.choices)
-    timestamp = models.DateTimeField(help_text="When it happened, by the clock of whoever saw it.")
-    recorded_at = models.DateTimeField(help_text="When the server accepted it.")
-    visitor_id = models.CharField(max_length=64, blank=True)
+    uuid = models.UUIDField(unique=True, verbose_name=_("uuid"))
+    type = models.CharField(max_length=32, choices=Type.choices, verbose_name=_("type"))
+    timestamp = models.DateTimeField(
+        help_text="When it happened, by the clock of whoever saw it.", verbose_name=_("timestamp")
+    )
+    recorded_at = models.DateTimeField(help_text="When the server accepted it.", verbose_name=_("recorded at"))
+    visitor_id = models.CharField(max_length=64, blank=True, verbose_name=_("visitor id"))
     # No single-column FK indexes ((user, timestamp) serves user lookups) and no database constraints:
     # each costs the flush per row. The flush joins against users and products instead, and Django
     # still applies on_delete when a user or product is deleted through the ORM.
@@ -45,8 +48,9 @@ class Event(models.Model):
         on_delete=models.CASCADE,
         db_index=False,
         db_constraint=False,
+        verbose_name=_("user"),
     )
-    session_key = models.CharField(max_length=40, blank=True)
+    session_key = models.CharField(max_length=40, blank=True, verbose_name=_("session key"))
     product = models.ForeignKey(
         "shop.Product",
         null=True,
@@ -55,14 +59,19 @@ class Event(models.Model):
         on_delete=models.SET_NULL,
         db_index=False,
         db_constraint=False,
+        verbose_name=_("product"),
     )
-    path = models.CharField(max_length=500, blank=True)
-    referrer = models.CharField(max_length=500, blank=True)
+    path = models.CharField(max_length=500, blank=True, verbose_name=_("path"))
+    referrer = models.CharField(max_length=500, blank=True, verbose_name=_("referrer"))
     # Small and flat: list_id, position, variant, query, result_count, seconds, depth, order_number...
-    context = models.JSONField(default=dict, blank=True)
-    value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True, help_text="Money.")
+    context = models.JSONField(default=dict, blank=True, verbose_name=_("context"))
+    value = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, help_text="Money.", verbose_name=_("value")
+    )
 
     class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         ordering = ["-timestamp", "-pk"]
         indexes = [
             models.Index(fields=["visitor_id", "timestamp"], name="tracking_event_visitor_ts"),
@@ -78,11 +87,15 @@ class Event(models.Model):
 class VisitorLink(models.Model):
     """A visitor id seen signed in as a user: its anonymous history belongs to that user."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="visitor_links", on_delete=models.CASCADE)
-    visitor_id = models.CharField(max_length=64, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="visitor_links", on_delete=models.CASCADE, verbose_name=_("user")
+    )
+    visitor_id = models.CharField(max_length=64, db_index=True, verbose_name=_("visitor id"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("visitor link")
+        verbose_name_plural = _("visitor links")
         ordering = ["-created_at", "-pk"]
         constraints = [models.UniqueConstraint(fields=["user", "visitor_id"], name="one_link_per_user_visitor")]
 
@@ -92,10 +105,18 @@ class VisitorLink(models.Model):
 
 class PersonalizationPreference(models.Model):
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, primary_key=True, related_name="personalization_preference", on_delete=models.CASCADE
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        related_name="personalization_preference",
+        on_delete=models.CASCADE,
+        verbose_name=_("user"),
     )
-    enabled = models.BooleanField(default=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    enabled = models.BooleanField(default=True, verbose_name=_("enabled"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+
+    class Meta:
+        verbose_name = _("personalization preference")
+        verbose_name_plural = _("personalization preferences")
 
     def __str__(self) -> str:
         return f"{self.user}: personalization {'on' if self.enabled else 'off'}"
@@ -107,13 +128,19 @@ class DeadLetterEvent(models.Model):
     Staff replay it (after correcting `raw` if the event itself was wrong) or drop it.
     """
 
-    raw = models.TextField(help_text="The event's JSON as it was buffered; bytes that were not text are escaped.")
+    raw = models.TextField(
+        help_text="The event's JSON as it was buffered; bytes that were not text are escaped.", verbose_name=_("raw")
+    )
     # SHA-256 of the document as refused: a flush that reruns after a crash sets the same letter aside once.
     digest = models.CharField(max_length=64, unique=True, editable=False)
-    reason = models.TextField(help_text="What the database (or the decoding) said when it was last refused.")
-    created_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(
+        help_text="What the database (or the decoding) said when it was last refused.", verbose_name=_("reason")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("dead letter event")
+        verbose_name_plural = _("dead letter events")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
