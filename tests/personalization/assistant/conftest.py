@@ -1,6 +1,7 @@
 import pytest
 
 from personalization.assistant.engine import Asker
+from personalization.assistant.services import conversation_for
 from tests.factories import make_product
 
 
@@ -69,3 +70,8 @@ def shopper_request(rf):
 @pytest.fixture
 def asker(shopper_request):
     return Asker(visitor_id="visitor-1", language="en", request=shopper_request)
+
+
+@pytest.fixture
+def conversation(asker):
+    return conversation_for(asker=asker)

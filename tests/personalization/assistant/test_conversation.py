@@ -14,18 +14,9 @@ from personalization.assistant.services import (
 )
 from shop.models import CartLine, Order
 from tests.factories import place_order
+from tests.personalization.assistant.dialogue import turn
 
 pytestmark = pytest.mark.django_db
-
-
-def turn(conversation, text, asker):
-    _asked, answered = message_post(conversation=conversation, text=text, asker=asker)
-    return answered
-
-
-@pytest.fixture
-def conversation(asker):
-    return conversation_for(asker=asker)
 
 
 def test_a_search_then_follow_ups_refine_the_stored_constraints(catalogue, conversation, asker):

@@ -12,9 +12,10 @@ from personalization.assistant.engine import Asker
 from personalization.assistant.llm import unsupported_facts
 from personalization.assistant.llm_client import FAILURES_TO_OPEN, breaker
 from personalization.assistant.models import Conversation
-from personalization.assistant.services import conversation_for, message_post
+from personalization.assistant.services import conversation_for
 from shop.models import CartLine, Order
 from tests.factories import place_order
+from tests.personalization.assistant.dialogue import turn
 from tests.personalization.assistant.llm_fake import FakeChatServer, answer, down_url, tool_call, tool_results
 
 pytestmark = pytest.mark.django_db
@@ -46,16 +47,6 @@ def endpoint(settings):
     yield start
     for server in servers:
         server.close()
-
-
-def turn(conversation, text, asker):
-    _asked, answered = message_post(conversation=conversation, text=text, asker=asker)
-    return answered
-
-
-@pytest.fixture
-def conversation(asker):
-    return conversation_for(asker=asker)
 
 
 def _cheapest_named(request: dict) -> dict:

@@ -2,22 +2,12 @@
 
 import pytest
 
-from personalization.assistant.services import conversation_for, message_post
 from shop.cart_session import request_cart
 from shop.vouchers.models import AppliedVoucher
+from tests.personalization.assistant.dialogue import turn
 from tests.shop.vouchers.factories import make_voucher
 
 pytestmark = pytest.mark.django_db
-
-
-def turn(conversation, text, asker):
-    _asked, answered = message_post(conversation=conversation, text=text, asker=asker)
-    return answered
-
-
-@pytest.fixture
-def conversation(asker):
-    return conversation_for(asker=asker)
 
 
 @pytest.fixture
