@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -115,17 +116,17 @@ class CouponCampaign(models.Model):
 
     def clean(self):
         if self.discount_kind == self.DiscountKind.PERCENT and self.max_discount is None:
-            raise ValidationError({"max_discount": "A percent-off campaign needs a cap, so its budget can be kept."})
+            raise ValidationError({"max_discount": _("A percent-off campaign needs a cap, so its budget can be kept.")})
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            raise ValidationError({"ends_at": "The end must come after the start."})
+            raise ValidationError({"ends_at": _("The end must come after the start.")})
 
     @property
     def discount_label(self) -> str:
         if self.discount_kind == self.DiscountKind.PERCENT:
-            return f"{self.discount_value.normalize():f}% off"
+            return gettext("%(percent)s%% off") % {"percent": f"{self.discount_value.normalize():f}"}
         if self.discount_kind == self.DiscountKind.FIXED:
-            return f"{self.discount_value} off"
-        return "Free shipping"
+            return gettext("%(amount)s off") % {"amount": self.discount_value}
+        return gettext("Free shipping")
 
 
 class OfferAssignment(models.Model):

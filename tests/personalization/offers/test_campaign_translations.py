@@ -1,5 +1,7 @@
 """The offer's title is the campaign's name in the shopper's language, English where it has none."""
 
+from decimal import Decimal
+
 import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -30,3 +32,21 @@ def test_offer_title_without_a_chinese_name_is_the_english_one(user):
 
     # when / then
     assert offer_title(user, "zh-hans") == "Spring treat"
+
+
+def test_discount_label_and_checks_speak_the_staff_language():
+    # given
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    percent = make_campaign(discount_kind="percent", discount_value=Decimal("10"), max_discount=Decimal("20"))
+    unbounded = make_campaign(discount_kind="percent", discount_value=Decimal("10"), max_discount=None)
+
+    # when / then
+    with translation.override("zh-hans"):
+        assert percent.discount_label == "立减 10%"
+        with pytest.raises(ValidationError) as raised:
+            unbounded.clean()
+        assert "上限" in str(raised.value)
+    with translation.override("en"):
+        assert percent.discount_label == "10% off"
