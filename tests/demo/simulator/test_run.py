@@ -78,7 +78,7 @@ def test_the_same_seed_plays_the_same_visits(demo_catalog):
 @pytest.mark.skipif(not settings.USING_POSTGRES, reason="worker processes need a shared server database")
 def test_worker_processes_play_every_visit_once_and_keep_each_shopper_one_visitor(demo_catalog):
     # when two processes share the shoppers out, a simulated day at a time
-    simulation = Simulation(visitors=25, days=3, seed=42, start=START, workers=2)
+    simulation = Simulation(visitors=40, days=3, seed=42, start=START, workers=2)
     simulation.play(progress=False)
 
     # then every visit was played once, and what they bought is in the database
