@@ -21,6 +21,25 @@ def _ratings(taste: Taste, item: CatalogItem) -> list[int]:
     return [review_rating(taste, item, rng=rng, seed=seed) for seed in range(400)]
 
 
+def _fan_of(item: CatalogItem) -> Taste:
+    return Taste(categories={item.category: 1.0}, brands={item.brand: 1.0}, price_level=item.price_level)
+
+
+def _signed_up_order(browser: Browser, *items: CatalogItem) -> VisitResult:
+    """The buyer signs up, puts the items in the cart and checks out, through the site."""
+    result = VisitResult()
+    _sign_up(browser, result)
+    for item in items:
+        browser.client.post("/cart/add/", {"product_id": item.pk, "quantity": 1})
+    assert _check_out(browser, result)
+    return result
+
+
+def _buyer(catalog, item: CatalogItem, seed: int, clock: SimulatedClock) -> Browser:
+    shopper = Shopper(index=0, kind="loyal", seed=seed, taste=_fan_of(item), visits=[], signs_up=True)
+    return Browser(shopper, catalog=catalog, clock=clock)
+
+
 def test_stars_follow_the_hidden_taste():
     taste = Taste(categories={"cameras": 1.0}, brands={"Lumix": 1.0}, price_level=0.8)
     match = CatalogItem(1, "g9", "cameras", "Lumix", price_level=0.8)
@@ -45,17 +64,12 @@ def test_review_text_is_in_the_pages_language(language):
 def test_a_signed_in_shopper_reviews_a_delivered_order_through_the_site(demo_catalog, monkeypatch):
     catalog = catalog_load()
     item = next(iter(catalog.items.values()))
-    taste = Taste(categories={item.category: 1.0}, brands={item.brand: 1.0}, price_level=item.price_level)
-    shopper = Shopper(index=0, kind="loyal", seed=11, taste=taste, visits=[], signs_up=True)
     clock = SimulatedClock(timezone.now() - timedelta(days=5))
     monkeypatch.setattr(reviews, "REVIEW_SHARE", 1.0)
 
     with site_tuned_for_simulation(), simulated_time(clock):
-        browser = Browser(shopper, catalog=catalog, clock=clock)
-        result = VisitResult()
-        _sign_up(browser, result)
-        browser.client.post("/cart/add/", {"product_id": item.pk, "quantity": 1})
-        assert _check_out(browser, result)
+        browser = _buyer(catalog, item, 11, clock)
+        result = _signed_up_order(browser, item)
         clock.advance(3600)
         too_early = reviews.deliveries_and_reviews(browser)
         clock.advance(3 * 86400)
@@ -76,18 +90,12 @@ def test_a_buyer_reviews_each_product_of_a_delivered_order_with_stars_from_their
     catalog = catalog_load()
     liked = next(iter(catalog.items.values()))
     other = next(item for item in catalog.items.values() if item.category != liked.category)
-    taste = Taste(categories={liked.category: 1.0}, brands={liked.brand: 1.0}, price_level=liked.price_level)
-    shopper = Shopper(index=0, kind="loyal", seed=12, taste=taste, visits=[], signs_up=True)
     clock = SimulatedClock(timezone.now() - timedelta(days=5))
     monkeypatch.setattr(reviews, "REVIEW_SHARE", 1.0)
 
     with site_tuned_for_simulation(), simulated_time(clock):
-        browser = Browser(shopper, catalog=catalog, clock=clock)
-        result = VisitResult()
-        _sign_up(browser, result)
-        for item in (liked, other):
-            browser.client.post("/cart/add/", {"product_id": item.pk, "quantity": 1})
-        assert _check_out(browser, result)
+        browser = _buyer(catalog, liked, 12, clock)
+        _signed_up_order(browser, liked, other)
         # when the order has arrived by their next visit
         clock.advance(3 * 86400)
         written = reviews.deliveries_and_reviews(browser)
@@ -103,16 +111,11 @@ def test_a_buyer_reviews_each_product_of_a_delivered_order_with_stars_from_their
 def test_a_buyer_who_never_comes_back_reviews_at_the_end_of_the_simulation(demo_catalog, monkeypatch):
     catalog = catalog_load()
     item = next(iter(catalog.items.values()))
-    taste = Taste(categories={item.category: 1.0}, brands={item.brand: 1.0}, price_level=item.price_level)
-    shopper = Shopper(index=0, kind="loyal", seed=13, taste=taste, visits=[], signs_up=True)
     clock = SimulatedClock(timezone.now() - timedelta(days=5))
     monkeypatch.setattr(reviews, "REVIEW_SHARE", 1.0)
     with site_tuned_for_simulation(), simulated_time(clock):
-        browser = Browser(shopper, catalog=catalog, clock=clock)
-        result = VisitResult()
-        _sign_up(browser, result)
-        browser.client.post("/cart/add/", {"product_id": item.pk, "quantity": 1})
-        assert _check_out(browser, result)
+        browser = _buyer(catalog, item, 13, clock)
+        _signed_up_order(browser, item)
     end = clock.now() + timedelta(days=3)
     simulation = SimpleNamespace(clock=clock, end=end, browsers={0: browser})
 
@@ -133,20 +136,17 @@ def test_a_buyer_answers_the_shops_email_after_delivery_between_visits(demo_cata
     item = next(iter(catalog.items.values()))
     start = timezone.now().replace(microsecond=0) - timedelta(days=10)
     simulation = run.Simulation(visitors=1, days=10, seed=5, start=start, catalog=catalog)
-    taste = Taste(categories={item.category: 1.0}, brands={item.brand: 1.0}, price_level=item.price_level)
     first, second = start + timedelta(hours=1), start + timedelta(days=8)
-    simulation.shoppers[0] = Shopper(index=0, kind="loyal", seed=14, taste=taste, visits=[first, second], signs_up=True)
+    simulation.shoppers[0] = Shopper(
+        index=0, kind="loyal", seed=14, taste=_fan_of(item), visits=[first, second], signs_up=True
+    )
     simulation.queue = [run.Visit(first, 0), run.Visit(second, 0)]
     monkeypatch.setattr(reviews, "REVIEW_SHARE", 1.0)
 
     def orders_on_the_first_visit(browser):
         if browser.clock.now() >= second:
             return visit_play(browser)
-        result = VisitResult()
-        _sign_up(browser, result)
-        browser.client.post("/cart/add/", {"product_id": item.pk, "quantity": 1})
-        assert _check_out(browser, result)
-        return result
+        return _signed_up_order(browser, item)
 
     monkeypatch.setattr(run, "visit_play", orders_on_the_first_visit)
 
@@ -169,16 +169,11 @@ def test_a_buyer_answers_the_shops_email_after_delivery_between_visits(demo_cata
 def test_a_buyer_whose_session_ended_signs_in_again_to_review(demo_catalog, monkeypatch):
     catalog = catalog_load()
     item = next(iter(catalog.items.values()))
-    taste = Taste(categories={item.category: 1.0}, brands={item.brand: 1.0}, price_level=item.price_level)
-    shopper = Shopper(index=0, kind="loyal", seed=15, taste=taste, visits=[], signs_up=True)
     clock = SimulatedClock(timezone.now() - timedelta(days=5))
     monkeypatch.setattr(reviews, "REVIEW_SHARE", 1.0)
     with site_tuned_for_simulation(), simulated_time(clock):
-        browser = Browser(shopper, catalog=catalog, clock=clock)
-        result = VisitResult()
-        _sign_up(browser, result)
-        browser.client.post("/cart/add/", {"product_id": item.pk, "quantity": 1})
-        assert _check_out(browser, result)
+        browser = _buyer(catalog, item, 15, clock)
+        result = _signed_up_order(browser, item)
         browser.client.logout()  # the session ended while the parcel travelled
         clock.advance(3 * 86400)
 
