@@ -31,8 +31,6 @@ import statistics
 import subprocess
 import sys
 import time
-import uuid
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,37 +136,12 @@ def child_serve(rounds: int) -> dict:
 
 
 def flush_throughput() -> float:
-    from django.utils import timezone
+    from tracking_flush import timed_flush
 
-    from personalization.tracking import buffer
-    from personalization.tracking.models import Event
-    from personalization.tracking.schema import TrackedEvent
-    from personalization.tracking.services import events_flush
     from shop.models import Product
 
     products = list(Product.objects.order_by("?").values_list("pk", flat=True)[:500])
-    now = timezone.now()
-    for start in range(0, FLUSH_EVENTS, 5000):
-        buffer.push(
-            TrackedEvent(
-                uuid=str(uuid.uuid4()),
-                type="list_impression",
-                timestamp=now - timedelta(seconds=i),
-                recorded_at=now,
-                visitor_id=f"scale-bench-{i % 5000}",
-                product_id=products[i % len(products)],
-                path="/c/bench/",
-                context={"list_id": "category:bench", "position": i % 24},
-            )
-            for i in range(start, start + 5000)
-        )
-    started = time.perf_counter()
-    flushed = 0
-    while buffer.pending_length():
-        flushed += events_flush(max_batches=1000)
-    elapsed = time.perf_counter() - started
-    Event.objects.filter(visitor_id__startswith="scale-bench-").delete()
-    return flushed / elapsed
+    return timed_flush(FLUSH_EVENTS, products, prefix="scale-bench-")
 
 
 def run_child(mode: str, env: dict, argument: int) -> dict:

@@ -46,7 +46,11 @@ def bench_catalog() -> tuple[list[int], list[int]]:
     return list(products.values_list("pk", flat=True)), [u.pk for u in users]
 
 
-def bench_flush() -> float:
+def timed_flush(count: int, product_ids: list[int], user_ids: list[int] = (), prefix: str = "bench-") -> float:
+    """Push `count` list impressions into the Redis buffer, then time the flush into the database: events/s.
+
+    Checks every event was stored, then deletes them. bench/scale.py times its catalogues with it too.
+    """
     from django.utils import timezone
 
     from personalization.tracking import buffer
@@ -54,35 +58,40 @@ def bench_flush() -> float:
     from personalization.tracking.schema import TrackedEvent
     from personalization.tracking.services import events_flush
 
-    Event.objects.filter(visitor_id__startswith="bench-").delete()
-    product_ids, user_ids = bench_catalog()
+    Event.objects.filter(visitor_id__startswith=prefix).delete()
     now = timezone.now()
-    for start in range(0, FLUSH_EVENTS, 5000):
+    for start in range(0, count, 5000):
         buffer.push(
             TrackedEvent(
                 uuid=str(uuid.uuid4()),
                 type="list_impression",
                 timestamp=now - timedelta(seconds=i),
                 recorded_at=now,
-                visitor_id=f"bench-{i % 5000}",
-                user_id=user_ids[i % len(user_ids)] if i % 3 == 0 else None,
+                visitor_id=f"{prefix}{i % 5000}",
+                user_id=user_ids[i % len(user_ids)] if user_ids and i % 3 == 0 else None,
                 product_id=product_ids[i % len(product_ids)],
                 path="/c/cameras/",
                 context={"list_id": "category:cameras", "position": i % 24},
             )
-            for i in range(start, start + 5000)
+            for i in range(start, min(start + 5000, count))
         )
     started = time.perf_counter()
     flushed = 0
     while buffer.pending_length():
         flushed += events_flush(max_batches=1000)
     elapsed = time.perf_counter() - started
-    stored = Event.objects.filter(visitor_id__startswith="bench-").count()
-    assert stored == FLUSH_EVENTS, (stored, FLUSH_EVENTS)
-    Event.objects.filter(visitor_id__startswith="bench-").delete()
+    stored = Event.objects.filter(visitor_id__startswith=prefix).count()
+    assert stored == count, (stored, count)
+    Event.objects.filter(visitor_id__startswith=prefix).delete()
+    return flushed / elapsed
+
+
+def bench_flush() -> float:
+    product_ids, user_ids = bench_catalog()
+    rate = timed_flush(FLUSH_EVENTS, product_ids, user_ids)
     # The recent lists were filled by push(); they are not part of the flush.
     clear_redis()
-    return flushed / elapsed
+    return rate
 
 
 def bench_api() -> float:
