@@ -15,6 +15,8 @@ import subprocess
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -142,6 +144,8 @@ class Traffic:
         self.acknowledged_pages: dict[str, int] = {}
         self.failures: list[str] = []
         self.slowest = 0.0
+        # The test holds the flusher still around a kill, so that it knows what Redis held at that moment.
+        self.flusher_may_run = threading.Lock()
 
     def run(self, *, during) -> None:
         shoppers = [threading.Thread(target=self._shopper, args=(n,)) for n in range(SHOPPERS)]
@@ -161,11 +165,18 @@ class Traffic:
         """What beat does: flush every little while, also while Redis is gone."""
         try:
             while not done.wait(0.05):
-                events_flush()
+                with self.flusher_may_run:
+                    events_flush()
         except Exception as exc:
             self.failures.append(f"flush: {exc!r}")
         finally:
             connection.close()
+
+    @contextmanager
+    def flusher_held(self) -> Iterator[None]:
+        """No flush runs inside (one under way is waited for), while shoppers go on."""
+        with self.flusher_may_run:
+            yield
 
     def wait_for(self, requests: int, *, seconds: float = 120) -> bool:
         with self.progress:
@@ -243,22 +254,35 @@ def assert_every_acknowledged_event_stored_once(traffic: Traffic) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_events_survive_a_redis_process_killed_mid_traffic(own_redis, no_throttling):
     total = SHOPPERS * ROUNDS * 2
-    stored_directly = {}
+    seen = {}
 
     def kill_then_restart(traffic: Traffic) -> None:
-        assert traffic.wait_for(total // 3), "traffic did not start"
-        own_redis.kill()
+        # Killed while it holds unflushed events: with the flusher held, the first third piles up in the buffer.
+        with traffic.flusher_held():
+            assert traffic.wait_for(total // 3), "traffic did not start"
+            seen["held at the kill"] = buffered(own_redis)
+            own_redis.kill()
         assert traffic.wait_for(2 * total // 3), "traffic stopped while Redis was down"
-        stored_directly["events"] = Event.objects.count()
-        own_redis.start()
+        seen["stored directly"] = Event.objects.count()
+        with traffic.flusher_held():
+            own_redis.start()
+            seen["held after the restart"] = buffered(own_redis)
 
     traffic = Traffic()
     traffic.run(during=kill_then_restart)
-    flushed = flush_everything()
+    flush_everything()
 
     assert_every_acknowledged_event_stored_once(traffic)
-    assert stored_directly["events"] > 0, "with Redis down, events must go straight to the database"
-    assert flushed > 0, "the events Redis held when it was killed must be flushed after its restart"
+    assert seen["stored directly"] > 0, "with Redis down, events must go straight to the database"
+    assert seen["held at the kill"], "the kill must find events in the buffer"
+    lost = seen["held at the kill"] - seen["held after the restart"]
+    assert not lost, f"{len(lost)} of the events Redis held when it was killed were gone after its restart"
+
+
+def buffered(server: OwnRedis) -> set[bytes]:
+    """The raw events in the buffer and in a flush's batch, read straight from the server."""
+    r = redis.Redis.from_url(server.url)
+    return {raw for name in ("buffer", "processing") for raw in r.lrange(buffer.key(name), 0, -1)}
 
 
 @pytest.mark.redis
