@@ -1,17 +1,19 @@
 """What is rising in a category now: recent interest against the weeks before, not all-time sales.
 
-A product's heat is its weighted views, cart additions and purchases over the last RECENT_DAYS;
-its trend is that heat against what the BASELINE_DAYS before would predict for as many days
-(add-one smoothed). Products with recent interest rank by trend, then heat; one aggregate query
-per category, kept for TRENDING_TTL seconds.
+A product's heat is its weighted views, cart additions and purchases over the last RECENT_DAYS
+calendar days (UTC, today included); its trend is that heat against what the BASELINE_DAYS before
+would predict for as many days (add-one smoothed). Products with recent interest rank by trend,
+then heat. The counts come from the daily aggregates (`ProductDay`), never from the event table, so
+the cost follows the category's products and days, not the traffic; they are as fresh as the last
+aggregate run (the five-minute refresh). One query per category, kept for TRENDING_TTL seconds.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, timedelta
 
 from django.core.cache import cache
-from django.db.models import Case, FloatField, Q, Sum, Value, When
+from django.db.models import Case, F, FloatField, Q, Sum, Value, When
 from django.utils import timezone
 
 RECENT_DAYS = 3
@@ -31,31 +33,37 @@ def trend_order(rows: list[tuple[int, float, float]]) -> list[int]:
     return [row[0] for row in sorted((row for row in rows if row[1] > 0), key=key)]
 
 
+def trend_windows(today: date) -> tuple[date, date]:
+    """(first day of the baseline, first day of the recent window): the recent window ends with `today`."""
+    recent_from = today - timedelta(days=RECENT_DAYS - 1)
+    return recent_from - timedelta(days=BASELINE_DAYS), recent_from
+
+
 def rising_in_category(category_id: int) -> list[int]:
     """Ids of the category's products with interest in the last RECENT_DAYS, most rising first (cached)."""
-    from personalization.tracking.models import Event
+    from personalization.tracking.models import ProductDay
 
     def compute() -> list[int]:
-        now = timezone.now()
-        recent_since = now - timedelta(days=RECENT_DAYS)
-        weight = Case(
-            *(When(type=kind, then=Value(w)) for kind, w in WEIGHTS.items()),
+        today = timezone.now().astimezone(UTC).date()  # the aggregates' days are UTC days
+        since, recent_from = trend_windows(today)
+        heat = Case(
+            *(When(type=kind, then=F("count") * Value(w)) for kind, w in WEIGHTS.items()),
             default=Value(0.0),
             output_field=FloatField(),
         )
         rows = (
-            Event.objects.filter(
+            ProductDay.objects.filter(
                 type__in=list(WEIGHTS),
-                timestamp__gte=recent_since - timedelta(days=BASELINE_DAYS),
-                timestamp__lte=now,
+                day__gte=since,
+                day__lte=today,
                 product__category_id=category_id,
                 product__is_active=True,
                 product__stock__gt=0,
             )
             .values("product_id")
             .annotate(
-                recent=Sum(weight, filter=Q(timestamp__gte=recent_since)),
-                before=Sum(weight, filter=Q(timestamp__lt=recent_since)),
+                recent=Sum(heat, filter=Q(day__gte=recent_from)),
+                before=Sum(heat, filter=Q(day__lt=recent_from)),
             )
             .values_list("product_id", "recent", "before")
         )
