@@ -34,6 +34,14 @@ BUY_STEEPNESS = 3.0
 RATING_MIDPOINT = 0.6
 RATING_STEEPNESS = 2.0
 RATING_NOISE = 0.5
+# A product's hidden quality (`CatalogItem.quality`) takes this much off the stars' logit at quality 0: a dud
+# that matches a buyer's taste exactly still rates 1 or 2, as a good-looking product that breaks would.
+DUD_PENALTY = 6.0
+# Shoppers read the stars before they buy: an average below WARY_BELOW puts them off, the more the lower it is
+# (at most STARS_PUT_OFF of the chance to buy, at one star) and the more reviews say so (n / (n + STARS_TRUSTED)).
+WARY_BELOW = 3.5
+STARS_PUT_OFF = 0.8
+STARS_TRUSTED = 2
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,14 @@ def buy_probability(value: float, *, eagerness: float) -> float:
     return eagerness * _sigmoid(BUY_STEEPNESS * (value - BUY_THRESHOLD))
 
 
+def stars_effect(average: float | None, count: int) -> float:
+    """The factor on the chance to buy of a product whose page shows this average of `count` reviews."""
+    if average is None or count <= 0:
+        return 1.0
+    lowness = min(max((WARY_BELOW - average) / (WARY_BELOW - 1.0), 0.0), 1.0)
+    return 1.0 - STARS_PUT_OFF * lowness * count / (count + STARS_TRUSTED)
+
+
 def click_choice(rng: random.Random, cards: Sequence[Card], utilities: Sequence[float], *, depth: int) -> Card | None:
     """Examine the first `depth` cards in order; the first one that attracts a click is the choice."""
     for card, value in zip(cards[:depth], utilities[:depth], strict=False):
@@ -90,10 +106,12 @@ def click_choice(rng: random.Random, cards: Sequence[Card], utilities: Sequence[
 
 
 def review_rating(taste: Taste, item: CatalogItem, *, rng: random.Random, seed: int = 0) -> int:
-    """The stars (1-5) a shopper gives what they received: how well it matches their lasting taste.
+    """The stars (1-5) a shopper gives what they received: how well it matches their lasting taste, and
+    how good it turned out to be (its hidden quality).
 
-    Needs are left out (the purchase met the need); a product of their favourite category and brand at
-    their price level rates about 5, one of a category they have no liking for, far from their price, 1 or 2.
+    Needs are left out (the purchase met the need); a sound product of their favourite category and brand
+    at their price level rates about 5, one of a category they have no liking for, far from their price, 1
+    or 2; a dud (quality near 0) 1 or 2 whatever their taste.
     """
     match = (
         CATEGORY_WEIGHT * taste.categories.get(item.category, 0.0)
@@ -101,5 +119,8 @@ def review_rating(taste: Taste, item: CatalogItem, *, rng: random.Random, seed: 
         - PRICE_WEIGHT * abs(item.price_level - taste.price_level)
         + _taste_noise(seed, item.pk)
     )
-    satisfaction = _sigmoid(RATING_STEEPNESS * (match - RATING_MIDPOINT) + rng.gauss(0.0, RATING_NOISE))
+    disappointment = DUD_PENALTY * (1.0 - item.quality)
+    satisfaction = _sigmoid(
+        RATING_STEEPNESS * (match - RATING_MIDPOINT) - disappointment + rng.gauss(0.0, RATING_NOISE)
+    )
     return max(1, min(5, round(1 + 4 * satisfaction)))

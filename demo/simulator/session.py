@@ -44,6 +44,8 @@ SPONSORED_RE = re.compile(
 )
 PRODUCT_PATH_RE = re.compile(r"^/p/([^/]+)/$")
 ORDER_PATH_RE = re.compile(r"^/checkout/done/([^/]+)/$")
+# The product page's schema.org data, where a shopper reads the average and the count the page shows.
+AGGREGATE_RATING_RE = re.compile(r'"AggregateRating", "ratingValue": ([0-9.]+), "reviewCount": (\d+)')
 EAGERNESS = {"loyal": 0.9, "one_time": 0.75, "browser": 0.0}
 # Shoppers skip a row labelled "Sponsored" most of the time (banner blindness): without this, a row
 # that comes first on the page, from the page's own shelf, drew a click on over a third of its cards.
@@ -302,14 +304,24 @@ def _check_out(browser: Browser, result: VisitResult) -> bool:
     return False
 
 
-def _on_product_page(browser: Browser, product_id: int, result: VisitResult) -> bool:
-    """Maybe put it in the cart (and maybe check out right away); True when an order was placed."""
+def product_page_rating(html: str) -> tuple[float | None, int]:
+    """The average stars and the number of reviews a product page shows; (None, 0) when it has none."""
+    match = AGGREGATE_RATING_RE.search(html)
+    return (float(match.group(1)), int(match.group(2))) if match else (None, 0)
+
+
+def _on_product_page(browser: Browser, product_id: int, result: VisitResult, *, html: str = "") -> bool:
+    """Maybe put it in the cart (and maybe check out right away); True when an order was placed.
+
+    The shopper wants it as much as their taste says, less when the page shows a low average from several
+    reviews (`behaviour.stars_effect`)."""
     shopper, rng = browser.shopper, browser.rng
     item = browser.catalog.items.get(product_id)
     if item is None or not shopper.buys:
         return False
     value = behaviour.utility(shopper.taste, item, seed=shopper.seed)
-    if rng.random() >= behaviour.buy_probability(value, eagerness=EAGERNESS[shopper.kind]):
+    chance = behaviour.buy_probability(value, eagerness=EAGERNESS[shopper.kind])
+    if rng.random() >= chance * behaviour.stars_effect(*product_page_rating(html)):
         return False
     response = browser.client.post("/cart/add/", {"product_id": product_id, "quantity": 1})
     if response.status_code != 302 or response["Location"] != "/cart/":
@@ -346,7 +358,7 @@ def visit_play(browser: Browser) -> VisitResult:
         if product is not None:
             result.product_views += 1
             product_id = browser.catalog.by_slug.get(product.group(1))
-            if product_id is not None and _on_product_page(browser, product_id, result):
+            if product_id is not None and _on_product_page(browser, product_id, result, html=html):
                 if rng.random() < 0.7:
                     break
                 path = "/"

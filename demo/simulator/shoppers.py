@@ -23,6 +23,10 @@ BROWSER_SHARE = 0.2
 SIGN_UP_SHARE = {"loyal": 0.9, "one_time": 0.6, "browser": 0.0}
 MEAN_DAYS_BETWEEN_VISITS = 2.5
 MAX_VISITS = 8
+# A few products are duds: they look like the others on the page, and most of their buyers rate them 1 or 2.
+DUD_SHARE = 0.06
+# The demo store's own seed (`load_demo_store --seed`), so every simulation of one store meets the same duds.
+CATALOG_SEED = 42
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,14 @@ class CatalogItem:
     category: str
     brand: str
     price_level: float  # 0 = cheapest of its category, 1 = dearest
+    quality: float = 1.0  # hidden until bought: 1 = as good as it looks, near 0 = a dud (behaviour.review_rating)
+
+
+def product_quality(slug: str, *, seed: int = CATALOG_SEED) -> float:
+    """A product's hidden quality, drawn from the seed and its slug: a dud (0 to 0.15) with a chance of
+    `DUD_SHARE`, otherwise 0.85 to 1 (a small spread among sound products)."""
+    rng = random.Random(f"{seed}:quality:{slug}")
+    return rng.uniform(0.0, 0.15) if rng.random() < DUD_SHARE else rng.uniform(0.85, 1.0)
 
 
 @dataclass(frozen=True)
@@ -48,8 +60,8 @@ class Catalog:
         return sorted(self.brands_by_category)
 
 
-def catalog_load() -> Catalog:
-    """The shop's active products as the simulator sees them (one query)."""
+def catalog_load(*, seed: int = CATALOG_SEED) -> Catalog:
+    """The shop's active products as the simulator sees them (one query), with hidden qualities drawn from `seed`."""
     from shop.models import Category, Product
 
     rows = list(
@@ -64,7 +76,7 @@ def catalog_load() -> Catalog:
         members.sort(key=lambda row: (row[4], row[0]))
         last = max(len(members) - 1, 1)
         for rank, (pk, slug, _, brand, _) in enumerate(members):
-            items[pk] = CatalogItem(pk, slug, category, brand or "", rank / last)
+            items[pk] = CatalogItem(pk, slug, category, brand or "", rank / last, product_quality(slug, seed=seed))
         brands[category] = tuple(sorted({row[3] or "" for row in members}))
     names = dict(Category.objects.filter(slug__in=list(brands)).values_list("slug", "name"))
     by_slug = {item.slug: pk for pk, item in items.items()}

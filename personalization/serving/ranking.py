@@ -232,20 +232,34 @@ def rank_products(products, *, context: ShopperContext, surface: str = "", limit
 
 
 def reasons_for(products: list, *, context: ShopperContext, ranker: str) -> dict:
-    """A short 'why' per product, from the shopper's own history when the model used it."""
+    """A short 'why' per product, from the shopper's own history when the model used it.
+
+    A product most buyers rated badly never gets a recommendation's reason: it says its rating, and
+    whether the shop's own rules (a pin, a boost) put it before better rated products."""
     recent_names = {}
     if ranker in {"sasrec", "covisit"} or ranker.startswith("model_version:"):
         recent_names = recent_products_by_category(context)
     reasons = {}
-    for product in products:
+    low = [settings.PERSONALIZATION_RATING_SIGNAL and ranker != "default" and badly_rated(p) for p in products]
+    last_well_rated = max((i for i, bad in enumerate(low) if not bad), default=-1)
+    for index, product in enumerate(products):
         viewed = recent_names.get(product.category_id)
-        if viewed and viewed[0] != product.pk:
+        if low[index]:
+            reasons[product.pk] = _badly_rated_reason(product, lifted=index < last_well_rated)
+        elif viewed and viewed[0] != product.pk:
             reasons[product.pk] = _("Because you viewed %(name)s") % {"name": viewed[1]}
         elif ranker == "popularity":
             reasons[product.pk] = _("Popular in %(category)s") % {"category": product.category.name}
         elif ranker != "default":
             reasons[product.pk] = _("Trending now")
     return reasons
+
+
+def _badly_rated_reason(product, *, lifted: bool) -> str:
+    average = {"average": f"{product.rating_average:.1f}"}
+    if lifted:
+        return _("Placed here by the shop; its buyers rate it %(average)s out of 5") % average
+    return _("Shown after better rated products: its buyers rate it %(average)s out of 5") % average
 
 
 def recent_products_by_category(context: ShopperContext) -> dict[int, tuple[int, str]]:

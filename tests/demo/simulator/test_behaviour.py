@@ -6,6 +6,7 @@ from demo.simulator.behaviour import (
     buy_probability,
     click_choice,
     position_bias,
+    stars_effect,
     utility,
 )
 from demo.simulator.shoppers import Catalog, CatalogItem, Taste, shoppers_draw
@@ -111,3 +112,27 @@ def test_the_oracle_scores_a_list_by_the_chance_its_top_would_sell():
     assert sell_chance(shopper, [], catalog, k=3) == 0.0
     # a short list is not a better list: its empty slots sell nothing
     assert sell_chance(shopper, by_taste[:1], catalog, k=3) == sell_chance(shopper, by_taste[:1], catalog, k=1) / 3
+
+
+def test_a_low_average_from_several_reviews_puts_buyers_off():
+    assert stars_effect(None, 0) == 1.0
+    assert stars_effect(4.6, 12) == 1.0, "good stars change nothing"
+    assert stars_effect(1.5, 1) > 0.75, "one bad review is not trusted much"
+    assert stars_effect(1.5, 8) < 0.5
+    assert stars_effect(1.5, 8) < stars_effect(2.5, 8) < stars_effect(3.2, 8) <= 1.0
+
+
+def test_a_shopper_reads_the_stars_off_the_product_pages_structured_data():
+    from types import SimpleNamespace
+
+    from demo.simulator.session import product_page_rating
+    from shop.reviews.templatetags.review_tags import product_json_ld
+
+    product = SimpleNamespace(name='Dud "Pro"', sku="D-1", brand=SimpleNamespace(name="Acme"))
+    rated = SimpleNamespace(count=4, average=1.75)
+    unrated = SimpleNamespace(count=0, average=None)
+
+    page = f"<html>{product_json_ld(product=product, summary=rated, reviews=[])}</html>"
+
+    assert product_page_rating(page) == (1.75, 4)
+    assert product_page_rating(str(product_json_ld(product=product, summary=unrated, reviews=[]))) == (None, 0)

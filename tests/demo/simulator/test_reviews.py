@@ -1,4 +1,5 @@
 import random
+from collections import Counter
 from datetime import timedelta
 from statistics import mean
 from types import SimpleNamespace
@@ -11,7 +12,7 @@ from demo.simulator.behaviour import review_rating
 from demo.simulator.clock import SimulatedClock, simulated_time
 from demo.simulator.run import site_tuned_for_simulation
 from demo.simulator.session import Browser, VisitResult, _check_out, _sign_up
-from demo.simulator.shoppers import CatalogItem, Shopper, Taste, catalog_load
+from demo.simulator.shoppers import CatalogItem, Shopper, Taste, catalog_load, product_quality
 from shop.models import Order
 from shop.reviews.models import Review
 
@@ -50,6 +51,30 @@ def test_stars_follow_the_hidden_taste():
     assert mean(good) > 4.3 and mean(bad) < 2.0
     assert set(good) | set(bad) <= {1, 2, 3, 4, 5}
     assert len(set(good)) > 1, "noise moves a rating now and then"
+
+
+def test_a_dud_is_rated_badly_by_most_buyers_whatever_their_taste():
+    # given a product that matches its fans' taste exactly, once as good as it looks and once a dud
+    sound = CatalogItem(1, "g9", "cameras", "Lumix", price_level=0.8)
+    dud = CatalogItem(1, "g9", "cameras", "Lumix", price_level=0.8, quality=0.0)
+
+    # when its fans rate each
+    fans = _ratings(_fan_of(sound), sound), _ratings(_fan_of(dud), dud)
+
+    # then the sound one rates 4-5, the dud 1-2 for most of the very same buyers
+    assert mean(fans[0]) > 4.3
+    assert sum(stars <= 2 for stars in fans[1]) > 0.8 * len(fans[1]), Counter(fans[1])
+
+
+def test_the_catalogue_has_a_few_duds_drawn_from_the_seed():
+    slugs = [f"product-{n}" for n in range(2000)]
+
+    qualities = [product_quality(slug, seed=42) for slug in slugs]
+
+    duds = sum(quality < 0.5 for quality in qualities)
+    assert 0.02 * len(slugs) < duds < 0.12 * len(slugs), duds
+    assert qualities == [product_quality(slug, seed=42) for slug in slugs], "the same seed draws the same duds"
+    assert qualities != [product_quality(slug, seed=43) for slug in slugs], "another seed, other duds"
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])

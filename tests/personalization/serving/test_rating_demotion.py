@@ -114,3 +114,40 @@ def test_a_recommendation_slot_leaves_out_the_badly_rated_product_it_would_have_
     assert before.ranker == after.ranker == "popularity"
     assert before.products[0] not in after.products
     assert list(after.products[:2]) == list(before.products[1:3])
+
+
+def test_a_badly_rated_product_shown_after_the_others_says_its_buyers_rated_it_low(store):
+    # given the product the model ranks first, rated 1.7 stars by three buyers
+    cameras = store["cameras"]
+    context = shopper(cameras[0], cameras[1])
+    first = rank_products(cameras_listing(store), context=context, surface="category").products[0]
+    rate(first, average="1.70", count=3)
+
+    # when the listing is ranked again
+    ranked = rank_products(cameras_listing(store), context=context, surface="category")
+
+    # then its reason is its rating, not a recommendation
+    assert ranked.products[-1] == first
+    assert ranked.reason_for(first) == "Shown after better rated products: its buyers rate it 1.7 out of 5"
+    assert all("rate" not in ranked.reason_for(product) for product in ranked.products[:-1])
+
+
+def test_a_badly_rated_product_the_shop_pins_first_says_the_shop_placed_it(store):
+    # given a product most buyers rated badly, which the shop pins to the first place
+    from django.core.cache import cache
+
+    from personalization.recommendations.models import MerchandisingRule
+
+    cameras = store["cameras"]
+    context = shopper(cameras[0], cameras[1])
+    last = rank_products(cameras_listing(store), context=context, surface="category").products[-1]
+    rate(last, average="2.00", count=5)
+    MerchandisingRule.objects.create(name="pin", action="pin", product=last, position=1)
+    cache.clear()
+
+    # when the listing is ranked
+    ranked = rank_products(cameras_listing(store), context=context, surface="category")
+
+    # then it is first, and says that the shop put it there, with its rating
+    assert ranked.products[0] == last
+    assert ranked.reason_for(last) == "Placed here by the shop; its buyers rate it 2.0 out of 5"
