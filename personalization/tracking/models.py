@@ -152,18 +152,25 @@ class InteractionDay(models.Model):
     incrementally from the events stored since the last run (aggregates.py), so the frequent models
     read days, never the whole event table."""
 
-    day = models.DateField()
+    day = models.DateField(verbose_name=_("day"))
     product = models.ForeignKey(
-        "shop.Product", related_name="+", on_delete=models.CASCADE, db_index=False, db_constraint=False
+        "shop.Product",
+        related_name="+",
+        on_delete=models.CASCADE,
+        db_index=False,
+        db_constraint=False,
+        verbose_name=_("product"),
     )
-    user_id = models.PositiveIntegerField(default=0, help_text="0: no account.")
-    visitor_id = models.CharField(max_length=64, blank=True)
-    type = models.CharField(max_length=32)
-    count = models.PositiveIntegerField()
-    first_at = models.DateTimeField()
-    last_at = models.DateTimeField()
+    user_id = models.PositiveIntegerField(default=0, help_text=_("0: no account."), verbose_name=_("user id"))
+    visitor_id = models.CharField(max_length=64, blank=True, verbose_name=_("visitor id"))
+    type = models.CharField(max_length=32, verbose_name=_("type"))
+    count = models.PositiveIntegerField(verbose_name=_("count"))
+    first_at = models.DateTimeField(verbose_name=_("first at"))
+    last_at = models.DateTimeField(verbose_name=_("last at"))
 
     class Meta:
+        verbose_name = _("daily interaction count")
+        verbose_name_plural = _("daily interaction counts")
         constraints = [
             models.UniqueConstraint(
                 fields=["day", "product", "user_id", "visitor_id", "type"], name="one_interaction_day_per_key"
@@ -178,14 +185,21 @@ class InteractionDay(models.Model):
 class ProductDay(models.Model):
     """How many events of each type named a product on one day (UTC), kept up to date like InteractionDay."""
 
-    day = models.DateField()
+    day = models.DateField(verbose_name=_("day"))
     product = models.ForeignKey(
-        "shop.Product", related_name="+", on_delete=models.CASCADE, db_index=False, db_constraint=False
+        "shop.Product",
+        related_name="+",
+        on_delete=models.CASCADE,
+        db_index=False,
+        db_constraint=False,
+        verbose_name=_("product"),
     )
-    type = models.CharField(max_length=32)
-    count = models.PositiveIntegerField()
+    type = models.CharField(max_length=32, verbose_name=_("type"))
+    count = models.PositiveIntegerField(verbose_name=_("count"))
 
     class Meta:
+        verbose_name = _("daily product count")
+        verbose_name_plural = _("daily product counts")
         constraints = [models.UniqueConstraint(fields=["day", "product", "type"], name="one_product_day_per_key")]
 
     def __str__(self) -> str:
@@ -195,9 +209,13 @@ class ProductDay(models.Model):
 class AggregateWatermark(models.Model):
     """The last event id an aggregate has counted."""
 
-    name = models.CharField(max_length=40, primary_key=True)
-    last_event_id = models.BigIntegerField(default=0)
-    updated_at = models.DateTimeField(auto_now=True)
+    name = models.CharField(max_length=40, primary_key=True, verbose_name=_("name"))
+    last_event_id = models.BigIntegerField(default=0, verbose_name=_("last event id"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+
+    class Meta:
+        verbose_name = _("aggregate watermark")
+        verbose_name_plural = _("aggregate watermarks")
 
     def __str__(self) -> str:
         return f"{self.name}: up to event {self.last_event_id}"
