@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
-import torch
 from django.core.exceptions import ValidationError
 
 from demo.simulator import reviews
@@ -48,6 +47,9 @@ def models_train(*, epochs: int | None, seed: int, say: Callable[[str], None]) -
 
 @contextmanager
 def _one_torch_thread() -> Iterator[None]:
+    # Imported here: the demo's pages import this module, and torch costs seconds of every process start.
+    import torch
+
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-import bm25s
 from django.db.models import Count, Max
 from django.utils import translation
 
@@ -54,6 +53,9 @@ class _Index:
         self.vocabularies = [set(document) for document in documents]
         self.retriever = None
         if documents:
+            # Imported here: bm25s brings scipy (~0.4 s), and the admin and every page import this module.
+            import bm25s
+
             self.retriever = bm25s.BM25()
             self.retriever.index(documents, show_progress=False)
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.special import expit, logit
 
 FEATURE_NAMES = (
     "recency",
@@ -49,6 +48,8 @@ class LogisticArm:
         """L2 penalty `l2` on the weights (summed log-loss + l2/2 |w|^2), intercept not shrunk."""
         if len(np.unique(y)) < 2:
             rate = float(np.clip(y.mean() if len(y) else 0.5, _CONSTANT_RATE_BOUND, 1 - _CONSTANT_RATE_BOUND))
+            from scipy.special import logit
+
             return cls(weights=np.zeros(Z.shape[1]), bias=float(logit(rate)))
         # Imported here, not at the top: scikit-learn takes half a second to import and only training needs it,
         # while every web process imports this module (through the offers views) to serve with a dot product.
@@ -59,6 +60,10 @@ class LogisticArm:
         return cls(weights=model.coef_[0].astype(float), bias=float(model.intercept_[0]))
 
     def predict_proba(self, Z: np.ndarray) -> np.ndarray:
+        # Imported at the first prediction, like scikit-learn at the first fit: scipy.special costs ~0.4 s of
+        # every process start, and the URLconf imports this module through the offers views.
+        from scipy.special import expit
+
         return expit(Z @ self.weights + self.bias)
 
     def to_dict(self, *, l2: float) -> dict:

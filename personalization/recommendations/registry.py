@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from personalization.recommendations.models import ModelVersion
-from personalization.recsys.models.base import Recommender
+
+if TYPE_CHECKING:
+    from personalization.recsys.models.base import Recommender
 
 logger = logging.getLogger(__name__)
 Status = ModelVersion.Status
@@ -76,6 +79,9 @@ def artifact_checksum(blob: bytes) -> str:
 
 def load_model(version: ModelVersion, *, device: str = "cpu") -> Recommender:
     """The fitted model of a version; a file whose checksum does not match is refused."""
+    # Imported here: torch costs seconds, and the admin and every command import this module.
+    from personalization.recsys.models.base import Recommender
+
     with version.artifact.open("rb") as fh:
         blob = fh.read()
     if artifact_checksum(blob) != version.checksum:

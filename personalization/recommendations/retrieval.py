@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.conf import settings
@@ -19,7 +20,10 @@ from django.core.files.storage import default_storage
 from personalization.recommendations.models import ModelVersion
 from personalization.recommendations.registry import CorruptArtifact, artifact_checksum
 from personalization.recsys.ann import RetrievalConfig, RetrievalIndex
-from personalization.recsys.models.base import Recommender
+
+if TYPE_CHECKING:
+    # Only named: torch loads with the first model, not with every process that imports serving.
+    from personalization.recsys.models.base import Recommender
 
 logger = logging.getLogger(__name__)
 

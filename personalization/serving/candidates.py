@@ -28,7 +28,6 @@ from personalization.recommendations.models import ModelVersion
 from personalization.recommendations.registry import CorruptArtifact
 from personalization.recommendations.retrieval import load_retrieval_index
 from personalization.recsys.ann import RetrievalIndex
-from personalization.recsys.models.base import History
 from personalization.serving.champions import champion_model, model_version, version_tag
 from personalization.serving.context import ShopperContext
 from shop.cache_versions import shelf_version
@@ -156,6 +155,9 @@ def popular(*, k: int) -> list[int]:
         return []
     top = _popular.get(model)
     if top is None or len(top) < k:
+        # Imported here: the models' package loads torch, which only a process that scores needs.
+        from personalization.recsys.models.base import History
+
         scores = np.asarray(model.score([History(np.zeros(0, dtype=np.int64))])[0], dtype=np.float32)
         scores[0] = -np.inf
         k_top = min(max(k, POPULAR), len(scores) - 1)

@@ -12,14 +12,18 @@ import logging
 import threading
 import uuid
 import weakref
+from typing import TYPE_CHECKING
 
 from cachetools import LRUCache
 from django.conf import settings
 
 from personalization.recommendations.models import ModelVersion
 from personalization.recommendations.registry import CorruptArtifact, load_model
-from personalization.recsys.models.base import Recommender
 from shop import cache_versions
+
+if TYPE_CHECKING:
+    # Only named: torch loads with the first model, not with every process that imports serving.
+    from personalization.recsys.models.base import Recommender
 
 logger = logging.getLogger(__name__)
 MISSING = 0  # the model version of a kind without a champion
