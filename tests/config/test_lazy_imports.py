@@ -13,7 +13,17 @@ from django.conf import settings
 
 BASE_DIR = Path(settings.BASE_DIR)
 # numpy (~0.1 s) stays: the statistics and the serving code use it at import; the model code built on it does not.
-HEAVY = ("torch", "scipy", "sklearn", "faiss", "hnswlib", "usearch", "bm25s", "personalization.recsys.models")
+HEAVY = (
+    "torch",
+    "scipy",
+    "sklearn",
+    "faiss",
+    "hnswlib",
+    "usearch",
+    "bm25s",
+    "pypinyin",
+    "personalization.recsys.models",
+)
 # Seconds: one Django start on a shared, loaded 2-core machine.
 TIMEOUT = 180
 
