@@ -20,7 +20,7 @@ import numpy as np
 
 from personalization.recsys.choices import choices_index
 from personalization.recsys.data import UserSequence
-from personalization.recsys.models.affinity import AffinityConfig, AffinityReranker
+from personalization.recsys.models.affinity import AffinityConfig, AffinityReranker, CountsOverTime
 from personalization.recsys.models.covisitation import CoVisitation
 
 if TYPE_CHECKING:
@@ -49,6 +49,7 @@ class AffinityStage:
             dataset.event_weights,
             decay=config.decay,
             transitions=None if by_clicks else CoVisitation().fit(dataset),
+            interactions=CountsOverTime.of(dataset.sequences),
         )
         model.affinity_report = reranker.fit(
             list(validation.histories),

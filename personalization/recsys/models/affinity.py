@@ -49,6 +49,15 @@ Where the weights come from, best first:
 
 One half of the examples fits the weights, the other half decides whether the stage is used at
 all: it is kept only when it raises NDCG@10 there; it is then refitted on all of them.
+
+While fitting, ``popularity`` and ``cold`` are read as they stood when each example was chosen
+(``History.now``): the counts of the training interactions before that moment, when the stage
+is given them (``for_catalog(..., interactions=...)``). Counted over the whole training data, an
+item bought for the first time by a held-out visitor already looks popular (its later buyers are
+in the training data), so the stage would see almost no new item as a target and learn to push
+every new item down; as of the moment, the launches the held-out visitors chose are new again,
+in the proportion they were. Serving reads the counts of the whole training data: its clock is
+after all of it, so there the two are the same.
 """
 
 from __future__ import annotations
@@ -141,6 +150,7 @@ class AffinityReranker:
         transitions: CoVisitation | None = None,
         cold: np.ndarray | None = None,
         released: np.ndarray | None = None,
+        interactions: CountsOverTime | None = None,
     ) -> None:
         self.category = np.asarray(category, dtype=np.int64)
         self.brand = np.asarray(brand, dtype=np.int64)
@@ -160,6 +170,7 @@ class AffinityReranker:
         # A stage saved before a feature was added has no weight for it: zero, as if never fitted.
         self.weights = np.concatenate([weights, np.zeros(len(neutral) - len(weights), dtype=np.float32)])
         self.transitions = transitions
+        self.interactions = interactions  # fitting only (see the module docstring); not in the artifact
 
     @staticmethod
     def neutral_weights() -> np.ndarray:
@@ -177,16 +188,19 @@ class AffinityReranker:
         *,
         decay: float,
         transitions: CoVisitation | None = None,
+        interactions: CountsOverTime | None = None,
     ) -> AffinityReranker:
-        """The stage for a catalogue of ``len(item_counts) - 1`` items; ``content`` None: bare item ids."""
-        logs = np.log1p(np.asarray(item_counts, dtype=np.float64))
-        popularity = np.zeros_like(logs)
-        popularity[1:] = (logs[1:] - logs[1:].mean()) / (logs[1:].std() + 1e-6)
-        unknown = np.zeros(len(logs), dtype=np.int64)
+        """The stage for a catalogue of ``len(item_counts) - 1`` items; ``content`` None: bare item ids.
+
+        ``interactions``: the training interactions with their times, to fit on the counts as of
+        each example's moment (see the module docstring).
+        """
+        popularity = _popularity(np.asarray(item_counts))
+        unknown = np.zeros(len(popularity), dtype=np.int64)
         if content is not None and content.price_rank is not None:
             price_rank = content.price_rank
         else:
-            price_rank = np.full(len(logs), 0.5)
+            price_rank = np.full(len(popularity), 0.5)
         return cls(
             category=content.category if content is not None else unknown,
             brand=content.brand if content is not None else unknown,
@@ -197,6 +211,7 @@ class AffinityReranker:
             transitions=transitions,
             cold=np.asarray(item_counts) == 0,
             released=content.released if content is not None else None,
+            interactions=interactions,
         )
 
     # Features and scores.
@@ -211,6 +226,13 @@ class AffinityReranker:
             covisit = np.maximum(self.transitions.score(histories), 0.0)
             out[:, 1:, _COVISIT] = _standardised(np.log1p(COVISIT_SCALE * covisit))
         out[:, 1:, _COLD] = self.cold[1:]
+        if self.interactions is not None:
+            for row, history in enumerate(histories):
+                moment = _read_at(history)
+                if np.isfinite(moment):
+                    counts = self.interactions.counts_before(moment, width)
+                    out[row, :, 1] = _popularity(counts)
+                    out[row, 1:, _COLD] = counts[1:] == 0
         if self.released is not None:
             now = np.asarray([_read_at(h) for h in histories], dtype=np.float64)
             age = (now[:, None] - self.released[None, :]) / _DAY
@@ -278,14 +300,20 @@ class AffinityReranker:
         clicks, see :meth:`_fit_clicks`; else from the held-out ``targets`` ranked against the
         catalogue, whose base scores ``base`` holds (not needed when the clicks decide).
         """
-        if choice_base is not None and self.clicks_decide(choices):
-            return self._fit_clicks(choices, choice_base, config)
-        n = len(targets)
-        if n < MIN_EXAMPLES:
-            return AffinityReport(False, f"{n} held-out visitors and too few logged clicks, {MIN_EXAMPLES} needed", n)
-        rng = np.random.default_rng(config.seed)
-        x, allowed, positive = self._catalog_examples(histories, np.asarray(targets, dtype=np.int64), base, rng)
-        return self._fit(x, allowed, positive, config, source=f"{n} held-out next items")
+        try:
+            if choice_base is not None and self.clicks_decide(choices):
+                return self._fit_clicks(choices, choice_base, config)
+            n = len(targets)
+            if n < MIN_EXAMPLES:
+                return AffinityReport(
+                    False, f"{n} held-out visitors and too few logged clicks, {MIN_EXAMPLES} needed", n
+                )
+            rng = np.random.default_rng(config.seed)
+            x, allowed, positive = self._catalog_examples(histories, np.asarray(targets, dtype=np.int64), base, rng)
+            return self._fit(x, allowed, positive, config, source=f"{n} held-out next items")
+        finally:
+            # Served after the training data, the counts as of the request are the whole data's.
+            self.interactions = None
 
     @staticmethod
     def clicks_decide(choices: ChoiceSet | None) -> bool:
@@ -395,6 +423,37 @@ class AffinityReranker:
             transitions = model
         arrays = {key: value.numpy() if torch.is_tensor(value) else value for key, value in state.items()}
         return cls(**arrays, transitions=transitions)
+
+
+@dataclass(frozen=True)
+class CountsOverTime:
+    """Training interactions in time order, to count each item's interactions before a moment."""
+
+    times: np.ndarray  # [n] float64 epoch seconds, ascending
+    items: np.ndarray  # [n] int64 item indices, in the same order
+
+    @classmethod
+    def of(cls, sequences: Sequence[Any]) -> CountsOverTime:
+        """From ``UserSequence``-like objects (``items``, ``timestamps``)."""
+        if not sequences:
+            return cls(np.zeros(0), np.zeros(0, dtype=np.int64))
+        times = np.concatenate([np.asarray(s.timestamps, dtype=np.float64) for s in sequences])
+        items = np.concatenate([np.asarray(s.items, dtype=np.int64) for s in sequences])
+        order = np.argsort(times, kind="stable")
+        return cls(times[order], items[order])
+
+    def counts_before(self, moment: float, width: int) -> np.ndarray:
+        """``[width]`` interactions of each item index strictly before ``moment``."""
+        upto = int(np.searchsorted(self.times, moment, side="left"))
+        return np.bincount(self.items[:upto], minlength=width)[:width]
+
+
+def _popularity(counts: np.ndarray) -> np.ndarray:
+    """log(1 + count) standardised over the catalogue; entry 0 (padding) is 0."""
+    logs = np.log1p(np.asarray(counts, dtype=np.float64))
+    popularity = np.zeros_like(logs)
+    popularity[1:] = (logs[1:] - logs[1:].mean()) / (logs[1:].std() + 1e-6)
+    return popularity
 
 
 def _read_at(history: History) -> float:

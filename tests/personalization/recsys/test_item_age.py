@@ -146,3 +146,71 @@ def test_the_second_stage_tells_new_and_fresh_items_apart_from_unpopular_ones():
     assert np.mean(np.argmax(ranked, axis=1) == targets) >= 0.9
     restored = AffinityReranker.from_state(stage.state())
     assert np.array_equal(restored.rerank(histories, np.zeros((len(targets), n + 1), np.float32)), ranked)
+
+
+def launch_shop(*, launches_chosen: bool):
+    """Items 1-20 sold all along; item 20 + d launched on day d and bought by five shoppers the day after.
+
+    Each held-out visitor, read an hour into day d, buys the day's launch (``launches_chosen``) or an old item.
+    Item 41 has never been sold: a product new to the training data.
+    """
+    from personalization.recsys.data import UserSequence
+
+    n = 41
+    content = encode_item_features({i: {"category": "x"} for i in range(1, n + 1)}, list(range(1, n + 1)))
+    rng = np.random.default_rng(0)
+    sequences = []
+    for shopper in range(60):
+        days = np.sort(rng.uniform(0, 22, size=8))
+        sequences.append(UserSequence(shopper, rng.integers(1, 21, size=8), T0 + days * DAY, np.ones(8, np.int64)))
+    for d in range(1, 21):
+        for buyer in range(5):
+            moment = T0 + (d + 1) * DAY + buyer * 3600.0
+            sequences.append(UserSequence(f"{d}-{buyer}", np.array([20 + d]), np.array([moment]), np.ones(1, np.int64)))
+    days = rng.integers(1, 21, size=120)
+    histories = [History(np.array([int(rng.integers(1, 21))]), now=T0 + d * DAY + 3600.0) for d in days]
+    targets = 20 + days if launches_chosen else rng.integers(1, 21, size=120)
+    return content, sequences, histories, targets
+
+
+@pytest.mark.parametrize("launches_chosen", [True, False])
+def test_the_second_stage_fits_on_the_counts_as_they_stood_when_each_held_out_item_was_chosen(launches_chosen):
+    from personalization.recsys.models.affinity import AffinityConfig, AffinityReranker, CountsOverTime
+
+    # given: counted over the whole training data, every launch a held-out visitor chose looks sold
+    content, sequences, histories, targets = launch_shop(launches_chosen=launches_chosen)
+    counts = np.zeros(42, dtype=np.int64)
+    for seq in sequences:
+        np.add.at(counts, seq.items, 1)
+    assert counts[21:41].min() == 5 and counts[41] == 0
+    stage = AffinityReranker.for_catalog(
+        content, counts, np.array([0.0, 1.0]), decay=0.9, interactions=CountsOverTime.of(sequences)
+    )
+    zeros = np.zeros((len(targets), 42), dtype=np.float32)
+    # when
+    report = stage.fit(histories, targets, zeros, AffinityConfig())
+    # then: served after all of it, the never-sold item 41 is first when launches sell, and stays down when they do not
+    served = stage.rerank([History(np.array([1]), now=T0 + 23 * DAY)], zeros[:1])[0]
+    rank_of_new = int((served >= served[41]).sum()) - 1  # ties count against it
+    if launches_chosen:
+        assert report.used and report.weights["cold"] > 0, report
+        assert rank_of_new == 0, f"the new item ranks {rank_of_new}"
+    else:
+        assert rank_of_new >= 20, f"the new item ranks {rank_of_new} though no held-out visitor chose a launch"
+    assert stage.interactions is None  # the artifact serves on the whole data's counts
+    restored = AffinityReranker.from_state(stage.state())
+    assert np.array_equal(restored.rerank(histories[:5], zeros[:5]), stage.rerank(histories[:5], zeros[:5]))
+
+
+def test_counts_over_time_count_each_item_strictly_before_the_moment():
+    from personalization.recsys.data import UserSequence
+    from personalization.recsys.models.affinity import CountsOverTime
+
+    sequences = [
+        UserSequence("a", np.array([1, 2]), np.array([10.0, 30.0]), np.ones(2, np.int64)),
+        UserSequence("b", np.array([2, 3]), np.array([20.0, 40.0]), np.ones(2, np.int64)),
+    ]
+    timeline = CountsOverTime.of(sequences)
+    assert timeline.counts_before(30.0, 5).tolist() == [0, 1, 1, 0, 0]
+    assert timeline.counts_before(99.0, 5).tolist() == [0, 1, 2, 1, 0]
+    assert CountsOverTime.of([]).counts_before(1.0, 3).tolist() == [0, 0, 0]
