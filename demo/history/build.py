@@ -1,4 +1,4 @@
-"""Plays the demo's history: campaigns, simulated shoppers, trained models, the experiment, the demo logins' own.
+"""Plays the demo's history: campaigns, past customers, simulated shoppers, models, the experiment, the logins' own.
 
 The same steps whether `manage.py prepare_demo` runs them in the foreground (progress bars) or `make run`
 runs them beside the server (progress lines, and the status row that staff see on the console). A
@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from demo.history.selectors import review_coverage
 from demo.history.services import demo_history_begin, demo_history_finish, demo_history_get, demo_history_report
 from demo.models import DemoHistory
 from demo.simulator.closed_loop import EXPERIMENT_KEY
@@ -68,6 +69,7 @@ def demo_history_build(
     say: Callable[[str], None] = print,
 ) -> DemoHistoryBuilt:
     """Build what the history lacks (everything, the first time); `force` plays simulated traffic again."""
+    from demo.history.past_customers import past_customers_play
     from demo.simulator.campaigns import demo_campaigns_ensure
     from demo.simulator.closed_loop import closed_loop_run
     from personalization.tracking.models import Event
@@ -76,9 +78,11 @@ def demo_history_build(
     before = demo_history_get()
     if before.state == DemoHistory.State.DONE and not force:
         say("The history was built in an earlier run; kept as it is.")
+        say(review_coverage().line())
         return DemoHistoryBuilt(time.monotonic() - started, False, _logins(seed=seed, say=say))
-    # Traffic recorded before: a history stopped midway, or one built before this status row existed.
-    recorded = Event.objects.count()
+    # Traffic recorded before: a history stopped midway, or one built before this status row existed. The past
+    # customers' purchases and reviews are recorded without a visitor (no page was served), so they do not count.
+    recorded = Event.objects.exclude(visitor_id="").count()
     replay = force or not recorded
     demo_history_begin()
     progress = _Progress(say=say, lines=not bars)
@@ -89,6 +93,7 @@ def demo_history_build(
         for line in campaigns.lines():
             say(line)
         if replay:
+            past_customers_play(seed=seed, until=starts_at, say=say)
             closed_loop_run(
                 visitors=visitors,
                 warm_up_days=WARM_UP_DAYS,
@@ -111,6 +116,7 @@ def demo_history_build(
         demo_history_finish(error=f"{type(error).__name__}: {error}")
         raise
     demo_history_finish()
+    say(review_coverage().line())
     return DemoHistoryBuilt(time.monotonic() - started, replay, logins)
 
 

@@ -72,7 +72,7 @@ SENTENCES = {
 }
 
 
-def _deliver(number: str) -> bool:
+def order_deliver(number: str) -> bool:
     """Paid at the door, shipped, delivered: the staff's steps; False if the order went elsewhere (cancelled)."""
     try:
         order = Order.objects.get(number=number)
@@ -143,7 +143,7 @@ def review_request_answer(browser: Browser, number: str) -> int:
     if all(awaited != number for _, awaited in browser.awaiting):
         return 0
     browser.awaiting = [(placed, awaited) for placed, awaited in browser.awaiting if awaited != number]
-    if not _deliver(number) or browser.user_id is None:
+    if not order_deliver(number) or browser.user_id is None:
         return 0
     return _review_order(browser, number)
 
@@ -157,7 +157,7 @@ def deliveries_and_reviews(browser: Browser) -> int:
     browser.awaiting = [(placed, number) for placed, number in browser.awaiting if placed > due_before]
     written = 0
     for number in due:
-        if _deliver(number) and browser.user_id is not None:
+        if order_deliver(number) and browser.user_id is not None:
             written += _review_order(browser, number)
     return written
 

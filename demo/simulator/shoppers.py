@@ -118,7 +118,7 @@ class Shopper:
         return self.kind != "browser"
 
 
-def _draw_taste(rng: random.Random, catalog: Catalog) -> Taste:
+def taste_draw(rng: random.Random, catalog: Catalog) -> Taste:
     categories = catalog.categories
     primary = rng.choice(categories)
     affinities = {primary: 1.0}
@@ -170,7 +170,7 @@ def shoppers_draw(*, count: int, seed: int, catalog: Catalog, start: datetime, d
                 index=index,
                 kind=kind,
                 seed=rng.getrandbits(64),
-                taste=_draw_taste(rng, catalog),
+                taste=taste_draw(rng, catalog),
                 visits=_visit_times(rng, kind=kind, start=start, days=days),
                 signs_up=rng.random() < SIGN_UP_SHARE[kind],
             )
