@@ -112,6 +112,19 @@ def test_a_retried_event_with_another_timestamp_is_stored_once(batch):
     assert Event.objects.count() == batch - 1
 
 
+@pytest.mark.parametrize("batch", [2, storage.COPY_THRESHOLD])
+def test_a_retry_timed_again_in_a_later_batch_is_stored_once(batch):
+    # given an event stored with a batch of others
+    first = tracked()
+    storage.store_events([first] + [tracked() for _ in range(batch - 1)])
+    # when its retry, timed six days later, comes in a later batch of new events
+    retry = replace(first, timestamp=first.timestamp + timedelta(days=6))
+    storage.store_events([retry] + [tracked() for _ in range(batch - 1)])
+    # then the retry is not stored again, and every new event is
+    assert Event.objects.filter(uuid=first.uuid).count() == 1
+    assert Event.objects.count() == 2 * batch - 1
+
+
 def test_the_default_partition_catches_rows_without_a_month_and_upkeep_moves_them():
     # given an event dated years ahead, beyond the months made ready
     far = tracked(age=-timedelta(days=5 * 365))
