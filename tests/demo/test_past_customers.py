@@ -84,3 +84,18 @@ def test_past_purchases_leave_stock_on_the_shelves_and_a_second_run_adds_nothing
     after = dict(Product.objects.values_list("pk", "stock"))
     assert not again.played and Review.objects.count() == reviews
     assert all(after[pk] > 0 for pk, stock in before.items() if stock > 0), "no product sold out by the past"
+
+
+def test_the_reviewed_products_search_documents_are_brought_up_to_date_once_at_the_end(small_store):
+    from shop.search.models import SearchDocument
+    from shop.search.services import search_documents_update
+
+    def documents():
+        return sorted(SearchDocument.objects.values_list("product_id", "language", "tokens_a", "tokens_d"))
+
+    past_customers_play(seed=42, until=timezone.now() - timedelta(days=21))
+    written = documents()
+
+    search_documents_update(product_ids=list(Product.objects.values_list("pk", flat=True)))
+
+    assert written == documents(), "a product's document is what a fresh rewrite gives"
