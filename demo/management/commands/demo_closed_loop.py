@@ -31,6 +31,12 @@ class Command(BaseCommand):
             dest="rating_signal",
             help="Train and rank without the buyers' ratings (PERSONALIZATION_RATING_SIGNAL off), to compare.",
         )
+        parser.add_argument(
+            "--past-customers",
+            action="store_true",
+            help="First give the store the demo history's past customers (their orders and reviews, before the "
+            "warm-up), so products start with ratings, the duds' low ones among them, as the demo store does.",
+        )
         parser.add_argument("--no-progress", action="store_false", dest="progress")
 
     def handle(self, *args, **options) -> None:
@@ -43,6 +49,8 @@ class Command(BaseCommand):
         settings.PERSONALIZATION_RATING_SIGNAL = options["rating_signal"]
         self.stdout.write(f"Rating signal: {'on' if options['rating_signal'] else 'off'}.")
         try:
+            if options["past_customers"]:
+                self._past_customers(days=options["warm_up_days"] + options["experiment_days"], seed=options["seed"])
             closed_loop_run(
                 visitors=options["visitors"],
                 warm_up_days=options["warm_up_days"],
@@ -57,3 +65,14 @@ class Command(BaseCommand):
         except (ValueError, ValidationError, DataError) as error:
             raise CommandError(str(error)) from None
         self.stdout.write(f"Staff results: /staff/experiments/{options['experiment']}/")
+
+    def _past_customers(self, *, days: float, seed: int) -> None:
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from demo.history.past_customers import past_customers_play
+
+        played = past_customers_play(seed=seed, until=timezone.now() - timedelta(days=days), say=self.stdout.write)
+        if not played.played:
+            self.stdout.write("Past customers: the store has them already (or no products); kept.")
