@@ -3,9 +3,10 @@
     .venv/bin/python bench/recsys_new_items.py [--generate new-items] [--users 600] [--split time] \
         [--seed 0] [--set item_age=False ...]
 
-One generated shop, one model trained to early stopping on one thread. Printed: HR@10 over all
-test users and over the ``new_item`` segment, and the ranks (0-based, of the whole catalogue, the
-history excluded) of the new targets, with the transformer alone and as served (second stage).
+One generated shop, one model trained to early stopping on one thread. Printed: HR@10 and NDCG@10
+over all test users, HR@10 over the ``new_item`` segment, and the ranks (0-based, of the whole
+catalogue, the history excluded) of the new targets, with the transformer alone, with its second
+stage but no launch slot (``no slot``, when the model holds one) and as served.
 The benchmark CLI's new-item HR@10 says whether they reach the top ten; this says how far they are.
 """
 
@@ -56,10 +57,18 @@ def main() -> None:
         f"{args.generate}, {args.users} shoppers, {args.split}, seed {args.seed}, {settings or 'defaults'}:"
         f" {len(test)} test users, {int(new.sum())} with a new-item target; load {os.getloadavg()[0]:.1f}"
     )
-    for label, scores in (("transformer", model.base_scores(test.histories)), ("served", model.score(test.histories))):
+    rows = [("transformer", model.base_scores(test.histories))]
+    stage = model.affinity
+    if stage is not None and stage.launch_slots:
+        slots, stage.launch_slots = stage.launch_slots, 0
+        rows.append(("no slot", model.score(test.histories)))
+        stage.launch_slots = slots
+    rows.append(("served", model.score(test.histories)))
+    for label, scores in rows:
         ranks, _ = rank_targets(np.array(scores, dtype=np.float32), test.histories, test.targets, k=20)
         print(
-            f"{label:>11}: HR@10 {np.mean(ranks < 10):.4f}, new-item HR@10 {np.mean(ranks[new] < 10):.4f},"
+            f"{label:>11}: HR@10 {np.mean(ranks < 10):.4f}, NDCG@10 {_ndcg(ranks):.4f},"
+            f" new-item HR@10 {np.mean(ranks[new] < 10):.4f},"
             f" new-item median rank {np.median(ranks[new]):.0f}, best new-item ranks {sorted(ranks[new].tolist())[:6]}"
         )
     report = model.training_report
@@ -67,6 +76,10 @@ def main() -> None:
     if model.affinity_report is not None and model.affinity_report.weights:
         weights = model.affinity_report.weights
         print(f"second stage weights: cold {weights.get('cold')}, fresh {weights.get('fresh')}")
+
+
+def _ndcg(ranks: np.ndarray) -> float:
+    return float(np.mean(np.where(ranks < 10, 1.0 / np.log2(ranks + 2.0), 0.0)))
 
 
 if __name__ == "__main__":

@@ -50,6 +50,7 @@ class AffinityStage:
             decay=config.decay,
             transitions=None if by_clicks else CoVisitation().fit(dataset),
             interactions=CountsOverTime.of(dataset.sequences),
+            launch_slots=model.config.launch_slots,
         )
         model.affinity_report = reranker.fit(
             list(validation.histories),

@@ -58,6 +58,13 @@ in the training data), so the stage would see almost no new item as a target and
 every new item down; as of the moment, the launches the held-out visitors chose are new again,
 in the proportion they were. Serving reads the counts of the whole training data: its clock is
 after all of it, so there the two are the same.
+
+``launch_slots`` places of the top ten are held for launches (items without a training
+interaction, on sale for less than ``FRESH_DAYS``): when none of the visitor's top ten is one,
+the best-scored launch takes the tenth place and the items from there down move one place. A
+launch's appeal is unknown until people buy it, so a linear score, however calibrated, rarely
+lifts one above items with a record; the slot lets the shop learn which launches sell at the
+price of one place.
 """
 
 from __future__ import annotations
@@ -151,6 +158,7 @@ class AffinityReranker:
         cold: np.ndarray | None = None,
         released: np.ndarray | None = None,
         interactions: CountsOverTime | None = None,
+        launch_slots: int = 0,
     ) -> None:
         self.category = np.asarray(category, dtype=np.int64)
         self.brand = np.asarray(brand, dtype=np.int64)
@@ -171,6 +179,7 @@ class AffinityReranker:
         self.weights = np.concatenate([weights, np.zeros(len(neutral) - len(weights), dtype=np.float32)])
         self.transitions = transitions
         self.interactions = interactions  # fitting only (see the module docstring); not in the artifact
+        self.launch_slots = int(launch_slots)
 
     @staticmethod
     def neutral_weights() -> np.ndarray:
@@ -189,6 +198,7 @@ class AffinityReranker:
         decay: float,
         transitions: CoVisitation | None = None,
         interactions: CountsOverTime | None = None,
+        launch_slots: int = 0,
     ) -> AffinityReranker:
         """The stage for a catalogue of ``len(item_counts) - 1`` items; ``content`` None: bare item ids.
 
@@ -212,6 +222,7 @@ class AffinityReranker:
             cold=np.asarray(item_counts) == 0,
             released=content.released if content is not None else None,
             interactions=interactions,
+            launch_slots=launch_slots,
         )
 
     # Features and scores.
@@ -279,7 +290,40 @@ class AffinityReranker:
             part = slice(start, start + ROWS_PER_CHUNK)
             scores[part] = self.features(histories[part], base[part]) @ self.weights
         scores[:, 0] = -np.inf
+        if self.launch_slots and self.released is not None:
+            self._hold_launch_slots(histories, scores)
         return scores
+
+    def _hold_launch_slots(self, histories: Sequence[History], scores: np.ndarray, k: int = 10) -> None:
+        """In place: the best-scored launches outside each row's top ``k`` (history excluded) take its last places."""
+        n_items = scores.shape[1] - 1
+        if n_items <= k:
+            return
+        for row, history in enumerate(histories):
+            now = _read_at(history)
+            if not np.isfinite(now):
+                continue
+            with np.errstate(invalid="ignore"):
+                age = now - self.released[: n_items + 1]
+                launch = self.cold[: n_items + 1] & (age >= 0) & (age < FRESH_DAYS * _DAY)
+            ranked = scores[row].copy()
+            seen = history.items[(history.items > 0) & (history.items <= n_items)]
+            ranked[seen] = -np.inf
+            launch[seen] = False
+            top = np.argpartition(-ranked, k)[:k]
+            top = top[np.argsort(-ranked[top], kind="stable")]
+            wanted = self.launch_slots - int(launch[top].sum())
+            launch[top] = False
+            waiting = np.flatnonzero(launch & np.isfinite(ranked))
+            if wanted <= 0 or not len(waiting):
+                continue
+            chosen = waiting[np.argsort(-ranked[waiting], kind="stable")[:wanted]]
+            m = len(chosen)
+            # Between the items now at places k - m - 1 and k - m: the chosen take the last m places.
+            low, high = ranked[top[k - m]], ranked[top[k - m - 1]]
+            if not np.isfinite(low):
+                continue  # fewer than k items to show: the launches are in already
+            scores[row, chosen] = low + (high - low) * (m - np.arange(m)) / (m + 1)
 
     # Fitting.
 
@@ -406,6 +450,7 @@ class AffinityReranker:
             "weights": torch.from_numpy(self.weights),
             "cold": torch.from_numpy(self.cold),
             "released": torch.from_numpy(self.released) if self.released is not None else None,
+            "launch_slots": self.launch_slots,
             "transitions": (
                 {"config": dataclasses.asdict(self.transitions.config), "state": self.transitions._state()}
                 if self.transitions is not None

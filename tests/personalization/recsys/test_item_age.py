@@ -214,3 +214,31 @@ def test_counts_over_time_count_each_item_strictly_before_the_moment():
     assert timeline.counts_before(30.0, 5).tolist() == [0, 1, 1, 0, 0]
     assert timeline.counts_before(99.0, 5).tolist() == [0, 1, 2, 1, 0]
     assert CountsOverTime.of([]).counts_before(1.0, 3).tolist() == [0, 0, 0]
+
+
+def test_a_launch_slot_puts_the_best_scored_launch_tenth_and_moves_the_rest_down_one_place():
+    from personalization.recsys.models.affinity import AffinityReranker
+
+    # given: 30 items scored 30..1; items 25-27 launched yesterday and never sold, item 28 never sold but a year old
+    n = 30
+    released = {i: T0 - 400 * DAY for i in range(1, n + 1)} | {25: T0 - DAY, 26: T0 - DAY, 27: T0 - DAY}
+    content = encode_item_features({i: {"category": "x", "released": released[i]} for i in released}, range(1, n + 1))
+    counts = np.r_[0, np.ones(24), np.zeros(6)].astype(np.int64)
+    base = np.r_[-np.inf, np.arange(n, 0, -1)].astype(np.float32)[None, :]
+    stage = AffinityReranker.for_catalog(content, counts, np.array([0.0, 1.0]), decay=0.9, launch_slots=1)
+    history = History(np.array([2]), now=T0)
+
+    def top_ten(reranker):
+        scores = reranker.rerank([history], base)[0]
+        scores[history.items] = -np.inf
+        return np.argsort(-scores, kind="stable")[:10].tolist()
+
+    # when / then: item 2 is the history; 25 is the best launch, 28 is too old to be one
+    assert top_ten(stage) == [1, 3, 4, 5, 6, 7, 8, 9, 10, 25]
+    assert top_ten(AffinityReranker.from_state(stage.state())) == [1, 3, 4, 5, 6, 7, 8, 9, 10, 25]
+    stage.launch_slots = 0
+    assert top_ten(stage) == [1, 3, 4, 5, 6, 7, 8, 9, 10, 11]
+    # a launch already in the top ten keeps its place and takes no other
+    stage.launch_slots = 1
+    base[0, 27] = 100.0
+    assert top_ten(stage) == [27, 1, 3, 4, 5, 6, 7, 8, 9, 10]
