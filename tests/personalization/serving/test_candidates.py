@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection, transaction
 
 from demo.synthetic import synthetic_store_grow
 from personalization.recommendations.models import ModelVersion
@@ -70,13 +71,14 @@ def large_store(django_db_setup, django_db_blocker):
         forget_loaded_models()
         for version in ModelVersion.objects.all():
             version.artifact.delete(save=False)
-        ModelVersion.objects.all().delete()
-        Event.objects.all().delete()
-        SearchDocument.objects.all().delete()
-        Product.objects.all().delete()
-        Brand.objects.all().delete()
-        Category.objects.all().delete()
-        SearchWord.objects.all().delete()  # words of the deleted products: their categories are gone too
+        # Raw deletes: the ORM's cascade collector and delete signals took 90 s over 100,000 products.
+        # Search words go too: their categories are gone.
+        models = [ModelVersion, Event, SearchDocument, SearchWord, Product, Brand, Category]
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            for model in models:
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
         cache.clear()
 
 
