@@ -27,13 +27,15 @@ HEAVY = (
 # Seconds: one Django start on a shared, loaded 2-core machine.
 TIMEOUT = 180
 
-# What `manage.py check` loads: every app's models and admin, the whole URLconf, then the checks themselves.
+# What `manage.py check` loads: every app's models and admin, the whole URLconf, then the checks themselves;
+# then what `migrate` and the other commands add: every migration and every command's module.
 STARTUP = """
 import importlib, json, sys
 import django
 django.setup()
 from django.apps import apps
-from django.core.management import call_command
+from django.core.management import call_command, get_commands, load_command_class
+from django.db.migrations.loader import MigrationLoader
 from django.urls import get_resolver
 
 def walk(patterns):
@@ -49,6 +51,9 @@ for app in apps.get_app_configs():
                 raise
 walk(get_resolver().url_patterns)
 call_command("check", verbosity=0)
+MigrationLoader(None, ignore_no_migrations=True)
+for name, app in get_commands().items():
+    load_command_class(app, name)
 print(json.dumps([name for name in HEAVY if name in sys.modules]))
 """
 
@@ -67,10 +72,10 @@ def heavy_modules_after(script: str) -> list[str]:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_django_setup_and_check_import_no_heavy_library():
+def test_django_setup_check_migrations_and_commands_import_no_heavy_library():
     loaded = heavy_modules_after(STARTUP)
 
-    assert loaded == [], f"importing the apps' models, admin and URLs loaded {loaded}"
+    assert loaded == [], f"importing the apps' models, admin, URLs, migrations or commands loaded {loaded}"
 
 
 def test_celery_beat_imports_no_heavy_library():
