@@ -144,13 +144,20 @@ def product_detail(*, slug: str) -> Product:
     return found[0]
 
 
-def brands_for_listing(*, products: QuerySet[Product]) -> QuerySet[Brand]:
-    """Brands present in a listing (before the brand filter), with their product counts."""
-    return (
-        Brand.objects.filter(products__in=products.order_by().values("pk"))
-        .annotate(product_count=Count("products"))
-        .order_by("name")
-    )
+def brands_for_listing(*, products: QuerySet[Product]) -> list[Brand]:
+    """Brands present in a listing (before the brand filter), by name, each with its `product_count` there.
+
+    The listing is counted by brand in one GROUP BY over its own rows, then its few brands are read by
+    key. Joining every brand's products back to the listing (`products__in`) read each of the
+    listing's products twice: at 100,000 products, the category page's costliest query.
+    """
+    counts = dict(products.order_by().values("brand_id").annotate(n=Count("pk")).values_list("brand_id", "n"))
+    if not counts:
+        return []
+    brands = list(Brand.objects.filter(pk__in=counts).order_by("name"))
+    for brand in brands:
+        brand.product_count = counts[brand.pk]
+    return brands
 
 
 def category_tree() -> list[Category]:

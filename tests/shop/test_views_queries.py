@@ -1,5 +1,7 @@
 """Hot pages make a bounded number of queries, whatever the number of products."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -8,7 +10,8 @@ from django.urls import reverse
 
 from shop import product_cache
 from shop.models import ProductImage
-from tests.factories import make_product
+from shop.selectors import brands_for_listing, product_list
+from tests.factories import make_brand, make_product
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +45,9 @@ def add_all_to_cart(client):
     # Includes the personalization slots: champion lookups, candidates, rules; per list of cards one light
     # query, and when this process does not have them yet, the products and their images. Search adds the
     # index's match for the listing and for its brand facet (2), and cold, once per catalogue version, the
-    # catalogue's words, synonyms and learned intents (3).
-    [("home", 15), ("category", 15), ("search", 16)],
+    # catalogue's words, synonyms and learned intents (3). The brand facet is two: the listing counted by
+    # brand, then those brands by key.
+    [("home", 15), ("category", 16), ("search", 17)],
 )
 def test_listing_pages_query_count_does_not_grow_with_products(client, category, brand, url_name, max_queries):
     # given
@@ -98,3 +102,20 @@ def test_cart_page_query_count_does_not_grow_with_lines(client, category, brand)
     # "complete your order" slot: the cart items' types, and cold, the complement graph's version and
     # what the cart's products were ordered with (issue 19).
     assert many <= 16
+
+
+def test_the_brand_facet_reads_the_listing_once(category, brand):
+    # given a category of two brands' products, and another category's product of a third brand
+    other = make_brand(name="Other")
+    for maker, count in ((brand, 3), (other, 2)):
+        for _ in range(count):
+            make_product(category=category, brand=maker)
+    make_product(brand=make_brand(name="Elsewhere"))
+    listing = product_list(category=category)
+    # when
+    with CaptureQueriesContext(connection) as captured:
+        brands = brands_for_listing(products=listing)
+    # then each brand of the listing is counted, by name, and the products are read once, not joined back
+    assert [(b.name, b.product_count) for b in brands] == sorted([(brand.name, 3), ("Other", 2)])
+    reads = sum(len(re.findall(r'(?:FROM|JOIN) "shop_product"', query["sql"])) for query in captured)
+    assert reads == 1, [query["sql"] for query in captured]
