@@ -1,12 +1,13 @@
-"""The flush's throughput at two commits, side by side in one run: prints events/s of each and the ratio.
+"""The flush's throughput at several commits, side by side in one run: events/s of each and its ratio to the first.
 
 Each side is exported from git (`git archive`, nothing in the checkout changes) into a temporary folder
 and flushes into a PostgreSQL database of its own (`tracking_bench_<side>`), since their migrations may
-differ; runs alternate between the sides so that a change of the machine's load falls on both. Both
+differ; rounds go through the sides in turn, forwards then backwards, so that a change of the machine's
+load falls on all. All
 databases first get `--history` older events spread over the last 180 days (in month partitions where
 the table is partitioned), as a live store has: the UUID checks of a flush are only tested against a
-table that holds something. The default compares the commit before the event table was partitioned
-with the working tree:
+table that holds something. The default compares the commit before the event table was partitioned,
+the last commit before its flush was fixed, and the working tree:
 
     .venv/bin/python bench/flush_compare.py --events 100000 --rounds 3 --history 2000000
 """
@@ -22,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BEFORE_PARTITIONING = "85bc377^"
+SIDES = "before=85bc377^,partitioned=9f7a50c,now=worktree"
 SERVER = "postgres://postgres@127.0.0.1:5432"
 RUN = """
 import sys
@@ -80,40 +81,40 @@ def add_history(database: str, events: int) -> None:
 def flush_rate(tree: Path, database: str, events: int) -> float:
     env = dict(os.environ, BENCH_DATABASE_URL=f"{SERVER}/{database}")
     done = subprocess.run(
-        [sys.executable, "-c", RUN.format(events=events)], cwd=tree, env=env, check=True, capture_output=True, text=True
+        [sys.executable, "-c", RUN.format(events=events)], cwd=tree, env=env, capture_output=True, text=True
     )
+    if done.returncode != 0:
+        raise SystemExit(f"the flush at {tree} failed:\n{done.stderr[-3000:]}")
     return float(next(line.split()[1] for line in done.stdout.splitlines() if line.startswith("RATE")))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--before", default=BEFORE_PARTITIONING, help="a commit, or 'worktree'")
-    parser.add_argument("--after", default="worktree", help="a commit, or 'worktree'")
+    parser.add_argument(
+        "--sides", default=SIDES, help="NAME=COMMIT,... ('worktree': the checkout); the first is the base"
+    )
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--history", type=int, default=2_000_000, help="older events in each database")
     parser.add_argument("--database-prefix", default="tracking_bench")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        sides = {
-            "before": export(args.before, Path(tmp) / "before"),
-            "after": export(args.after, Path(tmp) / "after"),
-        }
+        refs = dict(side.split("=", 1) for side in args.sides.split(","))
+        sides = {name: export(ref, Path(tmp) / name) for name, ref in refs.items()}
         for side, tree in sides.items():
             flush_rate(tree, f"{args.database_prefix}_{side}", 5000)  # creates and migrates the database
             add_history(f"{args.database_prefix}_{side}", args.history)
         rates: dict[str, list[float]] = {side: [] for side in sides}
         for n in range(args.rounds):
-            for side, tree in sides.items() if n % 2 == 0 else reversed(sides.items()):
+            for side, tree in sides.items() if n % 2 == 0 else reversed(list(sides.items())):
                 rates[side].append(flush_rate(tree, f"{args.database_prefix}_{side}", args.events))
                 print(f"round {n + 1} {side}: {rates[side][-1]:,.0f} events/s", flush=True)
-    before, after = (statistics.median(rates[side]) for side in ("before", "after"))
-    print(
-        f"before ({args.before}): median {before:,.0f} events/s of {args.rounds} runs of {args.events:,} events, "
-        f"{args.history:,} older events in the table"
-    )
-    print(f"after ({args.after}): median {after:,.0f} events/s")
-    print(f"after / before: {after / before:.2f}x")
+    base = next(iter(sides))
+    for side, ref in refs.items():
+        median = statistics.median(rates[side])
+        ratio = median / statistics.median(rates[base])
+        print(f"{side} ({ref}): median {median:,.0f} events/s, {ratio:.2f}x {base}")
+    print(f"{args.rounds} runs of {args.events:,} events per side, {args.history:,} older events in each table")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ child processes measure it, so each one's peak memory is its own:
 The figures print per size, then as ratios to the first size. Uses Redis database 7 unless --redis.
 
     nice -n 10 .venv/bin/python bench/scale.py [--sizes 600:20000,100000:1000000] [--rounds 30] [--keep]
+        [--database scale_bench]
 
 Each size is PRODUCTS:EVENTS (events in the store after growing; never fewer than already there).
 """
@@ -166,11 +167,11 @@ def event_count(env: dict) -> int:
         return connection.execute("SELECT count(*) FROM tracking_event").fetchone()[0]
 
 
-def drop_scratch_database(server: str) -> None:
+def drop_scratch_database(server: str, name: str) -> None:
     import psycopg
 
     with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB} WITH (FORCE)")
+        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def main() -> int:
@@ -181,6 +182,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=30, help="requests per page figure")
     parser.add_argument("--epochs", type=int, default=1, help="SASRec epochs per training run")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument("--database", default=SCRATCH_DB, help="the scratch database's name (dropped first)")
     parser.add_argument("--child", choices=("train", "serve"), help=argparse.SUPPRESS)
     parser.add_argument("--child-argument", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -200,13 +202,13 @@ def main() -> int:
     sizes = [tuple(int(n) for n in size.split(":")) for size in args.sizes.split(",")]
     env = {
         **os.environ,
-        "DATABASE_URL": f"{args.server}/{SCRATCH_DB}",
+        "DATABASE_URL": f"{args.server}/{args.database}",
         "REDIS_URL": args.redis,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DEBUG": "1",
-        "MEDIA_ROOT": f"/tmp/{SCRATCH_DB}-media",
+        "MEDIA_ROOT": f"/tmp/{args.database}-media",
     }
-    create_database(args.server, SCRATCH_DB)
+    create_database(args.server, args.database)
     results: list[tuple[int, int, dict]] = []
     try:
         manage(env, "migrate", "--noinput", "-v", "0")
@@ -220,7 +222,7 @@ def main() -> int:
             print(f"{products:,} products, {results[-1][1]:,} events: {json.dumps(figures)}", flush=True)
     finally:
         if not args.keep:
-            drop_scratch_database(args.server)
+            drop_scratch_database(args.server, args.database)
     print_table(results)
     return 0
 
