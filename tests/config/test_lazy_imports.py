@@ -88,3 +88,11 @@ def test_celery_beat_imports_no_heavy_library():
     loaded = heavy_modules_after(script)
 
     assert loaded == [], f"importing the Celery app's task modules loaded {loaded}"
+
+
+def test_a_web_process_loads_the_model_code_while_it_starts_not_on_the_first_page():
+    loaded = heavy_modules_after(
+        "import json, sys\nimport config.wsgi\nprint(json.dumps([name for name in HEAVY if name in sys.modules]))"
+    )
+
+    assert {"torch", "personalization.recsys.models"} <= set(loaded), loaded
