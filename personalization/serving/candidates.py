@@ -6,7 +6,7 @@ three sources, each cheap at any catalogue size:
 
 - the sequence model's best items for the shopper's live history: the nearest item vectors to
   the model's hidden state, from the version's retrieval index (``personalization.recsys.ann``:
-  exact below ``RECSYS_RETRIEVAL_EXACT_BELOW`` items, an HNSW graph above, built at registration);
+  exact below ``RECSYS_RETRIEVAL_EXACT_BELOW`` items, faiss inverted lists above, built at registration);
 - what shoppers viewed with the shopper's recent products (co-visitation);
 - the best sellers (the popularity model's top items), and the newest products, which no model
   has seen yet.
