@@ -50,14 +50,16 @@ Where the weights come from, best first:
 One half of the examples fits the weights, the other half decides whether the stage is used at
 all: it is kept only when it raises NDCG@10 there; it is then refitted on all of them.
 
-While fitting, ``popularity`` and ``cold`` are read as they stood when each example was chosen
-(``History.now``): the counts of the training interactions before that moment, when the stage
-is given them (``for_catalog(..., interactions=...)``). Counted over the whole training data, an
-item bought for the first time by a held-out visitor already looks popular (its later buyers are
-in the training data), so the stage would see almost no new item as a target and learn to push
-every new item down; as of the moment, the launches the held-out visitors chose are new again,
-in the proportion they were. Serving reads the counts of the whole training data: its clock is
-after all of it, so there the two are the same.
+While fitting, an item nobody had touched yet when an example was chosen (``History.now``; no
+training interaction before that moment, when the stage is given them with
+``for_catalog(..., interactions=...)``) is ``cold`` and has the popularity of an unsold item, as
+a new product has when served. Counted over the whole training data, an item bought for the
+first time by a held-out visitor already looks sold (its later buyers are in the training data),
+so the stage would see almost no new item as a target and learn to push every new item down;
+read this way, the launches the held-out visitors chose are new again, in the proportion they
+were. The other items keep the whole data's popularity: counts as of each moment were tried
+and lowered NDCG@10 on the heavy-tailed and seasonal shops (docs/recsys-quality.md). Serving
+reads the whole training data: its clock is after all of it, so there the two are the same.
 
 ``launch_slots`` places of the top ten are held for launches (items without a training
 interaction, on sale for less than ``FRESH_DAYS``): when none of the visitor's top ten is one,
@@ -238,12 +240,13 @@ class AffinityReranker:
             out[:, 1:, _COVISIT] = _standardised(np.log1p(COVISIT_SCALE * covisit))
         out[:, 1:, _COLD] = self.cold[1:]
         if self.interactions is not None:
+            unsold = float(self.popularity[1:][self.cold[1:]].min(initial=self.popularity[1:].min(initial=0.0)))
             for row, history in enumerate(histories):
                 moment = _read_at(history)
                 if np.isfinite(moment):
-                    counts = self.interactions.counts_before(moment, width)
-                    out[row, :, 1] = _popularity(counts)
-                    out[row, 1:, _COLD] = counts[1:] == 0
+                    new = self.interactions.counts_before(moment, width)[1:] == 0
+                    out[row, 1:, 1] = np.where(new, unsold, self.popularity[1:])
+                    out[row, 1:, _COLD] = new
         if self.released is not None:
             now = np.asarray([_read_at(h) for h in histories], dtype=np.float64)
             age = (now[:, None] - self.released[None, :]) / _DAY
