@@ -88,7 +88,9 @@ class Product(models.Model):
         verbose_name_plural = _("products")
         ordering = ["-created_at", "pk"]
         indexes = [
-            models.Index(fields=["category", "is_active"]),
+            # A category's listing in its default order (newest first) reads only its own products, in order:
+            # without created_at here the database walked the whole catalogue's newest-first index.
+            models.Index(fields=["category", "is_active", "-created_at"], name="shop_product_category_newest"),
             models.Index(fields=["brand", "is_active"]),
             models.Index(fields=["price"]),
         ]
