@@ -136,3 +136,31 @@ def test_a_shopper_reads_the_stars_off_the_product_pages_structured_data():
 
     assert product_page_rating(page) == (1.75, 4)
     assert product_page_rating(str(product_json_ld(product=product, summary=unrated, reviews=[]))) == (None, 0)
+
+
+def test_a_shopper_who_would_buy_turns_away_from_a_page_showing_one_star_from_ten_reviews(monkeypatch):
+    from types import SimpleNamespace
+
+    from demo.simulator import behaviour, session
+    from demo.simulator.clock import SimulatedClock
+    from demo.simulator.shoppers import Shopper
+
+    # given a shopper sure to want the product, whose dice come up 0.5
+    item = _items()[0]
+    catalog = Catalog(items={item.pk: item}, category_names={}, brands_by_category={}, by_slug={item.slug: item.pk})
+    taste = Taste(categories={item.category: 1.0}, brands={item.brand: 1.0}, price_level=item.price_level)
+    shopper = Shopper(index=0, kind="loyal", seed=7, taste=taste, visits=[])
+    browser = session.Browser(shopper, catalog=catalog, clock=SimulatedClock(datetime(2026, 1, 1, tzinfo=UTC)))
+    added = []
+    browser.client = SimpleNamespace(post=lambda path, data: added.append(data) or SimpleNamespace(status_code=400))
+    browser.rng = SimpleNamespace(random=lambda: 0.5)
+    monkeypatch.setattr(behaviour, "buy_probability", lambda value, eagerness: 1.0)
+    one_star = '{"@type": "AggregateRating", "ratingValue": 1.0, "reviewCount": 10, "bestRating": 5}'
+
+    # when they open its page, once showing one star from ten reviews and once without reviews
+    session._on_product_page(browser, item.pk, session.VisitResult(), html=one_star)
+    turned_away = not added
+    session._on_product_page(browser, item.pk, session.VisitResult(), html="")
+
+    # then only the page without the bad stars has them put it in the cart
+    assert turned_away and added == [{"product_id": item.pk, "quantity": 1}]
