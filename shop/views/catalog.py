@@ -49,6 +49,8 @@ def _listing_context(
     page = listing.page
     return {
         "page_obj": page,
+        # The first and last page and two on each side of this one: a long category has thousands of pages.
+        "page_numbers": list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
         "products": page.object_list,
         "result_count": page.paginator.count,
         "filters": filters,

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core.paginator import Paginator
 from django.urls import reverse
 
 from tests.factories import make_brand, make_category, make_product
@@ -322,3 +323,20 @@ def test_search_keeps_filters_and_query_together(client, category):
     assert {p.name for p in response.context["products"]} == {"Cheap camera"}
     assert "Unknown sort order" in response.text
     assert 'name="q" value="camera"' in response.text
+
+
+def test_a_long_category_links_the_pages_near_this_one_without_walking_every_page(
+    client, category, settings, monkeypatch
+):
+    # given a category of 40 pages, whose every page number the page must not go through
+    settings.SHOP_PAGE_SIZE = 1
+    for n in range(40):
+        make_product(name=f"Item {n:02d}", category=category)
+    monkeypatch.setattr(Paginator, "page_range", property(lambda self: pytest.fail("every page was walked")))
+    # when page 20 is shown
+    response = client.get(reverse("shop:category", kwargs={"slug": category.slug}), {"sort": "name", "page": "20"})
+    # then it links the first and last pages and two on each side of it, with gaps between
+    links = re.findall(r'href="\?sort=name&amp;page=(\d+)"', response.text)
+    assert sorted({int(n) for n in links}) == [1, 18, 19, 21, 22, 40]
+    assert response.text.count("pagination__gap") == 2
+    assert '<span aria-current="page">20</span>' in response.text
