@@ -19,6 +19,10 @@ The figures print per size, then as ratios to the first size. Uses Redis databas
     nice -n 10 .venv/bin/python bench/scale.py [--sizes 600:20000,100000:1000000] [--rounds 30] [--keep]
         [--database scale_bench]
 
+`--serve-only --database A,B,...` measures the pages again on stores kept by earlier runs (`--keep`),
+one serving process per store in turn, so that stores of different sizes are timed at the same load
+and after a change of the code, without growing or training them again.
+
 Each size is PRODUCTS:EVENTS (events in the store after growing; never fewer than already there).
 """
 
@@ -183,6 +187,7 @@ def main() -> int:
     parser.add_argument("--epochs", type=int, default=1, help="SASRec epochs per training run")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     parser.add_argument("--database", default=SCRATCH_DB, help="the scratch database's name (dropped first)")
+    parser.add_argument("--serve-only", action="store_true", help="time the pages of kept stores (--database A,B)")
     parser.add_argument("--child", choices=("train", "serve"), help=argparse.SUPPRESS)
     parser.add_argument("--child-argument", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -199,15 +204,10 @@ def main() -> int:
 
     from _scratch_database import create_database
 
+    if args.serve_only:
+        return serve_only(args)
     sizes = [tuple(int(n) for n in size.split(":")) for size in args.sizes.split(",")]
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"{args.server}/{args.database}",
-        "REDIS_URL": args.redis,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DEBUG": "1",
-        "MEDIA_ROOT": f"/tmp/{args.database}-media",
-    }
+    env = environment(args, args.database)
     create_database(args.server, args.database)
     results: list[tuple[int, int, dict]] = []
     try:
@@ -223,6 +223,32 @@ def main() -> int:
     finally:
         if not args.keep:
             drop_scratch_database(args.server, args.database)
+    print_table(results)
+    return 0
+
+
+def environment(args, database: str) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": f"{args.server}/{database}",
+        "REDIS_URL": args.redis,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "1",
+        "MEDIA_ROOT": f"/tmp/{database}-media",
+    }
+
+
+def serve_only(args) -> int:
+    import psycopg
+
+    results = []
+    for database in args.database.split(","):
+        env = environment(args, database)
+        with psycopg.connect(env["DATABASE_URL"]) as connection:
+            products = connection.execute("SELECT count(*) FROM shop_product").fetchone()[0]
+        figures = run_child("serve", env, args.rounds)
+        results.append((products, event_count(env), figures))
+        print(f"{database}: {products:,} products, {results[-1][1]:,} events: {json.dumps(figures)}", flush=True)
     print_table(results)
     return 0
 
