@@ -12,9 +12,9 @@ RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
 TRIGRAM_THRESHOLD = 0.3
 # At most this many documents whose name, brand or category match are ranked; only when they are fewer
 # (every head match already taken) are the documents that match anywhere ranked too, at most as many again.
-# The demo store's most frequent words match under 300 documents with their descriptions (`鞋`, 148 in the
-# head, 148 in all), so a store of a few hundred products ranks every match on its whole vector, as before;
-# at 100,000 products a frequent word ranks its first 300 head matches and never reads a description.
+# The demo store's most frequent words match fewer than 300 documents, descriptions included (`包`, bag:
+# 142 in the head, 242 in all), so a store of a few hundred products ranks every match on its whole vector,
+# as before; at 100,000 products a frequent word ranks its first 300 head matches and reads no description.
 CANDIDATE_DOCUMENTS = 300
 
 
