@@ -47,7 +47,7 @@ class SASRecConfig:
     affinity_rerank: bool = True
     # Places of the top ten the second stage holds for launches (no training interaction, on sale for
     # less than a week; see ``models/affinity.py``). ``new-items``, 3 seeds: new-item HR@10 0.019 -> 0.074
-    # with 1, overall HR@10 0.3269 -> 0.3301 (docs/recsys-quality.md).
+    # with 1, HR@10 0.3301 -> 0.3366; ``shop`` time split: NDCG@10 -0.0035 (docs/recsys-quality.md).
     launch_slots: int = 1
     # Once early stopping has chosen the epoch, this many more epochs on the training sequences with
     # each user's validation item put back (``stages.ValidationTail``). The validation item is the
