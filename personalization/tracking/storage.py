@@ -199,35 +199,27 @@ def _copy_documents(raw_batch: Sequence[bytes]) -> None:
     # COPY's text format treats backslashes as escapes; JSON never holds a raw tab or newline.
     block = b"\n".join(raw.replace(b"\\", b"\\\\") for raw in raw_batch) + b"\n"
     with transaction.atomic(), connection.cursor() as cursor:
-        # A few thousand rows in one statement never repay JIT compilation (40-60 ms a batch, measured).
+        # The UUID look-up below makes the planner's estimate cross jit_above_cost, and compiling never pays
+        # for a few thousand rows: about 10 ms of a 5,000-event batch's 140 (bench/flush_statement.py).
         cursor.execute("SET LOCAL jit = off")
         cursor.execute(f"CREATE TEMPORARY TABLE {INCOMING} (doc jsonb)")
         # The driver's own cursor: its errors are translated to Django's here, as the wrapper does for execute().
         with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {INCOMING} (doc) FROM STDIN") as copy:
             copy.write(block)
-        # The UUIDs already stored near the batch's times are read in one index scan per partition that the
-        # batch's window reaches, for all of them at once, then anti-joined by hash. A NOT EXISTS per row made
-        # PostgreSQL prune the partitions again and probe them for every event: about 100 ms of a 5,000-event
-        # batch's 350 ms against 2M stored events, half of it this way (EXPLAIN ANALYZE, bench/flush_compare.py).
+        # The NOT EXISTS is what partitioning costs the flush: one index probe per event in each month partition
+        # its window reaches (about 25 ms of the 140; an insert without it takes as long as the plain table's).
+        # Reading the batch's stored UUIDs at once (= ANY) and anti-joining them by hash measured the same.
         cursor.execute(
-            f"""WITH incoming AS MATERIALIZED (
-                SELECT DISTINCT ON ((doc->>'uuid')::uuid) doc AS d FROM {INCOMING}
-            ), stored AS MATERIALIZED (
-                SELECT e.uuid, e."timestamp" FROM {events} e
-                WHERE e.uuid = ANY (ARRAY(SELECT (d->>'uuid')::uuid FROM incoming))
-                  AND e."timestamp" BETWEEN (SELECT min((d->>'timestamp')::timestamptz) FROM incoming) - {window}
-                                        AND (SELECT max((d->>'timestamp')::timestamptz) FROM incoming) + {window}
-            )
-            INSERT INTO {events} ({columns})
+            f"""INSERT INTO {events} ({columns})
             SELECT (d->>'uuid')::uuid, d->>'type', (d->>'timestamp')::timestamptz, (d->>'recorded_at')::timestamptz,
                    d->>'visitor_id', (d->>'user_id')::bigint, d->>'session_key', p.id,
                    d->>'path', d->>'referrer', d->'context', (d->>'value')::numeric
-            FROM incoming i
+            FROM (SELECT DISTINCT ON ((doc->>'uuid')::uuid) doc AS d FROM {INCOMING}) i
             LEFT JOIN {products} p ON p.id = (d->>'product_id')::bigint
             WHERE (d->'user_id' = 'null'::jsonb
                OR EXISTS (SELECT 1 FROM {users} u WHERE u.id = (d->>'user_id')::bigint))
-              AND NOT EXISTS (SELECT 1 FROM stored s WHERE s.uuid = (d->>'uuid')::uuid
-                  AND s."timestamp" BETWEEN (d->>'timestamp')::timestamptz - {window}
+              AND NOT EXISTS (SELECT 1 FROM {events} e WHERE e.uuid = (d->>'uuid')::uuid
+                  AND e."timestamp" BETWEEN (d->>'timestamp')::timestamptz - {window}
                                         AND (d->>'timestamp')::timestamptz + {window})
             ON CONFLICT DO NOTHING"""
         )
