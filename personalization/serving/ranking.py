@@ -240,19 +240,31 @@ def reasons_for(products: list, *, context: ShopperContext, ranker: str) -> dict
     if ranker in {"sasrec", "covisit"} or ranker.startswith("model_version:"):
         recent_names = recent_products_by_category(context)
     reasons = {}
-    low = [settings.PERSONALIZATION_RATING_SIGNAL and ranker != "default" and badly_rated(p) for p in products]
-    last_well_rated = max((i for i, bad in enumerate(low) if not bad), default=-1)
-    for index, product in enumerate(products):
+    for product in products:
         viewed = recent_names.get(product.category_id)
-        if low[index]:
-            reasons[product.pk] = _badly_rated_reason(product, lifted=index < last_well_rated)
-        elif viewed and viewed[0] != product.pk:
+        if viewed and viewed[0] != product.pk:
             reasons[product.pk] = _("Because you viewed %(name)s") % {"name": viewed[1]}
         elif ranker == "popularity":
             reasons[product.pk] = _("Popular in %(category)s") % {"category": product.category.name}
         elif ranker != "default":
             reasons[product.pk] = _("Trending now")
+    if ranker != "default":
+        reasons.update(badly_rated_reasons(products))
     return reasons
+
+
+def badly_rated_reasons(products: list) -> dict:
+    """product id -> why a product most buyers rated badly is in this ordered list: its rating, and whether
+    something (a pin, a boost) put it before better rated products. Empty with the rating signal off."""
+    if not settings.PERSONALIZATION_RATING_SIGNAL:
+        return {}
+    low = [badly_rated(product) for product in products]
+    last_well_rated = max((i for i, bad in enumerate(low) if not bad), default=-1)
+    return {
+        product.pk: _badly_rated_reason(product, lifted=index < last_well_rated)
+        for index, product in enumerate(products)
+        if low[index]
+    }
 
 
 def _badly_rated_reason(product, *, lifted: bool) -> str:

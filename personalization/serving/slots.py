@@ -17,7 +17,14 @@ from personalization.serving.candidates import covisited, for_shopper
 from personalization.serving.champions import champion_model, version_tag
 from personalization.serving.complements import bought_with, complement_categories
 from personalization.serving.context import ShopperContext
-from personalization.serving.ranking import RankedList, candidate_scores, order_by_scores, reasons_for
+from personalization.serving.ranking import (
+    RankedList,
+    badly_rated_reasons,
+    candidate_scores,
+    demote_badly_rated,
+    order_by_scores,
+    reasons_for,
+)
 from personalization.serving.rules import apply_rules
 from personalization.serving.trending import rising_in_category
 from shop.cache_versions import shelf_version
@@ -87,7 +94,8 @@ def similar(*, context: ShopperContext, k: int, product: Product | None = None, 
         scores, personal = candidate_scores(seen_together + filler, context=context, deadline=deadline)
         if personal not in {"popularity", "default"}:  # a model that knows this shopper's history
             ids, ranker = order_by_scores(seen_together + filler, scores), personal
-    products = _products(ids[: k * 2])[:k]
+    # Co-visitation and best sellers know nothing of ratings: a product most buyers rated badly goes after the others.
+    products = demote_badly_rated(_products(ids[: k * 2]))[:k]
     together = set(seen_together)
     reasons = {
         p.pk: gettext("Viewed with %(name)s") % {"name": product.name}
@@ -95,6 +103,7 @@ def similar(*, context: ShopperContext, k: int, product: Product | None = None, 
         else gettext("Popular in %(category)s") % {"category": p.category.name}
         for p in products
     }
+    reasons.update(badly_rated_reasons(products))
     return RankedList(products=tuple(products), ranker=ranker, surface="similar", reasons=reasons)
 
 

@@ -151,3 +151,24 @@ def test_a_badly_rated_product_the_shop_pins_first_says_the_shop_placed_it(store
     # then it is first, and says that the shop put it there, with its rating
     assert ranked.products[0] == last
     assert ranked.reason_for(last) == "Placed here by the shop; its buyers rate it 2.0 out of 5"
+
+
+def test_the_similar_row_a_newcomer_sees_puts_a_badly_rated_product_after_the_others(store):
+    # given the co-visitation row next to a camera, for a shopper without a history
+    covisit = model_version_train(kind="covisit", always_promote=True)
+    try:
+        camera = store["cameras"][0]
+        before = fill_slot("similar", k=4, context=shopper(), product=camera)
+        assert before.ranker == "covisit"
+        first = before.products[0]
+        # when most buyers of the product it shows first rate it badly
+        rate(first, average="1.50", count=4)
+
+        after = fill_slot("similar", k=4, context=shopper(), product=camera)
+
+        # then it is no longer first, and where it is still shown it says why
+        assert after.products[0] != first
+        assert first not in after.products or after.reason_for(first).startswith("Shown after better rated")
+    finally:
+        forget_loaded_models()
+        covisit.artifact.delete(save=False)
