@@ -154,10 +154,10 @@ def baskets_from_interest(events: Iterable[tuple[str, str, object, int, int]]) -
 
 def complement_graph_build():
     """Count the last HISTORY_DAYS of orders and carts and store a new ComplementGraph (which then serves)."""
-    from django.db.models.functions import TruncDate
     from django.utils import timezone
 
-    from personalization.tracking.models import Event
+    from personalization.tracking.aggregates import daily_aggregates_update
+    from personalization.tracking.models import Event, InteractionDay
     from shop.models import Order, OrderLine
 
     since = timezone.now() - timedelta(days=HISTORY_DAYS)
@@ -168,10 +168,12 @@ def complement_graph_build():
             "order_id", "order__user_id", "order__email", "order__created_at", "product_id", "product__category_id"
         )
     )
-    adds = (
-        Event.objects.filter(type=Event.Type.ADD_TO_CART, timestamp__gte=since, product__isnull=False)
-        .annotate(day=TruncDate("timestamp"))
-        .values_list("user_id", "visitor_id", "day", "product_id", "product__category_id")
+    # A cart basket is one shopper's additions of one day: the daily aggregates hold exactly that, so the
+    # year of carts is read from them (brought up to date with the events since their last run), not from
+    # every event. Their user_id is 0 where the event had no account.
+    daily_aggregates_update()
+    adds = InteractionDay.objects.filter(type=Event.Type.ADD_TO_CART, day__gte=since.date()).values_list(
+        "user_id", "visitor_id", "day", "product_id", "product__category_id"
     )
     order_baskets = baskets_from_orders(
         (order, f"u:{user}" if user else f"e:{email}", placed, product, category)

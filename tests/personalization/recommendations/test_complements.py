@@ -175,3 +175,27 @@ def test_a_shop_of_one_type_falls_back_to_what_was_viewed_with_the_cart(db, monk
     ranked = fill_slot("cart", k=4, context=ShopperContext(unit="v:new", cart_product_ids=(camera.pk,)))
 
     assert {p.name for p in ranked} == {"Camera 1", "Camera 2"}
+
+
+def test_cart_baskets_come_from_the_daily_aggregates_as_from_the_events(shelves):
+    # given three shoppers' carts of one day (two with a camera and a card, one with a single bag)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from personalization.tracking.models import Event
+    from tests.personalization.conftest import record_views
+
+    camera, card, bag = shelves["cameras"][0], shelves["cards"][0], shelves["bags"][0]
+    record_views({"v1": [camera, card], "v2": [card, camera], "v3": [bag]}, event_type=Event.Type.ADD_TO_CART)
+    raw = baskets_from_carts(
+        (f"v:{e.visitor_id}", e.timestamp.date(), e.product_id, e.product.category_id)
+        for e in Event.objects.filter(type=Event.Type.ADD_TO_CART).select_related("product")
+    )
+    # when the graph is learned
+    with CaptureQueriesContext(connection) as captured:
+        graph = complement_graph_build()
+    # then it counts the baskets the raw events make, and no query read the carts from the event table
+    assert graph.snapshot["cart_baskets"] == len(raw) == 2
+    assert [card.pk] == [pair[0] for pair in graph.items[str(camera.pk)]]
+    cart_reads = [q["sql"] for q in captured if "tracking_event" in q["sql"] and "= 'add_to_cart'" in q["sql"]]
+    assert not cart_reads, cart_reads
