@@ -182,7 +182,8 @@ def _goes_with(seeds: list[Seed], *, k: int, context: ShopperContext, surface: s
             if pk in products and pk not in reasons:
                 queues.setdefault(category, []).append(pk)
                 reasons[pk] = goes_with
-    ordered = round_robin(list(queues.values()))[:k]
+    # Neither learned pairs nor best sellers know ratings: a product most buyers rated badly goes after the others.
+    ordered = [p.pk for p in demote_badly_rated([products[pk] for pk in round_robin(list(queues.values()))])][:k]
     if not ordered:
         # Nothing learned yet: what shoppers viewed with the seeds, of another type. The seeds' own type only in a
         # shop that sells no other: a substitute is no complement, and a row of nothing is left off the page.
@@ -198,14 +199,15 @@ def _goes_with(seeds: list[Seed], *, k: int, context: ShopperContext, surface: s
         ):
             others = found
         products = {p.pk: p for p in found}
-        ordered = [p.pk for p in others][:k]
+        ordered = [p.pk for p in demote_badly_rated(others)][:k]
         reasons = {
             pk: gettext("Often bought with %(name)s") % {"name": names[paired[pk]]}
             if pk in paired
             else gettext("Viewed with %(name)s") % {"name": seeds[0].name}
             for pk in ordered
         }
-    return [products[pk] for pk in ordered], {pk: reasons[pk] for pk in ordered}, ranker
+    shown = [products[pk] for pk in ordered]
+    return shown, {pk: reasons[pk] for pk in ordered} | badly_rated_reasons(shown), ranker
 
 
 def _ordered_with(seed_ids: list[int], *, k: int) -> list[tuple[int, int]]:

@@ -172,3 +172,27 @@ def test_the_similar_row_a_newcomer_sees_puts_a_badly_rated_product_after_the_ot
     finally:
         forget_loaded_models()
         covisit.artifact.delete(save=False)
+
+
+def test_a_pair_bought_together_goes_after_the_others_when_most_buyers_rated_it_badly(db, address, shipping_methods):
+    # given: a memory card bought with bag 0 by two customers, with bag 1 by one, and bag 0 rated 1.5 by four buyers
+    from personalization.recommendations.complements import complement_graph_build
+    from tests.factories import make_brand, make_category, make_product, make_user, place_order
+
+    brand = make_brand()
+    card = make_product(name="Card", category=make_category(name="Memory Cards"), brand=brand)
+    bags = make_category(name="Bags")
+    bag, other_bag = (make_product(name=f"Bag {n}", category=bags, brand=brand) for n in range(2))
+    for n, paired in enumerate([bag, bag, other_bag]):
+        place_order(user=make_user(), address=address, products=[card, paired], idempotency_key=f"pair-{n}")
+    complement_graph_build()
+    context = ShopperContext(unit="v:new", cart_product_ids=(card.pk,))
+    assert fill_slot("cart", k=4, context=context).products[0] == bag
+    rate(bag, average="1.50", count=4)
+
+    # when
+    ranked = fill_slot("cart", k=4, context=context)
+
+    # then: it is no longer first, and where it is still shown it says why
+    assert ranked.products[0] == other_bag
+    assert bag not in ranked.products or ranked.reason_for(bag).startswith("Shown after better rated")
