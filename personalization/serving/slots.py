@@ -274,11 +274,10 @@ def trending(*, context: ShopperContext, k: int, category=None, **_) -> RankedLi
     """What rises in the category now (personalization.serving.trending), not its all-time best sellers."""
     if category is None:
         return RankedList(surface="trending")
-    products = _products(rising_in_category(category.pk)[: k * 2])[:k]
+    products = demote_badly_rated(_products(rising_in_category(category.pk)[: k * 2]))[:k]
     reason = gettext("Trending in %(category)s") % {"category": category.name}
-    return RankedList(
-        products=tuple(products), ranker="trending", surface="trending", reasons={p.pk: reason for p in products}
-    )
+    reasons = {p.pk: reason for p in products} | badly_rated_reasons(products)
+    return RankedList(products=tuple(products), ranker="trending", surface="trending", reasons=reasons)
 
 
 SLOTS: dict[str, Callable[..., RankedList]] = {

@@ -196,3 +196,20 @@ def test_a_pair_bought_together_goes_after_the_others_when_most_buyers_rated_it_
     # then: it is no longer first, and where it is still shown it says why
     assert ranked.products[0] == other_bag
     assert bag not in ranked.products or ranked.reason_for(bag).startswith("Shown after better rated")
+
+
+def test_the_trending_row_puts_a_badly_rated_product_after_the_others(db, monkeypatch):
+    # given two products rising in a category, the first rated 2.0 by five buyers
+    from tests.factories import make_category, make_product
+
+    shoes = make_category(name="Shoes")
+    rising, other = make_product(category=shoes), make_product(category=shoes)
+    monkeypatch.setattr("personalization.serving.slots.rising_in_category", lambda category_id: [rising.pk, other.pk])
+    rate(rising, average="2.00", count=5)
+
+    # when the trending row is filled
+    ranked = fill_slot("trending", k=4, context=shopper(), category=shoes)
+
+    # then the other comes first, and the badly rated one says its rating
+    assert list(ranked.products) == [other, rising]
+    assert ranked.reason_for(rising) == "Shown after better rated products: its buyers rate it 2.0 out of 5"
