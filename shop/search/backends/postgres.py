@@ -10,12 +10,13 @@ from shop.search.backends.base import INTENT_WEIGHT, Groups, SearchBackend, fuzz
 # ts_rank's weights, in its order: D description, C attributes, B category, A name and brand.
 RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
 TRIGRAM_THRESHOLD = 0.3
-# At most this many documents whose name, brand or category match are ranked; only when they are fewer
-# (every head match already taken) are the documents that match anywhere ranked too, at most as many again.
-# The demo store's most frequent words match fewer than 300 documents, descriptions included (`包`, bag:
-# 142 in the head, 242 in all), so a store of a few hundred products ranks every match on its whole vector,
-# as before; at 100,000 products a frequent word ranks its first 300 head matches and reads no description.
-CANDIDATE_DOCUMENTS = 300
+# At most HEAD_DOCUMENTS documents whose name, brand or category match are ranked; only when they are fewer
+# (every head match already taken) are the documents that match anywhere ranked too, at most BODY_DOCUMENTS.
+# The demo store's most frequent words match fewer of each (`鞋`: 148 in the head; `包`, bag: 142 in the head,
+# 242 in all), so a store of a few hundred products ranks every match on its whole vector, as before; at
+# 100,000 products a frequent word ranks its first 200 head matches and reads no description.
+HEAD_DOCUMENTS = 200
+BODY_DOCUMENTS = 300
 
 
 def _phrase(tokens: tuple[str, ...], *, prefix_last: bool = False) -> str:
@@ -50,7 +51,7 @@ class PostgresBackend(SearchBackend):
         intent_rows = list(intent.items()) or [(0, 0.0)]
         values = ", ".join(["(%s::bigint, %s::float8)"] * len(intent_rows))
         # Candidates first: documents whose name, brand or category match, ranked on that small head vector
-        # (it stays in the row: no description is read); then, only if they are fewer than CANDIDATE_DOCUMENTS
+        # (it stays in the row: no description is read); then, only if they are fewer than HEAD_DOCUMENTS
         # (the head was read to its end), the documents that match anywhere, ranked on the whole vector (a
         # head match then counts its best rank of the two). Only the candidates are ranked, so a frequent
         # word costs the same at 600 products as at 100,000, less the index's own bitmap.
@@ -79,11 +80,11 @@ class PostgresBackend(SearchBackend):
                     tsquery,
                     RANK_WEIGHTS,
                     *params,
-                    CANDIDATE_DOCUMENTS,
+                    HEAD_DOCUMENTS,
                     RANK_WEIGHTS,
                     *params,
-                    CANDIDATE_DOCUMENTS,
-                    CANDIDATE_DOCUMENTS,
+                    HEAD_DOCUMENTS,
+                    BODY_DOCUMENTS,
                     *[v for row in intent_rows for v in row],
                     INTENT_WEIGHT,
                     limit,

@@ -21,7 +21,8 @@ BOUND = 6
 def postgres_only(monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("the candidate bound is the PostgreSQL backend's (set DATABASE_URL)")
-    monkeypatch.setattr(postgres, "CANDIDATE_DOCUMENTS", BOUND)
+    monkeypatch.setattr(postgres, "HEAD_DOCUMENTS", BOUND)
+    monkeypatch.setattr(postgres, "BODY_DOCUMENTS", BOUND)
     vocabulary_forget()
     yield
     vocabulary_forget()
