@@ -68,11 +68,13 @@ def model_version(version_id: int) -> Recommender | None:
         model = None
         _limit_threads()
         version = ModelVersion.objects.filter(pk=version_id).exclude(artifact="").first()
-        if version is not None:
-            try:
-                model = load_model(version)
-            except (CorruptArtifact, OSError, ValueError, KeyError) as error:
-                logger.error("Model version %s cannot serve: %s", version_id, error)
+        if version is None:
+            # Not remembered: a replica behind the primary (or a version still being written) shows it soon.
+            return None
+        try:
+            model = load_model(version)
+        except (CorruptArtifact, OSError, ValueError, KeyError) as error:
+            logger.error("Model version %s cannot serve: %s", version_id, error)
         if model is not None:
             _tags[model] = f"v{version_id}"
         with _lock:

@@ -72,3 +72,18 @@ def test_loaded_models_are_bounded_in_bytes_least_recently_used_out(behaviour, s
     # and a model larger than the whole bound is still served
     settings.RECSYS_LOADED_MODELS_MAX_BYTES = 1
     assert champions.model_version(first.pk) is not None and list(champions._loaded) == [first.pk]
+
+
+def test_a_version_not_yet_visible_is_looked_up_again_once_it_is(behaviour, django_capture_on_commit_callbacks):
+    # given a process asked for a version before its row could be read (a replica behind the primary)
+    with django_capture_on_commit_callbacks(execute=True):
+        version = model_version_train(kind="popularity")
+    row = type(version).objects.get(pk=version.pk)
+    row.delete()
+    assert champions.model_version(version.pk) is None
+    # when the row is there
+    row.pk = version.pk  # delete() forgot it
+    row.save(force_insert=True)
+    # then the process serves it instead of remembering that it was missing
+    model = champions.model_version(version.pk)
+    assert model is not None and champions.version_tag(model) == f"v{version.pk}"
