@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from shop.cache_versions import PerCatalogVersion
+from shop.models import Product
 from shop.search.models import SearchIntent, SearchSynonym, SearchWord
 from shop.search.segmentation import dictionary_words_add, is_chinese, normalize, pinyin, query_key, query_words
 
@@ -23,6 +24,7 @@ class Vocabulary:
     intents: dict[str, dict[int, float]] = field(default_factory=dict)  # learned: query -> {category id: weight}
     words: tuple[str, ...] = ()  # the known words, for fuzzy matching
     attribute_words: frozenset[str] = frozenset()  # words of products' attribute values: black, leather, 512, gb
+    product_count: int = 0  # products in the catalogue when the words were read
 
     @property
     def longest_synonym(self) -> int:
@@ -74,4 +76,5 @@ def _load(version: str) -> Vocabulary:
         intents=dict(intents),
         words=tuple(word for word in counts if word.isascii() and word.isalpha()),
         attribute_words=frozenset(attribute_words),
+        product_count=Product.objects.count(),
     )

@@ -6,6 +6,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from shop.search.backends.base import INTENT_WEIGHT, Groups, SearchBackend, fuzzy_words
+from shop.search.vocabulary import vocabulary
 
 # ts_rank's weights, in its order: D description, C attributes, B category, A name and brand.
 RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
@@ -14,9 +15,17 @@ TRIGRAM_THRESHOLD = 0.3
 # (every head match already taken) are the documents that match anywhere ranked too, at most BODY_DOCUMENTS.
 # The demo store's most frequent words match fewer of each (`鞋`: 148 in the head; `包`, bag: 142 in the head,
 # 242 in all), so a store of a few hundred products ranks every match on its whole vector, as before; at
-# 100,000 products a frequent word ranks its first 200 head matches and reads no description.
+# 100,000 products a frequent word ranks 200 head matches (its newest: below) and reads no description.
 HEAD_DOCUMENTS = 200
 BODY_DOCUMENTS = 300
+# A word in at least this share of the products' names, brands or categories takes its newest head matches
+# (product ids grow with time; the catalogue keeps no sales figure) by walking the (product, language) index
+# from its newest end, which stops at HEAD_DOCUMENTS: about 2 x HEAD_DOCUMENTS / NEWEST_FIRST_SHARE documents
+# (two languages) when the matches spread evenly; the demo store's `phone` (0.11), `鞋` and `包` (0.18). A rarer
+# word reads its GIN matches and ranks the first HEAD_DOCUMENTS stored: the planner would walk for it too, but
+# it prices the `@@` filter low and assumes even spread, and a walk that
+# meets clustered or no matches reads the whole table (bench/search.py: 5.4x its 600-product p50 when it chose).
+NEWEST_FIRST_SHARE = 0.1
 
 
 def _phrase(tokens: tuple[str, ...], *, prefix_last: bool = False) -> str:
@@ -34,6 +43,25 @@ def ts_query(groups: Groups, *, require_all: bool, prefix_last: bool = False) ->
     return (" & " if require_all else " | ").join(parts)
 
 
+def head_share(groups: Groups) -> float:
+    """At least this share of the products hold a one-word query in their name, brand or category (0 if unknown)."""
+    if len(groups) != 1:
+        return 0.0
+    words = vocabulary()
+    if not words.product_count:
+        return 0.0
+    # The most frequent alternative (a phrase: its rarest token) is a lower bound of the query's matches.
+    found = max(
+        (
+            min(sum(words.categories.get(token, {}).values()) for token in alternative)
+            for alternative in groups[0]
+            if alternative
+        ),
+        default=0,
+    )
+    return found / words.product_count
+
+
 class PostgresBackend(SearchBackend):
     def similar_words(self, word: str, *, words: tuple[str, ...]) -> list[str]:
         with connection.cursor() as cursor:
@@ -46,7 +74,9 @@ class PostgresBackend(SearchBackend):
         # Trigrams miss a swapped pair in a short word (`cmaera`): the edit distance over the words catches it.
         return found or fuzzy_words(word, words=words)
 
-    def _ranked(self, tsquery: str, products: QuerySet, intent: dict[int, float], limit: int) -> list[int]:
+    def _ranked(
+        self, tsquery: str, products: QuerySet, intent: dict[int, float], limit: int, *, newest_first: bool = False
+    ) -> list[int]:
         sql, params = products.order_by().values("pk").query.sql_with_params()
         intent_rows = list(intent.items()) or [(0, 0.0)]
         values = ", ".join(["(%s::bigint, %s::float8)"] * len(intent_rows))
@@ -55,13 +85,17 @@ class PostgresBackend(SearchBackend):
         # (the head was read to its end), the documents that match anywhere, ranked on the whole vector (a
         # head match then counts its best rank of the two). Only the candidates are ranked, so a frequent
         # word costs the same at 600 products as at 100,000, less the index's own bitmap.
+        # Newest first, the query is a constant so that the planner sees it is frequent and walks the index.
+        head_match, head_order = (
+            ("to_tsquery('simple', %s)", "ORDER BY d.product_id DESC") if newest_first else ("q.q", "")
+        )
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""WITH q AS (SELECT to_tsquery('simple', %s) AS q),
                     head AS MATERIALIZED (
                         SELECT d.product_id, ts_rank(%s::float4[], d.head_vector, q.q) AS rank
                         FROM shop_searchdocument d, q
-                        WHERE d.head_vector @@ q.q AND d.product_id IN ({sql}) LIMIT %s),
+                        WHERE d.head_vector @@ {head_match} AND d.product_id IN ({sql}) {head_order} LIMIT %s),
                     body AS MATERIALIZED (
                         SELECT d.product_id, ts_rank(%s::float4[], d.vector, q.q) AS rank
                         FROM shop_searchdocument d, q
@@ -79,6 +113,7 @@ class PostgresBackend(SearchBackend):
                 [
                     tsquery,
                     RANK_WEIGHTS,
+                    *([tsquery] if newest_first else []),
                     *params,
                     HEAD_DOCUMENTS,
                     RANK_WEIGHTS,
@@ -97,7 +132,10 @@ class PostgresBackend(SearchBackend):
     ) -> list[int]:
         if not groups:
             return []
-        return self._ranked(ts_query(groups, require_all=require_all), products, intent, limit)
+        newest_first = head_share(groups) >= NEWEST_FIRST_SHARE
+        return self._ranked(
+            ts_query(groups, require_all=require_all), products, intent, limit, newest_first=newest_first
+        )
 
     def prefix_matches(self, *, prefix: Groups, products: QuerySet, limit: int) -> list[int]:
         if not prefix:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
+from shop.models import Product
 from shop.search.backends import postgres
 from shop.search.selectors import product_search_results
+from shop.search.services import search_documents_update
 from shop.search.vocabulary import vocabulary_forget
 from shop.selectors import product_list
-from tests.factories import make_category, make_product
+from tests.factories import make_brand, make_category, make_product
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +76,22 @@ def test_deleted_and_renamed_products_leave_and_join_the_results_at_once(lightin
     renamed.save()
     # then
     assert set(names("lantern")) == {kept.name, "Camping Lantern"}
+
+
+def test_a_frequent_word_ranks_its_newest_head_matches_not_the_first_stored(lighting, monkeypatch):
+    # given a store of 1,500 lanterns (3,000 documents), 15 times the real bound of head documents
+    monkeypatch.setattr(postgres, "HEAD_DOCUMENTS", 200)
+    brand = make_brand()
+    products = Product.objects.bulk_create(
+        Product(name=f"Lantern {n}", slug=f"lantern-{n}", sku=f"LANTERN-{n}", category=lighting, brand=brand, price=10)
+        for n in range(1500)
+    )
+    search_documents_update(product_ids=[product.pk for product in products])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE shop_searchdocument")
+    newest = {product.name for product in products[-100:]}  # 200 documents: the bound
+    # when
+    found = names("lantern")
+    # then: the oldest (first stored) documents are not the ones ranked
+    assert found, "the head's matches are found"
+    assert set(found) <= newest, f"only the 100 newest lanterns are candidates: {sorted(set(found) - newest)[:5]}"
