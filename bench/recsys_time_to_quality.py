@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import dataclasses
 import os
 import statistics
 import sys
@@ -43,6 +42,7 @@ from personalization.recsys.generators import SHAPES, generate, shape_named  # n
 from personalization.recsys.models.affinity import AffinityConfig, AffinityReranker, CountsOverTime  # noqa: E402
 from personalization.recsys.models.covisitation import CoVisitation  # noqa: E402
 from personalization.recsys.pipeline import SPLITS, make_model, split_for_evaluation  # noqa: E402
+from personalization.recsys.trainer import held_out_rows  # noqa: E402
 
 
 def main() -> int:
@@ -59,7 +59,7 @@ def main() -> int:
     shop = generate(shape_named(args.generate, users=args.users), seed=0)
     dataset = build_dataset(shop.rows, item_features=shop.item_features)
     split = split_for_evaluation(dataset, kind=args.split)
-    check = _rows(split.validation, np.arange(1, len(split.validation), 2))
+    check = held_out_rows(split.validation, np.arange(1, len(split.validation), 2))
     print(
         f"generated {args.generate}, {args.users} shoppers, {args.split}: {len(split.test)} test users,"
         f" {len(check)} checking validation users, {args.threads} thread(s), {settings or 'defaults'};"
@@ -151,18 +151,6 @@ def _served_check(model, split, trainer) -> tuple[float, float]:  # noqa: ANN001
 
 def _ndcg(model, held_out: HeldOut) -> float:  # noqa: ANN001
     return evaluate(model, held_out).metrics["NDCG@10"]
-
-
-def _rows(held_out: HeldOut, rows: np.ndarray) -> HeldOut:
-    return dataclasses.replace(
-        held_out,
-        user_ids=tuple(held_out.user_ids[r] for r in rows),
-        histories=tuple(held_out.histories[r] for r in rows),
-        targets=held_out.targets[rows],
-        target_times=held_out.target_times[rows],
-        first_seen=held_out.first_seen[rows],
-        target_events=held_out.target_events[rows] if held_out.target_events is not None else None,
-    )
 
 
 def _setting(text: str) -> tuple[str, object]:

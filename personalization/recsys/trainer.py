@@ -291,7 +291,11 @@ class _LossOf(torch.nn.Module):
 
 def _sample(held_out: HeldOut, n: int, seed: int) -> HeldOut:
     """The same ``n`` users of ``held_out`` at every evaluation of a run (in their original order)."""
-    rows = np.sort(np.random.default_rng(seed).choice(len(held_out), size=n, replace=False))
+    return held_out_rows(held_out, np.sort(np.random.default_rng(seed).choice(len(held_out), size=n, replace=False)))
+
+
+def held_out_rows(held_out: HeldOut, rows: np.ndarray) -> HeldOut:
+    """The users of ``held_out`` at ``rows``, each with their history and target."""
     return dataclasses.replace(
         held_out,
         user_ids=tuple(held_out.user_ids[r] for r in rows),
