@@ -159,6 +159,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             report = {**model.training_report.as_dict(), "world_size": group.world_size, "weight_digests": digests}
             _write_atomically(folder / MODEL_FILE, model.to("cpu").to_bytes())
             _write_atomically(folder / REPORT_FILE, json.dumps(report).encode())
+        # Every process leaves together: one tearing its group down while another still talks to it
+        # aborted the other now and then on a loaded machine ("terminate called without an active exception").
+        dist.barrier()
     finally:
         dist.destroy_process_group()
     return 0
