@@ -61,6 +61,10 @@ class TrainerConfig:
     # Validation on at most this many users (a fixed random sample) while training; None: all.
     eval_users: int | None = None
     warmup_epochs: float = 0.0  # the learning rate rises linearly from 0 over this many epochs' steps
+    # Checkpoint averaging: the weights of the best ``average_checkpoints`` evaluations (by validation
+    # NDCG@10) are averaged at the end, and the average is kept when it scores at least as well on
+    # validation as the best single checkpoint. 0 or 1: the best checkpoint alone.
+    average_checkpoints: int = 0
     seed: int = 0
     device: str = "auto"  # "auto" | "cpu" | "cuda" (or "cuda:N")
     grad_clip: float | None = 5.0
@@ -78,6 +82,8 @@ class TrainingReport:
     losses: list[float] = field(default_factory=list)
     train_seconds: float = 0.0
     stopped_early: bool = False
+    averaged_checkpoints: int = 0  # how many checkpoints the kept weights average (0: the best one alone)
+    averaged_metrics: dict[str, float] = field(default_factory=dict)  # the average's validation metrics
     tail_epochs: int = 0  # epochs on the validation targets after the best one was chosen (stages.ValidationTail)
     # Fitting a second stage after the epochs (stages.AffinityStage); part of train_seconds.
     stage_seconds: float = 0.0
@@ -97,6 +103,7 @@ class TrainingReport:
             "train_seconds": self.train_seconds,
             "seconds_per_epoch": self.seconds_per_epoch,
             "stopped_early": self.stopped_early,
+            "averaged_checkpoints": self.averaged_checkpoints,
             "tail_epochs": self.tail_epochs,
             "stage_seconds": self.stage_seconds,
         }
@@ -196,6 +203,7 @@ class Trainer:
         report = TrainingReport(device=str(device))
         best_score = -np.inf
         best_state: dict[str, torch.Tensor] | None = None
+        kept = _BestCheckpoints(cfg.average_checkpoints)
         evaluations_since_best = 0
         if validation is not None and cfg.eval_users and len(validation) > cfg.eval_users:
             validation = _sample(validation, cfg.eval_users, cfg.seed)
@@ -233,6 +241,7 @@ class Trainer:
             if main and validation is not None and len(validation) and epoch >= next_evaluation:
                 next_evaluation = epoch + max(cfg.eval_every, math.floor(epoch * cfg.eval_spacing))
                 metrics = evaluate(model, validation).metrics
+                kept.offer(metrics[EARLY_STOPPING_METRIC], model.network)
                 if metrics[EARLY_STOPPING_METRIC] > best_score:
                     best_score = metrics[EARLY_STOPPING_METRIC]
                     best_state = copy.deepcopy(model.network.state_dict())
@@ -261,6 +270,8 @@ class Trainer:
                 break
         if best_state is not None:
             model.network.load_state_dict(best_state)
+            if len(kept) > 1:
+                self._keep_average_if_better(model, kept, validation, best_score, report)
         else:
             report.best_epoch = report.epochs
             if cfg.checkpoint_path and main:
@@ -271,6 +282,67 @@ class Trainer:
         model.invalidate_cache()
         report.train_seconds = time.perf_counter() - started
         return report
+
+    def _keep_average_if_better(
+        self,
+        model: TorchRecommender,
+        kept: _BestCheckpoints,
+        validation: HeldOut,
+        best_score: float,
+        report: TrainingReport,
+    ) -> None:
+        """Load the average of ``kept`` when it scores at least ``best_score`` on ``validation``."""
+        from personalization.recsys.evaluation import evaluate
+
+        best_state = copy.deepcopy(model.network.state_dict())
+        model.network.load_state_dict(kept.average())
+        model.network.eval()
+        model.invalidate_cache()
+        metrics = evaluate(model, validation).metrics
+        report.averaged_metrics = metrics
+        if metrics[EARLY_STOPPING_METRIC] >= best_score:
+            report.averaged_checkpoints = len(kept)
+            report.best_metrics = metrics
+            if self.config.checkpoint_path:
+                _write_atomically(self.config.checkpoint_path, model.to_bytes())
+        else:
+            model.network.load_state_dict(best_state)
+            model.invalidate_cache()
+
+
+class _BestCheckpoints:
+    """The weights of the ``size`` best evaluations so far, by validation score."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._kept: list[tuple[float, int, dict[str, torch.Tensor]]] = []
+        self._offered = 0
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def offer(self, score: float, network: torch.nn.Module) -> None:
+        if self.size < 2:
+            return
+        self._offered += 1
+        if len(self._kept) == self.size and score <= self._kept[-1][0]:
+            return
+        state = {name: tensor.detach().clone() for name, tensor in network.state_dict().items()}
+        # Ties keep the earlier evaluation ahead (the order early stopping chose by).
+        self._kept.append((score, -self._offered, state))
+        self._kept.sort(key=lambda entry: (entry[0], entry[1]), reverse=True)
+        del self._kept[self.size :]
+
+    def average(self) -> dict[str, torch.Tensor]:
+        """The mean of the kept weights; integer buffers come from the best checkpoint."""
+        states = [state for _, _, state in self._kept]
+        averaged = {}
+        for name, tensor in states[0].items():
+            if tensor.is_floating_point():
+                averaged[name] = torch.stack([state[name] for state in states]).mean(dim=0).to(tensor.dtype)
+            else:
+                averaged[name] = tensor.clone()
+        return averaged
 
 
 class _LossOf(torch.nn.Module):

@@ -107,3 +107,49 @@ def test_an_artifact_saved_before_the_transition_bias_loads_without_it(pair_data
     # then
     assert loaded.network.transition is None
     assert np.allclose(loaded.score([[1, 2]]), model.score([[1, 2]]), atol=1e-5)
+
+
+def scripted_validation(monkeypatch, scores):
+    """Validation NDCG@10 read from ``scores`` in turn; returns the weights each evaluation saw."""
+    from types import SimpleNamespace
+
+    from personalization.recsys import evaluation
+
+    seen, remaining = [], list(scores)
+
+    def evaluate(model, held, **kwargs):
+        seen.append({k: v.detach().clone() for k, v in model.network.state_dict().items()})
+        return SimpleNamespace(metrics={"NDCG@10": remaining.pop(0)})
+
+    monkeypatch.setattr(evaluation, "evaluate", evaluate)
+    return seen
+
+
+def test_checkpoint_averaging_keeps_the_mean_of_the_best_checkpoints_when_validation_agrees(pair_dataset, monkeypatch):
+    # given: five epochs whose best three evaluations are epochs 2, 4 and 3; the average then scores best
+    seen = scripted_validation(monkeypatch, [0.1, 0.3, 0.2, 0.25, 0.05, 0.31])
+    split = leave_last_out(pair_dataset)
+    model = SASRec(SMALL)
+    # when
+    report = model.fit(
+        split.train, validation=split.validation, trainer=trainer(epochs=5, average_checkpoints=3)
+    ).training_report
+    # then
+    assert report.best_epoch == 2 and report.averaged_checkpoints == 3
+    assert report.best_metrics["NDCG@10"] == 0.31
+    for name, weights in model.network.state_dict().items():
+        if weights.is_floating_point():
+            expected = (seen[1][name] + seen[3][name] + seen[2][name]) / 3
+            assert torch.allclose(weights, expected, atol=1e-6), name
+
+
+def test_checkpoint_averaging_keeps_the_best_checkpoint_when_the_average_scores_lower(pair_dataset, monkeypatch):
+    seen = scripted_validation(monkeypatch, [0.1, 0.3, 0.2, 0.25, 0.05, 0.29])
+    split = leave_last_out(pair_dataset)
+    model = SASRec(SMALL)
+    report = model.fit(
+        split.train, validation=split.validation, trainer=trainer(epochs=5, average_checkpoints=3)
+    ).training_report
+    assert report.best_epoch == 2 and report.averaged_checkpoints == 0
+    assert report.best_metrics["NDCG@10"] == 0.3 and report.averaged_metrics["NDCG@10"] == 0.29
+    assert all(torch.equal(weights, seen[1][name]) for name, weights in model.network.state_dict().items())
