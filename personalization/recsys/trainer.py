@@ -65,6 +65,10 @@ class TrainerConfig:
     # NDCG@10) are averaged at the end, and the average is kept when it scores at least as well on
     # validation as the best single checkpoint. 0 or 1: the best checkpoint alone.
     average_checkpoints: int = 0
+    # An exponential moving average of the weights over about this many epochs' steps is what each
+    # evaluation scores and what early stopping keeps; the optimiser goes on with the raw weights.
+    # 0: the raw weights.
+    ema_epochs: float = 0.0
     seed: int = 0
     device: str = "auto"  # "auto" | "cpu" | "cuda" (or "cuda:N")
     grad_clip: float | None = 5.0
@@ -209,6 +213,7 @@ class Trainer:
             validation = _sample(validation, cfg.eval_users, cfg.seed)
         batches_per_epoch = math.ceil(model.training_examples() / batch_size / (group.world_size if group else 1))
         warmup_steps = math.ceil(cfg.warmup_epochs * batches_per_epoch)
+        ema = _MovingAverage(model.network, cfg.ema_epochs * batches_per_epoch) if cfg.ema_epochs > 0 else None
         next_evaluation = cfg.eval_every
         step = 0
         started = time.perf_counter()
@@ -231,6 +236,8 @@ class Trainer:
                     if cfg.grad_clip:
                         torch.nn.utils.clip_grad_norm_(model.network.parameters(), cfg.grad_clip)
                     optimizer.step()
+                    if ema is not None:
+                        ema.update(model.network)
                     total += float(loss.detach())
                     batches += 1
             model.invalidate_cache()
@@ -240,6 +247,7 @@ class Trainer:
             metrics: dict[str, float] = {}
             if main and validation is not None and len(validation) and epoch >= next_evaluation:
                 next_evaluation = epoch + max(cfg.eval_every, math.floor(epoch * cfg.eval_spacing))
+                raw_state = ema.swap_in(model) if ema is not None else None
                 metrics = evaluate(model, validation).metrics
                 kept.offer(metrics[EARLY_STOPPING_METRIC], model.network)
                 if metrics[EARLY_STOPPING_METRIC] > best_score:
@@ -254,6 +262,9 @@ class Trainer:
                     if cfg.lr_decay_patience and evaluations_since_best % cfg.lr_decay_patience == 0:
                         for param_group in optimizer.param_groups:
                             param_group["lr"] *= 0.5
+                if raw_state is not None:
+                    model.network.load_state_dict(raw_state)
+                    model.invalidate_cache()
             if progress is not None and main:
                 progress(epoch, mean_loss, metrics)
             stop_early = evaluations_since_best >= cfg.patience and epoch >= cfg.min_epochs
@@ -308,6 +319,37 @@ class Trainer:
         else:
             model.network.load_state_dict(best_state)
             model.invalidate_cache()
+
+
+class _MovingAverage:
+    """An exponential moving average of a network's floating-point weights, updated every step.
+
+    The decay is ``1 - 1 / horizon_steps``, lower at the start (``(1 + t) / (10 + t)`` at step t) so
+    the average does not carry the random initial weights for the whole horizon.
+    """
+
+    def __init__(self, network: torch.nn.Module, horizon_steps: float) -> None:
+        self.decay = 1.0 - 1.0 / max(1.0, horizon_steps)
+        self.steps = 0
+        self.state = {name: tensor.detach().clone() for name, tensor in network.state_dict().items()}
+
+    @torch.no_grad()
+    def update(self, network: torch.nn.Module) -> None:
+        self.steps += 1
+        decay = min(self.decay, (1 + self.steps) / (10 + self.steps))
+        for name, tensor in network.state_dict().items():
+            if tensor.is_floating_point():
+                self.state[name].lerp_(tensor.detach().to(self.state[name].dtype), 1.0 - decay)
+            else:
+                self.state[name].copy_(tensor)
+
+    def swap_in(self, model: TorchRecommender) -> dict[str, torch.Tensor]:
+        """Load the average into ``model``; returns the raw weights to load back."""
+        raw = {name: tensor.detach().clone() for name, tensor in model.network.state_dict().items()}
+        model.network.load_state_dict(self.state)
+        model.network.eval()
+        model.invalidate_cache()
+        return raw
 
 
 class _BestCheckpoints:

@@ -153,3 +153,39 @@ def test_checkpoint_averaging_keeps_the_best_checkpoint_when_the_average_scores_
     assert report.best_epoch == 2 and report.averaged_checkpoints == 0
     assert report.best_metrics["NDCG@10"] == 0.3 and report.averaged_metrics["NDCG@10"] == 0.29
     assert all(torch.equal(weights, seen[1][name]) for name, weights in model.network.state_dict().items())
+
+
+def test_a_moving_average_of_the_weights_is_what_validation_scores_and_early_stopping_keeps(pair_dataset, monkeypatch):
+    split = leave_last_out(pair_dataset)
+    runs = {}
+    for ema_epochs in (0, 1):
+        seen = scripted_validation(monkeypatch, [0.1, 0.2, 0.3])
+        model = SASRec(SMALL)
+        report = model.fit(
+            split.train, validation=split.validation, trainer=trainer(epochs=3, ema_epochs=ema_epochs)
+        ).training_report
+        runs[ema_epochs] = (report, seen, model.network.state_dict())
+    (raw_report, raw_seen, raw_kept), (ema_report, ema_seen, ema_kept) = runs[0], runs[1]
+    # the optimiser went on from the raw weights: the same losses, epoch by epoch
+    assert ema_report.losses == raw_report.losses
+    # validation scored the average, and early stopping kept what it scored
+    assert all(torch.equal(ema_kept[name], ema_seen[2][name]) for name in ema_kept)
+    assert all(torch.equal(raw_kept[name], raw_seen[2][name]) for name in raw_kept)
+    assert not torch.equal(ema_kept["item_embedding.weight"], raw_kept["item_embedding.weight"])
+
+
+def test_the_moving_average_follows_the_weights_with_a_warm_start():
+    from personalization.recsys.trainer import _MovingAverage
+
+    layer = torch.nn.Linear(1, 1, bias=False)
+    with torch.no_grad():
+        layer.weight.fill_(0.0)
+    average = _MovingAverage(layer, horizon_steps=4)
+    expected = 0.0
+    for step in range(1, 6):
+        with torch.no_grad():
+            layer.weight.fill_(float(step))
+        average.update(layer)
+        decay = min(0.75, (1 + step) / (10 + step))
+        expected = decay * expected + (1 - decay) * step
+        assert abs(float(average.state["weight"]) - expected) < 1e-6
