@@ -181,7 +181,22 @@ def fit_and_evaluate(
         "config": dataclasses.asdict(model.config),
         "trainer": dataclasses.asdict(trainer.config) if trainer and isinstance(model, TorchRecommender) else None,
         **(report.as_metrics() if (report := getattr(model, "affinity_report", None)) else {}),
+        **_validation_figures(model),
     }
+
+
+def _validation_figures(model: Recommender) -> dict[str, Any]:
+    """The kept weights' validation NDCG@10 and, where checkpoints were averaged, the average's."""
+    report = getattr(model, "training_report", None)
+    if report is None or not report.best_metrics:
+        return {}
+    figures = {
+        "validation_NDCG@10": report.best_metrics.get("NDCG@10"),
+        "averaged_checkpoints": report.averaged_checkpoints,
+    }
+    if report.averaged_metrics:
+        figures["averaged_validation_NDCG@10"] = report.averaged_metrics.get("NDCG@10")
+    return figures
 
 
 def score_ms_per_user(model: Recommender, held_out: HeldOut, *, batch_size: int = 256) -> float:

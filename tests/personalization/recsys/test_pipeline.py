@@ -26,6 +26,7 @@ def test_train_and_evaluate_returns_model_metrics_and_snapshot(pair_rows):
     assert progress[0] == 1
     assert metrics["HR@10"] > 0.8 and metrics["device"] == "cpu"
     assert metrics["config"]["hidden"] == 32 and metrics["trainer"]["epochs"] == 12
+    assert 0 < metrics["validation_NDCG@10"] <= 1 and metrics["averaged_checkpoints"] == 0
     assert set(metrics["segments"]) == {"new", "returning", "few", "many", "new_item", "one_or_two_events"}
     json.dumps(metrics)  # stored as a JSON field next to the artifact
     assert stats.users == 120 and stats.interactions == len(pair_rows)
