@@ -232,6 +232,9 @@ def environment(args, database: str) -> dict:
         **os.environ,
         "DATABASE_URL": f"{args.server}/{database}",
         "REDIS_URL": args.redis,
+        # Stores measured one after the other share the Redis database: each keeps its own cached versions and
+        # values (a catalogue version token, or a kept count, of one store would otherwise be read by the other).
+        "CACHE_KEY_PREFIX": f"scale-{database}",
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DEBUG": "1",
         "MEDIA_ROOT": f"/tmp/{database}-media",
