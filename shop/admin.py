@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import Sum
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,7 @@ from shop.models import (
     ProductImage,
     ShippingMethod,
 )
+from shop.product_cache import catalog_changed
 from shop.services.orders import order_transition
 
 admin.site.login_form = AdminSignInForm
@@ -88,12 +90,20 @@ class ProductAdmin(TranslationAdmin):
     @admin.action(description=_("Deactivate selected products"))
     def deactivate(self, request, queryset):
         count = queryset.update(is_active=False)
+        _catalog_changed_in_bulk()
         self.message_user(request, f"{count} products deactivated.")
 
     @admin.action(description=_("Activate selected products"))
     def activate(self, request, queryset):
         count = queryset.update(is_active=True)
+        _catalog_changed_in_bulk()
         self.message_user(request, f"{count} products activated.")
+
+
+def _catalog_changed_in_bulk() -> None:
+    """An update sends no signal: what is kept per catalogue version (listing counts, menus) is read again."""
+    catalog_changed()
+    transaction.on_commit(catalog_changed, robust=True)
 
 
 class CartLineInline(admin.TabularInline):

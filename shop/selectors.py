@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.cache import cache
-from django.db.models import Count, F, QuerySet
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shop import product_cache
+from shop.listing_counts import brand_counts
 from shop.models import Brand, Cart, Category, Order, Product
 from shop.search.selectors import product_search_results
 
@@ -93,7 +94,8 @@ def product_list(*, category: Category | None = None, filters: ProductFilters | 
     filters = filters or ProductFilters()
     queryset = Product.objects.filter(is_active=True)
     if category is not None:
-        queryset = queryset.filter(category_id__in=category.descendant_ids())
+        # Sorted: the same category is the same SQL, which keys its kept count (shop.listing_counts).
+        queryset = queryset.filter(category_id__in=sorted(category.descendant_ids()))
     if filters.brands:
         queryset = queryset.filter(brand__slug__in=filters.brands)
     if filters.price_min is not None:
@@ -147,11 +149,12 @@ def product_detail(*, slug: str) -> Product:
 def brands_for_listing(*, products: QuerySet[Product]) -> list[Brand]:
     """Brands present in a listing (before the brand filter), by name, each with its `product_count` there.
 
-    The listing is counted by brand in one GROUP BY over its own rows, then its few brands are read by
-    key. Joining every brand's products back to the listing (`products__in`) read each of the
+    The listing is counted by brand in one GROUP BY over its own rows (kept in the shared cache per
+    catalogue version where its filters allow, `shop.listing_counts`), then its few brands are read
+    by key. Joining every brand's products back to the listing (`products__in`) read each of the
     listing's products twice: at 100,000 products, the category page's costliest query.
     """
-    counts = dict(products.order_by().values("brand_id").annotate(n=Count("pk")).values_list("brand_id", "n"))
+    counts = brand_counts(products)
     if not counts:
         return []
     brands = list(Brand.objects.filter(pk__in=counts).order_by("name"))

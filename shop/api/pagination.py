@@ -4,6 +4,8 @@ from django.conf import settings
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from shop.listing_counts import ListingPaginator
+
 
 class ShopPagination(PageNumberPagination):
     page_size = settings.REST_FRAMEWORK["PAGE_SIZE"]
@@ -19,6 +21,8 @@ class BrandPagination(ShopPagination):
 
 class ListingPagination(ShopPagination):
     """A page of a product listing, with the id of the list it was cut from (shop.listing)."""
+
+    django_paginator_class = ListingPaginator  # a category's count is kept per catalogue version
 
     def get_listing_response(self, data, *, list_id: str) -> Response:
         response = self.get_paginated_response(data)

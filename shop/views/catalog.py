@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from shop import selectors
 from shop.listing import ranked_page
+from shop.listing_counts import ListingPaginator
 from shop.models import Category, Product
 from shop.search import selectors as search_selectors
 from shop.signals import product_viewed, search_performed
@@ -37,7 +38,7 @@ def _listing_context(
 ) -> dict:
     def paginate(items: Sequence) -> Page:
         # get_page turns a non-number into page 1 and a page past the end into the last page.
-        return Paginator(items, settings.SHOP_PAGE_SIZE).get_page(request.GET.get("page"))
+        return ListingPaginator(items, settings.SHOP_PAGE_SIZE).get_page(request.GET.get("page"))
 
     listing = ranked_page(
         request=request,
