@@ -11,10 +11,14 @@ from personalization.serving.context import context_for_request
 from personalization.serving.impressions import shown_list_log
 from personalization.serving.ranking import RankedList, listing_rest, rank_listing_queryset
 from shop.listing import ListingRanker, RankedListing
+from shop.listing_counts import listing_count
 from shop.selectors import ProductsInOrder, products_in_order
 
 # Search results: relevance decides the matches; personalization reorders only the best of them.
 SEARCH_RERANK_TOP = 48
+# The matches whose ids search reads at once, in relevance's order after the reranked ones: only the pages
+# past them count the matches (a category's head is shorter, `ranking.LISTING_CANDIDATES`: its count is kept).
+SEARCH_HEAD = 2000
 
 
 class HeadThenRest(Sequence):
@@ -33,7 +37,7 @@ class HeadThenRest(Sequence):
 
     def __len__(self) -> int:
         if self._count is None:
-            self._count = self._listing.order_by().count()
+            self._count = listing_count(self._listing)
         return self._count
 
     def __getitem__(self, index):
@@ -54,9 +58,9 @@ class HeadThenRest(Sequence):
 class PersonalizedListingRanker(ListingRanker):
     def rank(self, *, request: HttpRequest, products: QuerySet, surface: str) -> RankedListing:
         context = context_for_request(request)
-        rerank_top = SEARCH_RERANK_TOP if surface == "search" else None
-        ranked = rank_listing_queryset(products, context=context, surface=surface, rerank_top=rerank_top)
-        rest = listing_rest(products, ranked)
+        rerank_top, head = (SEARCH_RERANK_TOP, SEARCH_HEAD) if surface == "search" else (None, None)
+        ranked = rank_listing_queryset(products, context=context, surface=surface, rerank_top=rerank_top, head=head)
+        rest = listing_rest(products, ranked, head=head)
         return RankedListing(
             products=ProductsInOrder(list(ranked.products))
             if rest is None

@@ -128,3 +128,26 @@ def test_a_listing_that_fits_its_head_has_no_rest(long_listing, rf):
     listing = PersonalizedListingRanker().rank(request=request, products=product_list(category=category), surface="x")
     assert len(listing.products) == LISTING_SIZE
     assert not isinstance(listing.products, HeadThenRest)
+
+
+def test_every_listing_of_the_demo_store_fits_the_ranked_head():
+    """The demo store's personalized pages rank each whole listing, as they did with a head of 2,000 products."""
+    # given: the demo store's products (load_demo_store's default size and seed), counted in every category
+    # they list under: their own and the ones above it
+    from collections import Counter
+
+    from demo.store.catalog import CATEGORIES
+    from demo.store.loader import DEFAULT_PRODUCT_COUNT, DEFAULT_SEED
+    from demo.store.products import build_products
+
+    parent = {node.slug: node.parent for node in CATEGORIES}
+    sizes = Counter()
+    for draft in build_products(seed=DEFAULT_SEED, count=DEFAULT_PRODUCT_COUNT):
+        slug = draft.category
+        while slug:
+            sizes[slug] += 1
+            slug = parent[slug]
+    # when
+    longest, size = sizes.most_common(1)[0]
+    # then
+    assert size <= ranking.LISTING_CANDIDATES, f"{longest} lists {size} products, past the ranked head"
