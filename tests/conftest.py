@@ -113,6 +113,7 @@ def _data_migration_rows_after_flush(request):
     )
     if transactional:
         request.getfixturevalue("shipping_methods")
+        request.getfixturevalue("search_synonyms")
 
 
 @pytest.fixture
@@ -124,6 +125,22 @@ def shipping_methods(db):
 
     import_module("shop.migrations.0002_shipping_methods").create_methods(apps, None)
     import_module("shop.migrations.0005_catalogue_translations").name_shipping_methods_in_chinese(apps, None)
+
+
+@pytest.fixture
+def search_synonyms(db):
+    """The synonyms the data migration adds; transactional tests flush them, so add those missing.
+
+    Not `serialized_rollback`: it reloads every row the migrations wrote, content types included, and after
+    another transactional test's flush (whose post_migrate makes content types of new ids) that fails.
+    """
+    from shop.search.default_synonyms import DEFAULT_SYNONYMS
+    from shop.search.models import SearchSynonym
+
+    present = set(SearchSynonym.objects.filter(terms__in=DEFAULT_SYNONYMS).values_list("terms", flat=True))
+    SearchSynonym.objects.bulk_create(
+        [SearchSynonym(terms=terms) for terms in DEFAULT_SYNONYMS if terms not in present]
+    )
 
 
 @pytest.fixture

@@ -77,9 +77,8 @@ def shopper_searches_and_picks(query: str, product, *, add_to_cart: bool = False
         browser.post(reverse("shop:cart_add"), {"product_id": product.pk, "quantity": 1})
 
 
-# Committed transactions: the cart's event is recorded once the cart's transaction commits. The rows the
-# migrations wrote (synonyms) come back after the flush, for the tests that follow.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Committed transactions: the cart's event is recorded once the cart's transaction commits.
+@pytest.mark.django_db(transaction=True)
 def test_shoppers_clicks_and_carts_change_what_a_query_means(shelves, celery_eager):
     # given: "camera" names the cameras by the catalogue's words
     assert set(top_names("camera")) == {"Optivue Compact Camera", "Optivue Mirrorless Camera"}
