@@ -8,7 +8,7 @@ from personalization.tracking.models import Event
 from shop.models import Order, OrderLine, Product
 
 pytestmark = pytest.mark.slow
-PERSONAL_LIST_RE = re.compile(r'data-list-id="([^"]+)" data-slot="(?:recently_viewed|for_you)"')
+PERSONAL_LIST_RE = re.compile(r'data-list-id="([^"]+)" data-slot="(recently_viewed|for_you)" data-ranker="([^"]*)"')
 
 
 def test_a_demo_login_gets_a_history_of_its_own_with_delivered_orders_of_its_taste(demo_catalog):
@@ -68,12 +68,18 @@ def test_a_demo_logins_home_page_leans_to_its_taste(demo_catalog, client):
 
     # then its personal rows show running and shoes far more often than the catalogue holds them
     taste = set(PERSONAS_BY_USERNAME["shopper1"].categories)
-    personal = set(PERSONAL_LIST_RE.findall(html))
-    shown = [card.product_id for list_id, cards in page_lists(html) if list_id in personal for card in cards]
+    personal = {list_id: (slot, ranker) for list_id, slot, ranker in PERSONAL_LIST_RE.findall(html)}
+    rows = {list_id: [card.product_id for card in cards] for list_id, cards in page_lists(html) if list_id in personal}
+    shown = [pk for cards in rows.values() for pk in cards]
     categories = dict(Product.objects.values_list("pk", "category__slug"))
     on_home = sum(categories[pk] in taste for pk in shown) / len(shown)
     in_catalogue = sum(slug in taste for slug in categories.values()) / len(categories)
     assert len(personal) == 2, "both 'Pick up where you left off' and 'Picked for you' are shown"
+    # what served each row, should the share fall short: the slot, its ranker and its cards' categories
+    served = {
+        f"{personal[list_id][0]} by {personal[list_id][1]}": [categories[pk] for pk in cards]
+        for list_id, cards in rows.items()
+    }
     assert on_home >= 4 * in_catalogue, (
-        f"{on_home:.0%} of the personal rows' cards, {in_catalogue:.0%} of the catalogue"
+        f"{on_home:.0%} of the personal rows' cards, {in_catalogue:.0%} of the catalogue: {served}"
     )
