@@ -63,9 +63,9 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
-def _taste_noise(seed: int, product_id: int) -> float:
+def _taste_noise(seed: int, product_key: int) -> float:
     """A fixed personal quirk per (shopper, product) in [-0.25, 0.25]: the same every visit."""
-    mixed = (seed * 0x9E3779B1 + product_id * 0x85EBCA77) & 0xFFFFFFFF
+    mixed = (seed * 0x9E3779B1 + product_key * 0x85EBCA77) & 0xFFFFFFFF
     mixed ^= mixed >> 15
     return ((mixed * 0x2C1B3C6D) & 0xFFFF) / 0xFFFF * 0.5 - 0.25
 
@@ -77,7 +77,7 @@ def utility(taste: Taste, item: CatalogItem, *, seed: int = 0) -> float:
         + NEED_WEIGHT * taste.needs.get(item.category, 0.0)
         + BRAND_WEIGHT * taste.brands.get(item.brand, 0.0)
         - PRICE_WEIGHT * abs(item.price_level - taste.price_level)
-        + _taste_noise(seed, item.pk)
+        + _taste_noise(seed, item.quirk_key)
     )
 
 
@@ -117,7 +117,7 @@ def review_rating(taste: Taste, item: CatalogItem, *, rng: random.Random, seed: 
         CATEGORY_WEIGHT * taste.categories.get(item.category, 0.0)
         + BRAND_WEIGHT * taste.brands.get(item.brand, 0.0)
         - PRICE_WEIGHT * abs(item.price_level - taste.price_level)
-        + _taste_noise(seed, item.pk)
+        + _taste_noise(seed, item.quirk_key)
     )
     disappointment = DUD_PENALTY * (1.0 - item.quality)
     satisfaction = _sigmoid(

@@ -39,6 +39,15 @@ class CatalogItem:
     brand: str
     price_level: float  # 0 = cheapest of its category, 1 = dearest
     quality: float = 1.0  # hidden until bought: 1 = as good as it looks, near 0 = a dud (behaviour.review_rating)
+    # What a shopper's fixed quirks about this product are keyed by (behaviour.utility): its place in the store's
+    # order of creation (its id less the first product's, plus one), so one seed plays the same on a database
+    # whose ids start elsewhere (a test database after other tests); a fresh store's ids are these places.
+    # None: the id itself.
+    place: int | None = None
+
+    @property
+    def quirk_key(self) -> int:
+        return self.pk if self.place is None else self.place
 
 
 def product_quality(slug: str, *, seed: int = CATALOG_SEED) -> float:
@@ -67,6 +76,7 @@ def catalog_load(*, seed: int = CATALOG_SEED) -> Catalog:
     rows = list(
         Product.objects.filter(is_active=True).values_list("pk", "slug", "category__slug", "brand__name", "price")
     )
+    first = Product.objects.order_by("pk").values_list("pk", flat=True).first() or 1
     by_category: dict[str, list[tuple]] = {}
     for row in rows:
         by_category.setdefault(row[2], []).append(row)
@@ -76,7 +86,9 @@ def catalog_load(*, seed: int = CATALOG_SEED) -> Catalog:
         members.sort(key=lambda row: (row[4], row[0]))
         last = max(len(members) - 1, 1)
         for rank, (pk, slug, _, brand, _) in enumerate(members):
-            items[pk] = CatalogItem(pk, slug, category, brand or "", rank / last, product_quality(slug, seed=seed))
+            items[pk] = CatalogItem(
+                pk, slug, category, brand or "", rank / last, product_quality(slug, seed=seed), place=pk - first + 1
+            )
         brands[category] = tuple(sorted({row[3] or "" for row in members}))
     names = dict(Category.objects.filter(slug__in=list(brands)).values_list("slug", "name"))
     by_slug = {item.slug: pk for pk, item in items.items()}

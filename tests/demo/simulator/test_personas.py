@@ -48,12 +48,9 @@ def test_an_unknown_demo_login_is_refused_and_nothing_is_played(demo_catalog):
     assert not Event.objects.exists()
 
 
-# Quarantined: in the whole suite's order it saw 27% in two CI runs (2026-12-05, 4x the catalogue's 12% asked),
-# while it passes alone, with tests/demo, with tests/shop + tests/config, and with either half of
-# tests/personalization. Some state an earlier test leaves in the process is the suspect; the run reports
-# XPASS once it is found (neither the time budget nor models left loaded by earlier tests is the cause: it
-# failed with both ruled out). Not strict, so the quarantine does not fail CI either way.
-@pytest.mark.xfail(reason="order-dependent in the full suite (see the comment above)", strict=False)
+# Once order-dependent (27% in the whole suite's order on PostgreSQL, 2026-12-05): the simulated shoppers'
+# quirks were keyed by product id, so the demo logins' played history depended on where the database's ids
+# started. They follow the product's place in the store now (tests/demo/simulator/test_shoppers.py).
 def test_a_demo_logins_home_page_leans_to_its_taste(demo_catalog, client):
     # given shopper1, the runner loyal to Aurora, and shopper3, the home cook, have their histories,
     # and co-visitation is learned from them
