@@ -95,9 +95,9 @@ def _badly_rated_read(version: str) -> frozenset[int]:
     from shop.models import Product
 
     return frozenset(
-        Product.objects.filter(
-            rating_count__gte=BADLY_RATED_MIN_COUNT, rating_average__lte=BADLY_RATED_AVERAGE
-        ).values_list("pk", flat=True)
+        Product.objects.filter(rating_count__gte=BADLY_RATED_MIN_COUNT, rating_average__lte=BADLY_RATED_AVERAGE)
+        .order_by()
+        .values_list("pk", flat=True)
     )
 
 
