@@ -22,6 +22,7 @@ from functools import cached_property
 from typing import TypeVar
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 from django.db.models.expressions import Col
@@ -70,7 +71,10 @@ def _kept(queryset: QuerySet, what: str, compute: Callable[[], T]) -> T:
     versions = _versions_of(queryset)
     if versions is None:
         return compute()
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a filter on no values (`pk__in=[]`): no SQL, and nothing to read or keep
+        return compute()
     digest = hashlib.blake2b(f"{sql}\0{params!r}".encode(), digest_size=16).hexdigest()
     # The versions are read before the database: a change meanwhile leaves this value under the old version.
     key = f"shop:listing-{what}:{versions}:{digest}"

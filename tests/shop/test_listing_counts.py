@@ -156,3 +156,11 @@ def test_products_deactivated_and_activated_in_bulk_by_staff_leave_and_join_the_
     assert count_of(category) == 1
     client.post(changelist, {"action": "activate", "_selected_action": [tents[0].pk]})
     assert count_of(category) == 2
+
+
+def test_a_listing_of_no_ids_counts_nothing_and_has_no_brands(tents):
+    # given a listing cut to an empty set of ids (a search that matched nothing, on SQLite)
+    nothing = Product.objects.filter(is_active=True, pk__in=[])
+    # when / then: the database is never asked, and nothing is kept
+    assert listing_count(nothing) == 0
+    assert brands_for_listing(products=nothing) == []
