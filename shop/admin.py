@@ -1,10 +1,10 @@
 from django.contrib import admin, messages
-from django.db import transaction
 from django.db.models import Sum
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from shop.cache_versions import catalog_changed_in_transaction
 from shop.exceptions import IllegalTransition
 from shop.forms import AdminSignInForm
 from shop.models import (
@@ -20,7 +20,6 @@ from shop.models import (
     ProductImage,
     ShippingMethod,
 )
-from shop.product_cache import catalog_changed
 from shop.services.orders import order_transition
 
 admin.site.login_form = AdminSignInForm
@@ -90,20 +89,14 @@ class ProductAdmin(TranslationAdmin):
     @admin.action(description=_("Deactivate selected products"))
     def deactivate(self, request, queryset):
         count = queryset.update(is_active=False)
-        _catalog_changed_in_bulk()
+        catalog_changed_in_transaction()  # an update sends no signal
         self.message_user(request, f"{count} products deactivated.")
 
     @admin.action(description=_("Activate selected products"))
     def activate(self, request, queryset):
         count = queryset.update(is_active=True)
-        _catalog_changed_in_bulk()
+        catalog_changed_in_transaction()  # an update sends no signal
         self.message_user(request, f"{count} products activated.")
-
-
-def _catalog_changed_in_bulk() -> None:
-    """An update sends no signal: what is kept per catalogue version (listing counts, menus) is read again."""
-    catalog_changed()
-    transaction.on_commit(catalog_changed, robust=True)
 
 
 class CartLineInline(admin.TabularInline):

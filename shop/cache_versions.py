@@ -193,10 +193,15 @@ def forget() -> None:
     _own_versions.clear()
 
 
-def _changed(sender, **kwargs) -> None:
+def catalog_changed_in_transaction() -> None:
+    """After a catalogue write that may sit in a transaction: move now, and again once it commits (a process
+    that reads between the write and the commit would keep the old row under the new version)."""
     catalog_changed()
-    # A process that reads between this save and the commit would keep the old row under the new version.
     transaction.on_commit(catalog_changed, robust=True)
+
+
+def _changed(sender, **kwargs) -> None:
+    catalog_changed_in_transaction()
 
 
 for _model in (Product, ProductImage, Brand, Category):

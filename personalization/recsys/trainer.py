@@ -15,7 +15,6 @@ the end, its best weights are broadcast so every process ends with the same mode
 from __future__ import annotations
 
 import contextlib
-import copy
 import dataclasses
 import math
 import os
@@ -252,7 +251,7 @@ class Trainer:
                 kept.offer(metrics[EARLY_STOPPING_METRIC], model.network)
                 if metrics[EARLY_STOPPING_METRIC] > best_score:
                     best_score = metrics[EARLY_STOPPING_METRIC]
-                    best_state = copy.deepcopy(model.network.state_dict())
+                    best_state = _weights(model.network)
                     report.best_epoch, report.best_metrics = epoch, metrics
                     evaluations_since_best = 0
                     if cfg.checkpoint_path:
@@ -263,8 +262,7 @@ class Trainer:
                         for param_group in optimizer.param_groups:
                             param_group["lr"] *= 0.5
                 if raw_state is not None:
-                    model.network.load_state_dict(raw_state)
-                    model.invalidate_cache()
+                    _load_weights(model, raw_state)
             if progress is not None and main:
                 progress(epoch, mean_loss, metrics)
             stop_early = evaluations_since_best >= cfg.patience and epoch >= cfg.min_epochs
@@ -305,10 +303,8 @@ class Trainer:
         """Load the average of ``kept`` when it scores at least ``best_score`` on ``validation``."""
         from personalization.recsys.evaluation import evaluate
 
-        best_state = copy.deepcopy(model.network.state_dict())
-        model.network.load_state_dict(kept.average())
-        model.network.eval()
-        model.invalidate_cache()
+        best_state = _weights(model.network)
+        _load_weights(model, kept.average())
         metrics = evaluate(model, validation).metrics
         report.averaged_metrics = metrics
         if metrics[EARLY_STOPPING_METRIC] >= best_score:
@@ -317,8 +313,19 @@ class Trainer:
             if self.config.checkpoint_path:
                 _write_atomically(self.config.checkpoint_path, model.to_bytes())
         else:
-            model.network.load_state_dict(best_state)
-            model.invalidate_cache()
+            _load_weights(model, best_state)
+
+
+def _weights(network: torch.nn.Module) -> dict[str, torch.Tensor]:
+    """A copy of ``network``'s weights and buffers that training does not change."""
+    return {name: tensor.detach().clone() for name, tensor in network.state_dict().items()}
+
+
+def _load_weights(model: TorchRecommender, state: dict[str, torch.Tensor]) -> None:
+    """Load ``state`` to score with: evaluation mode, and the model's cached item scores dropped."""
+    model.network.load_state_dict(state)
+    model.network.eval()
+    model.invalidate_cache()
 
 
 class _MovingAverage:
@@ -331,7 +338,7 @@ class _MovingAverage:
     def __init__(self, network: torch.nn.Module, horizon_steps: float) -> None:
         self.decay = 1.0 - 1.0 / max(1.0, horizon_steps)
         self.steps = 0
-        self.state = {name: tensor.detach().clone() for name, tensor in network.state_dict().items()}
+        self.state = _weights(network)
 
     @torch.no_grad()
     def update(self, network: torch.nn.Module) -> None:
@@ -345,10 +352,8 @@ class _MovingAverage:
 
     def swap_in(self, model: TorchRecommender) -> dict[str, torch.Tensor]:
         """Load the average into ``model``; returns the raw weights to load back."""
-        raw = {name: tensor.detach().clone() for name, tensor in model.network.state_dict().items()}
-        model.network.load_state_dict(self.state)
-        model.network.eval()
-        model.invalidate_cache()
+        raw = _weights(model.network)
+        _load_weights(model, self.state)
         return raw
 
 
@@ -369,7 +374,7 @@ class _BestCheckpoints:
         self._offered += 1
         if len(self._kept) == self.size and score <= self._kept[-1][0]:
             return
-        state = {name: tensor.detach().clone() for name, tensor in network.state_dict().items()}
+        state = _weights(network)
         # Ties keep the earlier evaluation ahead (the order early stopping chose by).
         self._kept.append((score, -self._offered, state))
         self._kept.sort(key=lambda entry: (entry[0], entry[1]), reverse=True)
