@@ -35,7 +35,7 @@ from personalization.recommendations.training_data import (
 )
 from personalization.recsys.data import DEFAULT_EVENT_WEIGHTS, RATED_EVENT_WEIGHTS, build_dataset
 from personalization.recsys.distributed import train_with_torchrun
-from personalization.recsys.evaluation import evaluate
+from personalization.recsys.evaluation import evaluate, evaluation_users
 from personalization.recsys.pipeline import fit_and_evaluate, make_model, split_for_evaluation
 from personalization.recsys.reindex import Reindexed
 from personalization.tracking.aggregates import daily_aggregates_update
@@ -161,7 +161,7 @@ def model_version_train(
 
 
 def _compare_with_champion(version: ModelVersion, *, kind, test, item_index, popularity) -> None:
-    """Decide on the same holdout: the champion is scored over the challenger's catalog."""
+    """Decide on the same holdout: the champion is scored over the challenger's catalog, for the same users."""
     current = champion(kind)
     score = version.metrics.get(PRIMARY_METRIC, 0.0)
     if current is None:
@@ -172,6 +172,7 @@ def _compare_with_champion(version: ModelVersion, *, kind, test, item_index, pop
     except CorruptArtifact as error:
         version.decision = f"Promoted: the champion could not be loaded ({error})."
         return
+    test = evaluation_users(test, len(item_index))  # the users the challenger's metrics cover
     version.champion_metrics = _json_metrics(evaluate(incumbent, test, item_popularity=popularity).metrics)
     best = version.champion_metrics.get(PRIMARY_METRIC, 0.0)
     margin = settings.RECSYS_PROMOTION_MARGIN

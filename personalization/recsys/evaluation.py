@@ -14,6 +14,12 @@ user's history are excluded from the ranking, except the target itself when it i
 with ``exclude_history=False`` (data where shoppers come back to items) nothing is excluded and
 the model must decide itself when a past item deserves a place. Ties are broken by item index
 (lower first), so a constant scorer gets a well-defined, reproducible rank.
+
+Above ``SAMPLE_USERS_ABOVE_ITEMS`` items the held-out USERS may be a fixed random sample
+(:func:`evaluation_users`): each sampled user's target is still ranked against the whole
+catalogue, and the metrics say how many users they cover (``users``, of ``held_out_users``).
+Scores are computed a batch of users at a time, the batch no larger than ``SCORES_PER_BATCH``
+scores, so memory does not grow with users x items.
 """
 
 from __future__ import annotations
@@ -27,6 +33,16 @@ import numpy as np
 from personalization.recsys import metrics as m
 from personalization.recsys.data import InteractionDataset, UserSequence
 from personalization.recsys.models.base import History, Recommender
+from personalization.recsys.trainer import held_out_rows
+
+# Scoring every item for every held-out user grows with users x items: above this catalogue size the
+# final evaluation (and the champion's comparison, on the same users) ranks the whole catalogue for a
+# fixed random sample of EVALUATION_USERS users, and validation while training for VALIDATION_USERS.
+SAMPLE_USERS_ABOVE_ITEMS = 50_000
+EVALUATION_USERS = 2_000
+VALIDATION_USERS = 1_000
+# At most this many scores ([users, n_items + 1] float32, 64 MB; ranking copies them a few times) per batch.
+SCORES_PER_BATCH = 2**24
 
 
 @dataclass(frozen=True)
@@ -117,6 +133,21 @@ def _held_out(cases: list[tuple[UserSequence, int]]) -> HeldOut:
     )
 
 
+def evaluation_users(held_out: HeldOut, n_items: int, *, max_users: int | None = None, seed: int = 0) -> HeldOut:
+    """``held_out`` whole up to ``SAMPLE_USERS_ABOVE_ITEMS`` items; above, a fixed random sample of at most
+    ``max_users`` (default ``EVALUATION_USERS``) of its users, the same for the same arguments, in their order."""
+    max_users = EVALUATION_USERS if max_users is None else max_users
+    if n_items <= SAMPLE_USERS_ABOVE_ITEMS or len(held_out) <= max_users:
+        return held_out
+    rows = np.sort(np.random.default_rng(seed).choice(len(held_out), size=max_users, replace=False))
+    return held_out_rows(held_out, rows)
+
+
+def batch_users(n_items: int, batch_size: int = 256) -> int:
+    """Users per scoring batch: ``batch_size``, fewer when their scores would pass ``SCORES_PER_BATCH``."""
+    return max(1, min(batch_size, SCORES_PER_BATCH // (n_items + 1)))
+
+
 def rank_targets(
     scores: np.ndarray, histories: Sequence[History], targets: np.ndarray, *, k: int, exclude_history: bool = True
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -170,8 +201,11 @@ def evaluate(
     ``item_popularity`` is the ``[n_items + 1]`` training interaction count per item: it also
     decides the ``new_item`` segment (targets the model never saw in training). ``item_brand``
     (``[n_items + 1]`` brand ids, 0 unknown) adds each brand's share of the top-10 slots and their Gini.
+    Every user of ``held_out`` is evaluated (see :func:`evaluation_users` for a sample), ``batch_size``
+    at a time or fewer on a large catalogue (:func:`batch_users`).
     """
     ranks_parts, top_parts = [], []
+    batch_size = batch_users(model.n_items, batch_size)
     for start in range(0, len(held_out), batch_size):
         stop = start + batch_size
         histories = held_out.histories[start:stop]

@@ -20,7 +20,9 @@ from personalization.recsys.data import (
 from personalization.recsys.evaluation import (
     HeldOut,
     LeaveLastOutSplit,
+    batch_users,
     evaluate,
+    evaluation_users,
     global_time_split,
     leave_last_out,
 )
@@ -144,6 +146,10 @@ def fit_and_evaluate(
     ``exclude_history=False`` ranks the user's past items too (see ``evaluation``).
     ``fitted=True``: a torch model already trained on ``split.train`` elsewhere (``distributed.py``),
     with its ``training_report``; it is only evaluated.
+
+    Above ``evaluation.SAMPLE_USERS_ABOVE_ITEMS`` items the test users are a fixed sample
+    (``evaluation_users``), each still ranked against the whole catalogue: ``users`` is how many were
+    evaluated, ``held_out_users`` how many there were.
     """
     started = time.perf_counter()
     if isinstance(model, TorchRecommender):
@@ -159,15 +165,17 @@ def fit_and_evaluate(
         device, epochs, best_epoch = "cpu", 1, 1
         train_seconds = time.perf_counter() - started
     content = split.train.content
+    test = evaluation_users(split.test, split.train.n_items)
     result = evaluate(
         model,
-        split.test,
+        test,
         item_popularity=split.train.item_counts(),
         item_brand=content.brand if content is not None and content.n_brands else None,
         exclude_history=exclude_history,
     )
     return {
         **result.metrics,
+        "held_out_users": len(split.test),
         "segments": result.segments,
         "brand_exposure": {str(brand): share for brand, share in result.brand_exposure.items()},
         "model": model.name,
@@ -176,8 +184,8 @@ def fit_and_evaluate(
         "best_epoch": best_epoch,
         "train_seconds": train_seconds,
         "seconds_per_epoch": train_seconds / epochs if isinstance(model, TorchRecommender) else None,
-        "score_ms_per_user": score_ms_per_user(model, split.test),
-        "serve_ms_one_visitor": serve_ms_one_visitor(model, split.test),
+        "score_ms_per_user": score_ms_per_user(model, test),
+        "serve_ms_one_visitor": serve_ms_one_visitor(model, test),
         "config": dataclasses.asdict(model.config),
         "trainer": dataclasses.asdict(trainer.config) if trainer and isinstance(model, TorchRecommender) else None,
         **(report.as_metrics() if (report := getattr(model, "affinity_report", None)) else {}),
@@ -199,14 +207,17 @@ def _validation_figures(model: Recommender) -> dict[str, Any]:
     return figures
 
 
-def score_ms_per_user(model: Recommender, held_out: HeldOut, *, batch_size: int = 256) -> float:
-    """Milliseconds per user to score the full catalog, in batches as an offline job would."""
-    if not len(held_out):
+def score_ms_per_user(model: Recommender, held_out: HeldOut, *, batch_size: int = 256, max_users: int = 1024) -> float:
+    """Milliseconds per user to score the full catalog, in batches as an offline job would, timed on the first
+    ``max_users`` users (a timing: it need not score all of them again after the evaluation did)."""
+    histories = held_out.histories[:max_users]
+    if not histories:
         return 0.0
+    batch_size = batch_users(model.n_items, batch_size)
     started = time.perf_counter()
-    for start in range(0, len(held_out), batch_size):
-        model.score(held_out.histories[start : start + batch_size])
-    return (time.perf_counter() - started) * 1000.0 / len(held_out)
+    for start in range(0, len(histories), batch_size):
+        model.score(histories[start : start + batch_size])
+    return (time.perf_counter() - started) * 1000.0 / len(histories)
 
 
 def serve_ms_one_visitor(model: Recommender, held_out: HeldOut, *, repeats: int = 50) -> float:

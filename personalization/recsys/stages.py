@@ -20,7 +20,12 @@ import numpy as np
 
 from personalization.recsys.choices import choices_index
 from personalization.recsys.data import UserSequence
-from personalization.recsys.models.affinity import AffinityConfig, AffinityReranker, CountsOverTime
+from personalization.recsys.models.affinity import (
+    MAX_FULL_CATALOG,
+    AffinityConfig,
+    AffinityReranker,
+    CountsOverTime,
+)
 from personalization.recsys.models.covisitation import CoVisitation
 
 if TYPE_CHECKING:
@@ -52,13 +57,20 @@ class AffinityStage:
             interactions=CountsOverTime.of(dataset.sequences),
             launch_slots=model.config.launch_slots,
         )
+        # A large catalogue's base scores are computed for the few histories whose features are being
+        # gathered (the function itself goes to the stage), never [visitors, catalogue] at once.
+        chunked = dataset.n_items + 1 > MAX_FULL_CATALOG
+
+        def base_of(histories):
+            return model.base_scores if chunked else model.base_scores(histories)
+
         model.affinity_report = reranker.fit(
             list(validation.histories),
             validation.targets,
-            None if by_clicks else model.base_scores(validation.histories),
+            None if by_clicks else base_of(validation.histories),
             config,
             choices=choice_set,
-            choice_base=model.base_scores(choice_set.histories) if choice_set is not None else None,
+            choice_base=base_of(choice_set.histories) if choice_set is not None else None,
         )
         model.affinity = reranker if model.affinity_report.used else None
         report = context.report

@@ -57,7 +57,8 @@ class TrainerConfig:
     # max(eval_every, floor(e * eval_spacing)) epochs later, so ``patience`` evaluations span a
     # share of the run so far instead of a fixed number of epochs. 0: every ``eval_every`` epochs.
     eval_spacing: float = 0.0
-    # Validation on at most this many users (a fixed random sample) while training; None: all.
+    # Validation on at most this many users (a fixed random sample) while training; None: all up to
+    # evaluation.SAMPLE_USERS_ABOVE_ITEMS items, above them a sample of evaluation.VALIDATION_USERS.
     eval_users: int | None = None
     warmup_epochs: float = 0.0  # the learning rate rises linearly from 0 over this many epochs' steps
     # Checkpoint averaging: the weights of the best ``average_checkpoints`` evaluations (by validation
@@ -187,7 +188,7 @@ class Trainer:
     ) -> TrainingReport:
         """Train ``model`` in place; ``validation`` is a ``HeldOut`` (or None: keep the last epoch)."""
         # Imported here: evaluation imports the models package, whose SASRec imports this module.
-        from personalization.recsys.evaluation import evaluate
+        from personalization.recsys.evaluation import VALIDATION_USERS, evaluate, evaluation_users
 
         cfg, group = self.config, self.group
         main = group is None or group.is_main
@@ -210,6 +211,8 @@ class Trainer:
         evaluations_since_best = 0
         if validation is not None and cfg.eval_users and len(validation) > cfg.eval_users:
             validation = _sample(validation, cfg.eval_users, cfg.seed)
+        elif validation is not None and not cfg.eval_users:
+            validation = evaluation_users(validation, model.n_items, max_users=VALIDATION_USERS, seed=cfg.seed)
         batches_per_epoch = math.ceil(model.training_examples() / batch_size / (group.world_size if group else 1))
         warmup_steps = math.ceil(cfg.warmup_epochs * batches_per_epoch)
         ema = _MovingAverage(model.network, cfg.ema_epochs * batches_per_epoch) if cfg.ema_epochs > 0 else None

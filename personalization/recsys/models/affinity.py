@@ -45,7 +45,11 @@ Where the weights come from, best first:
   passed over on the way to a click were the popular or co-visited ones;
 - without enough clicks, the held-out next items (the validation targets, never the training
   sequences the base model has memorised), each against the whole catalogue (a uniform sample of
-  it above ``MAX_FULL_CATALOG`` items), history masked.
+  it above ``MAX_FULL_CATALOG`` items, for at most ``MAX_SAMPLED_EXAMPLES`` of the visitors), history
+  masked.
+
+Features are ``[rows, items, features]``: they are computed a few rows at a time, never more than
+``FEATURE_VALUES_PER_CHUNK`` values at once, whatever the catalogue's size.
 
 One half of the examples fits the weights, the other half decides whether the stage is used at
 all: it is kept only when it raises NDCG@10 there; it is then refitted on all of them.
@@ -72,7 +76,7 @@ price of one place.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -112,7 +116,17 @@ _FRESH = FEATURES.index("fresh")
 MIN_EXAMPLES = 40  # held-out visitors needed to fit and check the weights at all
 MAX_FULL_CATALOG = 4096  # larger catalogues fit on a uniform sample of candidates per example
 SAMPLED_CANDIDATES = 1024
+MAX_SAMPLED_EXAMPLES = 2000  # and on a fixed random sample of at most this many held-out visitors
 ROWS_PER_CHUNK = 64  # feature arrays are [rows, items, features]: keep them small
+FEATURE_VALUES_PER_CHUNK = 2**24  # at most this many (64 MB of float32) at once: fewer rows on a large catalogue
+
+# The base model's [n, N + 1] scores, or a function that gives them for a few histories at a time.
+BaseScores = np.ndarray | Callable[[Sequence[History]], np.ndarray]
+
+
+def rows_per_chunk(width: int) -> int:
+    """Histories whose ``[rows, width, features]`` features are computed at once."""
+    return max(1, min(ROWS_PER_CHUNK, FEATURE_VALUES_PER_CHUNK // (width * len(FEATURES))))
 
 
 @dataclass
@@ -289,8 +303,9 @@ class AffinityReranker:
     def rerank(self, histories: Sequence[History], base: np.ndarray) -> np.ndarray:
         """``[B, N + 1]`` scores; column 0 stays -inf."""
         scores = np.empty(base.shape, dtype=np.float32)
-        for start in range(0, len(histories), ROWS_PER_CHUNK):
-            part = slice(start, start + ROWS_PER_CHUNK)
+        rows = rows_per_chunk(base.shape[1])
+        for start in range(0, len(histories), rows):
+            part = slice(start, start + rows)
             scores[part] = self.features(histories[part], base[part]) @ self.weights
         scores[:, 0] = -np.inf
         if self.launch_slots and self.released is not None:
@@ -334,18 +349,20 @@ class AffinityReranker:
         self,
         histories: Sequence[History],
         targets: np.ndarray,
-        base: np.ndarray | None,
+        base: BaseScores | None,
         config: AffinityConfig,
         *,
         choices: ChoiceSet | None = None,
-        choice_base: np.ndarray | None = None,
+        choice_base: BaseScores | None = None,
     ) -> AffinityReport:
         """Learn the weights (see the module docstring); returns what it found.
 
         With at least ``MIN_EXAMPLES`` logged ``choices`` (``choice_base`` holds the
         base model's ``[n, N + 1]`` scores for their histories) the weights come from those
         clicks, see :meth:`_fit_clicks`; else from the held-out ``targets`` ranked against the
-        catalogue, whose base scores ``base`` holds (not needed when the clicks decide).
+        catalogue, whose base scores ``base`` holds (not needed when the clicks decide). Either may
+        be a function of a few histories that gives their scores, so that a large catalogue's
+        ``[n, N + 1]`` scores are never held at once.
         """
         try:
             if choice_base is not None and self.clicks_decide(choices):
@@ -356,8 +373,15 @@ class AffinityReranker:
                     False, f"{n} held-out visitors and too few logged clicks, {MIN_EXAMPLES} needed", n
                 )
             rng = np.random.default_rng(config.seed)
-            x, allowed, positive = self._catalog_examples(histories, np.asarray(targets, dtype=np.int64), base, rng)
-            return self._fit(x, allowed, positive, config, source=f"{n} held-out next items")
+            targets = np.asarray(targets, dtype=np.int64)
+            source = f"{n} held-out next items"
+            if len(self.popularity) > MAX_FULL_CATALOG and n > MAX_SAMPLED_EXAMPLES:
+                rows = np.sort(rng.choice(n, size=MAX_SAMPLED_EXAMPLES, replace=False))
+                histories, targets = [histories[r] for r in rows], targets[rows]
+                base = base if callable(base) else base[rows]
+                source = f"{MAX_SAMPLED_EXAMPLES} of {n} held-out next items (a random sample)"
+            x, allowed, positive = self._catalog_examples(histories, targets, base, rng)
+            return self._fit(x, allowed, positive, config, source=source)
         finally:
             # Served after the training data, the counts as of the request are the whole data's.
             self.interactions = None
@@ -367,7 +391,7 @@ class AffinityReranker:
         """Whether there are enough logged choices for :meth:`fit` to learn from them."""
         return choices is not None and len(choices) >= MIN_EXAMPLES
 
-    def _fit_clicks(self, choices: ChoiceSet, base: np.ndarray, config: AffinityConfig) -> AffinityReport:
+    def _fit_clicks(self, choices: ChoiceSet, base: BaseScores, config: AffinityConfig) -> AffinityReport:
         """Which card of a list the visitor clicked, among the cards they examined.
 
         A softmax over the examined cards (down to the clicked one, see ``ChoiceSet``) with one
@@ -410,22 +434,24 @@ class AffinityReranker:
         return AffinityReport(used, reason, n, ndcg_base, ndcg_reranked, named if used else {})
 
     def _gather(
-        self, histories: Sequence[History], candidates: np.ndarray, base: np.ndarray
+        self, histories: Sequence[History], candidates: np.ndarray, base: BaseScores
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Features ``[n, C, F]`` of given candidates ``[n, C]``; all allowed; positives unset."""
         n = len(candidates)
         x = np.zeros((n, candidates.shape[1], len(FEATURES)), dtype=np.float32)
-        for start in range(0, n, ROWS_PER_CHUNK):
-            part = slice(start, start + ROWS_PER_CHUNK)
-            chunk = self.features(histories[part], base[part])
+        rows = rows_per_chunk(len(self.popularity))
+        for start in range(0, n, rows):
+            part = slice(start, start + rows)
+            chunk_base = base(histories[part]) if callable(base) else base[part]
+            chunk = self.features(histories[part], chunk_base)
             x[part] = np.take_along_axis(chunk, candidates[part][..., None], axis=1)
         return x, np.ones(candidates.shape, dtype=bool), np.zeros(n, dtype=np.int64)
 
     def _catalog_examples(
-        self, histories: Sequence[History], targets: np.ndarray, base: np.ndarray, rng: np.random.Generator
+        self, histories: Sequence[History], targets: np.ndarray, base: BaseScores, rng: np.random.Generator
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Each held-out target against the catalogue (a uniform sample of it when large), history masked."""
-        n, width = base.shape
+        n, width = len(targets), len(self.popularity)
         if width > MAX_FULL_CATALOG:
             negatives = rng.integers(1, width, (n, SAMPLED_CANDIDATES - 1))
             candidates = np.concatenate([targets[:, None], negatives], axis=1)

@@ -256,3 +256,63 @@ def test_a_stage_saved_before_the_co_visitation_feature_still_loads_and_scores_a
     np.testing.assert_allclose(
         stage.rerank(histories, base)[:, 1:], (current @ old["weights"].numpy())[:, 1:], rtol=1e-5
     )
+
+
+def wide_stage(n_items: int, seed: int = 0) -> AffinityReranker:
+    rng = np.random.default_rng(seed)
+    return AffinityReranker.for_catalog(None, rng.integers(0, 5, n_items + 1), np.ones(4), decay=0.9)
+
+
+def some_histories(n: int, n_items: int, seed: int = 0) -> list[History]:
+    rng = np.random.default_rng(seed)
+    return [History(rng.integers(1, n_items + 1, 3), timestamps=np.arange(3.0)) for _ in range(n)]
+
+
+def test_features_are_computed_a_few_rows_at_a_time_on_a_large_catalogue():
+    from personalization.recsys.models.affinity import FEATURE_VALUES_PER_CHUNK, ROWS_PER_CHUNK, rows_per_chunk
+
+    assert rows_per_chunk(601) == rows_per_chunk(4097) == ROWS_PER_CHUNK  # the demo store's chunks
+    assert rows_per_chunk(100_001) == 13 and rows_per_chunk(1_000_001) == 1
+    assert 10_000_001 * len(FEATURES) > FEATURE_VALUES_PER_CHUNK and rows_per_chunk(10_000_001) == 1  # one at least
+
+
+def test_fitting_on_a_large_catalogue_never_holds_its_scores_or_features_for_every_visitor(monkeypatch):
+    # given: 200 held-out visitors of a 30,000-item catalogue, the base scores given as a function
+    n_items, n = 30_000, 200
+    stage = wide_stage(n_items)
+    histories = some_histories(n, n_items)
+    targets = np.random.default_rng(1).integers(1, n_items + 1, n)
+    rng = np.random.default_rng(2)
+    asked, built = [], []
+
+    def base(some):
+        asked.append(len(some))
+        return rng.random((len(some), n_items + 1)).astype(np.float32)
+
+    real = AffinityReranker.features
+
+    def features(self, some, scores):
+        built.append(len(some) * scores.shape[1])
+        return real(self, some, scores)
+
+    monkeypatch.setattr(AffinityReranker, "features", features)
+    # when
+    report = stage.fit(histories, targets, base, AffinityConfig())
+    # then: every visitor was scored, a chunk at a time, and no chunk's features passed the bound
+    assert report.examples == n and sum(asked) == n
+    assert max(asked) * (n_items + 1) * len(FEATURES) <= 2**24 and max(built) * len(FEATURES) <= 2**24
+
+
+def test_above_the_full_catalogue_the_stage_fits_on_a_sample_of_the_visitors(monkeypatch):
+    from personalization.recsys.models import affinity
+
+    n_items, n = 600, 120
+    histories = some_histories(n, n_items)
+    targets = np.random.default_rng(1).integers(1, n_items + 1, n)
+    base = np.random.default_rng(2).random((n, n_items + 1)).astype(np.float32)
+    monkeypatch.setattr(affinity, "MAX_SAMPLED_EXAMPLES", 50)
+    # a catalogue ranked whole: every visitor
+    assert wide_stage(n_items).fit(histories, targets, base, AffinityConfig()).reason.startswith("fitted on 120 ")
+    # a catalogue above MAX_FULL_CATALOG (sampled candidates): at most MAX_SAMPLED_EXAMPLES visitors
+    monkeypatch.setattr(affinity, "MAX_FULL_CATALOG", 100)
+    assert wide_stage(n_items).fit(histories, targets, base, AffinityConfig()).reason.startswith("fitted on 50 of 120 ")

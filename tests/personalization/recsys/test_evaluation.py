@@ -4,6 +4,7 @@ import pytest
 from personalization.recsys.data import build_dataset
 from personalization.recsys.evaluation import HeldOut, evaluate, global_time_split, leave_last_out, rank_targets, top_k
 from personalization.recsys.models.base import History, Recommender
+from personalization.recsys.trainer import held_out_rows
 
 
 class FixedScores(Recommender):
@@ -176,3 +177,41 @@ def test_keeping_history_lets_a_past_item_take_its_place_in_the_ranking():
     kept, top = rank_targets(scores[None].copy(), histories, np.array([3]), k=3, exclude_history=False)
     assert excluded.tolist() == [0] and kept.tolist() == [2]
     assert top[0].tolist() == [5, 4, 3]
+
+
+def many_held_out(n: int, n_items: int) -> HeldOut:
+    rng = np.random.default_rng(0)
+    return held_out([[int(i)] for i in rng.integers(1, n_items + 1, n)], rng.integers(1, n_items + 1, n))
+
+
+def test_evaluation_covers_every_user_up_to_the_threshold_and_a_fixed_sample_above_it():
+    from personalization.recsys.evaluation import SAMPLE_USERS_ABOVE_ITEMS, evaluation_users
+
+    users = many_held_out(50, 100)
+    assert evaluation_users(users, SAMPLE_USERS_ABOVE_ITEMS, max_users=10) is users
+    assert evaluation_users(users, SAMPLE_USERS_ABOVE_ITEMS + 1, max_users=50) is users  # no more than there are
+    sample = evaluation_users(users, SAMPLE_USERS_ABOVE_ITEMS + 1, max_users=10)
+    again = evaluation_users(users, SAMPLE_USERS_ABOVE_ITEMS + 1, max_users=10)
+    assert len(sample) == 10 and sample.user_ids == again.user_ids  # the same users every time
+    assert list(sample.user_ids) == sorted(sample.user_ids)  # in their original order
+    rows = list(sample.user_ids)  # held_out() numbers its users by row
+    assert sample.targets.tolist() == users.targets[rows].tolist()
+    assert [h.items.tolist() for h in sample.histories] == [users.histories[r].items.tolist() for r in rows]
+
+
+@pytest.mark.parametrize(("n_items", "batches"), [(600, [256, 44]), (100_000, [167, 133])])
+def test_a_large_catalogue_is_scored_for_fewer_users_at_a_time_with_the_same_ranks(n_items, batches):
+    # given: 300 users; [users, items] scores of a large catalogue would not fit in a bounded batch of 256
+    scores = np.random.default_rng(1).random(n_items + 1).astype(np.float32)
+    model = FixedScores(scores)
+    sizes = []
+    real = model.score
+    model.score = lambda histories: sizes.append(len(histories)) or real(histories)
+    users = many_held_out(300, n_items)
+    # when
+    result = evaluate(model, users)
+    # then: each batch's scores stay under the bound, and every user's rank is what one user at a time gives
+    assert sizes == batches
+    rows = range(0, 300, 37)
+    one_by_one = [evaluate(FixedScores(scores), held_out_rows(users, np.array([r]))).ranks[0] for r in rows]
+    assert result.ranks[list(rows)].tolist() == one_by_one

@@ -71,3 +71,15 @@ def test_the_package_imports_nothing_from_django():
             else:
                 continue
             assert not any(n.split(".")[0] == "django" for n in names), f"{source} imports {names}"
+
+
+def test_the_metrics_say_how_many_held_out_users_they_cover(pair_rows, monkeypatch):
+    from personalization.recsys import evaluation
+
+    _, metrics, _ = train_and_evaluate(pair_rows, model_name="popularity")
+    assert metrics["users"] == metrics["held_out_users"] == 120
+    # above the catalogue size where the users are sampled (each still ranked against the whole catalogue)
+    monkeypatch.setattr(evaluation, "SAMPLE_USERS_ABOVE_ITEMS", 10)
+    monkeypatch.setattr(evaluation, "EVALUATION_USERS", 50)
+    _, metrics, _ = train_and_evaluate(pair_rows, model_name="popularity")
+    assert metrics["users"] == 50 and metrics["held_out_users"] == 120

@@ -277,3 +277,28 @@ def test_seen_mask_hides_earlier_items_but_never_the_target():
         [False, True, True, False],
         [True, False, True, False],
     ]
+
+
+def test_sampled_softmax_computes_only_the_vectors_of_the_batch_and_the_negatives(monkeypatch):
+    # given: a catalogue with content features, above the sampled-softmax threshold
+    rows, features = catalog_rows_and_features()
+    dataset = build_dataset(rows, item_features=features)
+    config = SASRecConfig(**{**SMALL.__dict__, "sampled_softmax_threshold": 5, "sampled_negatives": 8})
+    model = SASRec(config)
+    model.prepare_training(dataset)
+    network = model.network.eval()
+    # then: the vectors of some items (padding included) are those rows of every item's vectors
+    some = torch.tensor([0, 3, 7, dataset.n_items])
+    assert torch.allclose(network.item_vectors(some), network.item_vectors()[some], atol=1e-6)
+    # and a training step never computes the whole catalogue's
+    asked = []
+    real = network.item_vectors
+    monkeypatch.setattr(network, "item_vectors", lambda rows=None: asked.append(rows) or real(rows))
+    batch = next(iter(model.training_batches(np.random.default_rng(0), 16)))
+    network.train()
+    model.training_loss(batch).backward()
+    assert len(asked) == 1 and asked[0] is not None and len(asked[0]) < dataset.n_items + 1
+    # below the threshold the full softmax scores every item
+    model.config = dataclasses.replace(config, sampled_softmax_threshold=dataset.n_items)
+    model.training_loss(batch)
+    assert asked[1] is None

@@ -189,3 +189,20 @@ def test_the_moving_average_follows_the_weights_with_a_warm_start():
         decay = min(0.75, (1 + step) / (10 + step))
         expected = decay * expected + (1 - decay) * step
         assert abs(float(average.state["weight"]) - expected) < 1e-6
+
+
+def test_validation_on_a_catalogue_above_the_threshold_is_a_fixed_sample_of_users(pair_dataset, monkeypatch):
+    from personalization.recsys import evaluation
+
+    sizes = []
+    real = evaluation.evaluate
+    monkeypatch.setattr(evaluation, "evaluate", lambda model, held, **kw: sizes.append(len(held)) or real(model, held))
+    monkeypatch.setattr(evaluation, "VALIDATION_USERS", 30)
+    split = leave_last_out(pair_dataset)
+    # at the threshold: every validation user
+    monkeypatch.setattr(evaluation, "SAMPLE_USERS_ABOVE_ITEMS", pair_dataset.n_items)
+    SASRec(SMALL).fit(split.train, validation=split.validation, trainer=trainer(epochs=1))
+    # above it: a sample
+    monkeypatch.setattr(evaluation, "SAMPLE_USERS_ABOVE_ITEMS", pair_dataset.n_items - 1)
+    SASRec(SMALL).fit(split.train, validation=split.validation, trainer=trainer(epochs=1))
+    assert sizes == [len(split.validation), 30] and len(split.validation) > 30

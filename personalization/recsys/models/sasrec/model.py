@@ -132,7 +132,9 @@ class SASRec(TorchRecommender):
 
     def training_loss(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         """Cross-entropy of the next item at every non-padding position of a ``[B, L]`` batch."""
-        vectors = self.network.item_vectors()
+        sampled = self.n_items > self.config.sampled_softmax_threshold
+        # Sampled softmax needs the vectors of the batch's items and the negatives only (see below).
+        vectors = None if sampled else self.network.item_vectors()
         items = batch["items"]
         valid = (batch["targets"] > 0) & (items > 0)
         if self.config.token_dropout > 0:
@@ -140,12 +142,24 @@ class SASRec(TorchRecommender):
             # nothing) regularises a model that would otherwise memorise exact sequences.
             dropped = (torch.rand(items.shape, device=items.device) < self.config.token_dropout) & (items > 0)
             items, valid = items.masked_fill(dropped, 0), valid & ~dropped
-        hidden = self.network.encode(items, batch["events"], batch["gaps"], vectors)
+        if sampled:
+            negatives = torch.randint(1, self.n_items + 1, (self.config.sampled_negatives,), device=items.device)
+            # The vectors of the inputs, targets and negatives, each item once: on a large catalogue computing
+            # every item's vector (and its gradient) at every step cost more than the rest of the step.
+            needed, where = torch.unique(
+                torch.cat([items.reshape(-1), batch["targets"].reshape(-1), negatives]), return_inverse=True
+            )
+            some = self.network.item_vectors(needed)
+            inputs, targets_at = where[: items.numel()], where[items.numel() : 2 * items.numel()]
+            input_vectors = some[inputs].view(*items.shape, -1)
+            hidden = self.network.encode(items, batch["events"], batch["gaps"], None, input_vectors=input_vectors)
+        else:
+            hidden = self.network.encode(items, batch["events"], batch["gaps"], vectors)
         rows, positions = valid.nonzero(as_tuple=True)
         hidden, targets = hidden[rows, positions], batch["targets"][rows, positions]  # [P, D], [P]
         aged = self.network.age is not None
         now = batch["now"][rows, positions] if aged else None
-        if self.n_items <= self.config.sampled_softmax_threshold:
+        if not sampled:
             logits = hidden @ vectors[1:].T  # [P, n_items]
             if aged:
                 logits = logits + self.network.age_logits(hidden, now, self._catalogue())
@@ -153,9 +167,9 @@ class SASRec(TorchRecommender):
                 logits = logits.masked_fill(_seen_before(items, rows, positions, targets, self.n_items), float("-inf"))
             logits, classes = logits.float(), targets - 1
         else:
-            negatives = torch.randint(1, self.n_items + 1, (self.config.sampled_negatives,), device=hidden.device)
-            positive = (hidden * vectors[targets]).sum(-1, keepdim=True)  # [P, 1]
-            negative = hidden @ vectors[negatives].T  # [P, K]
+            target_vectors = some[targets_at.view(items.shape)[rows, positions]]  # [P, D]
+            positive = (hidden * target_vectors).sum(-1, keepdim=True)  # [P, 1]
+            negative = hidden @ some[where[2 * items.numel() :]].T  # [P, K]
             if aged:
                 positive = positive + self.network.age_logits(hidden, now, targets.unsqueeze(1))
                 negative = negative + self.network.age_logits(hidden, now, negatives)

@@ -56,24 +56,44 @@ class SASRecNetwork(nn.Module):
         if self.age is not None:
             nn.init.zeros_(self.age.weight)
 
-    def item_vectors(self) -> torch.Tensor:
-        """``[N, D]`` fused item vectors; row 0 is zero."""
-        ids = self.item_embedding.weight
-        if self.content is None:
-            return ids
-        keep = self.warm
-        if self.training and self.config.id_dropout > 0:
-            keep = keep & (torch.rand(keep.shape, device=keep.device) >= self.config.id_dropout)
-        vectors = ids * keep.unsqueeze(1).to(ids.dtype) + self.content()
-        return torch.cat([torch.zeros_like(vectors[:1]), vectors[1:]])
+    def item_vectors(self, rows: torch.Tensor | None = None) -> torch.Tensor:
+        """``[N, D]`` fused item vectors; row 0 is zero. Given item indices ``rows`` ``[R]``: theirs alone,
+        ``[R, D]`` (what sampled softmax needs of a large catalogue, without computing every item's)."""
+        if rows is None:
+            ids = self.item_embedding.weight
+            if self.content is None:
+                return ids
+            keep = self.warm
+            if self.training and self.config.id_dropout > 0:
+                keep = keep & (torch.rand(keep.shape, device=keep.device) >= self.config.id_dropout)
+            vectors = ids * keep.unsqueeze(1).to(ids.dtype) + self.content()
+            return torch.cat([torch.zeros_like(vectors[:1]), vectors[1:]])
+        ids = self.item_embedding(rows)
+        if self.content is not None:
+            keep = self.warm[rows]
+            if self.training and self.config.id_dropout > 0:
+                keep = keep & (torch.rand(keep.shape, device=keep.device) >= self.config.id_dropout)
+            ids = ids * keep.unsqueeze(1).to(ids.dtype) + self.content(rows)
+        return ids * (rows > 0).unsqueeze(1).to(ids.dtype)
 
     def encode(
-        self, items: torch.Tensor, events: torch.Tensor, gaps: torch.Tensor, item_vectors: torch.Tensor
+        self,
+        items: torch.Tensor,
+        events: torch.Tensor,
+        gaps: torch.Tensor,
+        item_vectors: torch.Tensor | None,
+        *,
+        input_vectors: torch.Tensor | None = None,
     ) -> torch.Tensor:
-        """Hidden states ``[B, L, D]`` from items, events and gap buckets ``[B, L]`` (0 = padding)."""
+        """Hidden states ``[B, L, D]`` from items, events and gap buckets ``[B, L]`` (0 = padding).
+
+        The items' vectors are looked up in ``item_vectors`` ``[N, D]``, or given as ``input_vectors`` ``[B, L, D]``.
+        """
         length = items.shape[1]
         positions = torch.arange(self.config.max_len - length, self.config.max_len, device=items.device)
-        x = item_vectors[items] + self.position_embedding(positions).unsqueeze(0)
+        x = (item_vectors[items] if input_vectors is None else input_vectors) + self.position_embedding(
+            positions
+        ).unsqueeze(0)
         if self.config.use_event_types:
             x = x + self.event_embedding(events)
         if self.config.use_time_gaps:
@@ -181,13 +201,27 @@ class ContentEmbedding(nn.Module):
         else:
             self.released = None
 
-    def forward(self) -> torch.Tensor:
-        title = self.title_embedding(self.title_tokens, self.title_offsets)
+    def forward(self, rows: torch.Tensor | None = None) -> torch.Tensor:
+        """``[N, D]``, or ``[R, D]`` of the item indices ``rows``."""
+        if rows is None:
+            title = self.title_embedding(self.title_tokens, self.title_offsets)
+            return (
+                self.category_embedding(self.category)
+                + self.brand_embedding(self.brand)
+                + self.price_embedding(self.price_band)
+                + title
+            )
+        # The rows' title tokens, bag after bag: each bag runs from its offset to the next one's.
+        ends = torch.cat([self.title_offsets[1:], self.title_offsets.new_tensor([len(self.title_tokens)])])
+        starts, lengths = self.title_offsets[rows], ends[rows] - self.title_offsets[rows]
+        offsets = torch.cumsum(lengths, 0) - lengths
+        within = torch.arange(int(lengths.sum()), device=rows.device) - torch.repeat_interleave(offsets, lengths)
+        tokens = self.title_tokens[torch.repeat_interleave(starts, lengths) + within]
         return (
-            self.category_embedding(self.category)
-            + self.brand_embedding(self.brand)
-            + self.price_embedding(self.price_band)
-            + title
+            self.category_embedding(self.category[rows])
+            + self.brand_embedding(self.brand[rows])
+            + self.price_embedding(self.price_band[rows])
+            + self.title_embedding(tokens, offsets)
         )
 
 
