@@ -207,7 +207,7 @@ def _validation_figures(model: Recommender) -> dict[str, Any]:
     return figures
 
 
-def score_ms_per_user(model: Recommender, held_out: HeldOut, *, batch_size: int = 256, max_users: int = 1024) -> float:
+def score_ms_per_user(model: Recommender, held_out: HeldOut, *, batch_size: int = 256, max_users: int = 256) -> float:
     """Milliseconds per user to score the full catalog, in batches as an offline job would, timed on the first
     ``max_users`` users (a timing: it need not score all of them again after the evaluation did)."""
     histories = held_out.histories[:max_users]

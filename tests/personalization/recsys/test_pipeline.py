@@ -83,3 +83,24 @@ def test_the_metrics_say_how_many_held_out_users_they_cover(pair_rows, monkeypat
     monkeypatch.setattr(evaluation, "EVALUATION_USERS", 50)
     _, metrics, _ = train_and_evaluate(pair_rows, model_name="popularity")
     assert metrics["users"] == 50 and metrics["held_out_users"] == 120
+
+
+def test_the_scoring_time_per_user_is_timed_on_at_most_256_users():
+    from personalization.recsys.evaluation import HeldOut
+    from personalization.recsys.models.base import History
+    from personalization.recsys.pipeline import score_ms_per_user
+
+    class Counting:
+        n_items = 10
+        scored = 0
+
+        def score(self, histories):
+            Counting.scored += len(histories)
+            return np.zeros((len(histories), 11), dtype=np.float32)
+
+    def users(n):
+        return HeldOut(tuple(range(n)), tuple(History([1]) for _ in range(n)), *(np.zeros(n),) * 3)
+
+    for n, timed in ((100, 100), (256, 256), (300, 256)):
+        Counting.scored = 0
+        assert score_ms_per_user(Counting(), users(n)) >= 0 and Counting.scored == timed
