@@ -206,3 +206,22 @@ def test_validation_on_a_catalogue_above_the_threshold_is_a_fixed_sample_of_user
     monkeypatch.setattr(evaluation, "SAMPLE_USERS_ABOVE_ITEMS", pair_dataset.n_items - 1)
     SASRec(SMALL).fit(split.train, validation=split.validation, trainer=trainer(epochs=1))
     assert sizes == [len(split.validation), 30] and len(split.validation) > 30
+
+
+def test_adamw_runs_fused_above_a_catalogue_size(pair_dataset, monkeypatch):
+    from personalization.recsys import trainer as trainer_module
+
+    made = []
+    real = torch.optim.AdamW
+
+    def adamw(*args, **kwargs):
+        made.append(kwargs.get("fused"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(torch.optim, "AdamW", adamw)
+    monkeypatch.setattr(trainer_module, "FUSED_OPTIMISER_ABOVE_ITEMS", pair_dataset.n_items)
+    SASRec(SMALL).fit(pair_dataset, trainer=trainer(epochs=1))
+    monkeypatch.setattr(trainer_module, "FUSED_OPTIMISER_ABOVE_ITEMS", pair_dataset.n_items - 1)
+    losses = []
+    SASRec(SMALL).fit(pair_dataset, trainer=trainer(epochs=3), progress=lambda e, loss, m: losses.append(loss))
+    assert made == [None, True] and losses[-1] < losses[0]
