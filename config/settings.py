@@ -384,6 +384,11 @@ PERSONALIZATION_ENABLED = env_bool("PERSONALIZATION_ENABLED", True)
 PERSONALIZATION_RATING_SIGNAL = env_bool("PERSONALIZATION_RATING_SIGNAL", True)
 # Past this, ranking stops trying models and returns the default order.
 PERSONALIZATION_TIME_BUDGET_MS = float(os.environ.get("PERSONALIZATION_TIME_BUDGET_MS", "150"))
+# Models of up to this many items score their whole catalogue once per shopper's history (kept in the cache
+# for 30 s, 4 bytes an item); larger ones score each list's candidates alone (serving.ranking).
+PERSONALIZATION_WHOLE_CATALOGUE_SCORES_MAX_ITEMS = int(
+    os.environ.get("PERSONALIZATION_WHOLE_CATALOGUE_SCORES_MAX_ITEMS", "50000")
+)
 
 # Experiments
 # Seconds the running experiments stay cached per process (assignment reads them on every page).

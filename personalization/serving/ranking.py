@@ -131,9 +131,18 @@ def demote_badly_rated_scores(candidate_ids: list[int], scores: np.ndarray) -> n
 
 
 def score_with_model(model, name: str, candidate_ids: list[int], *, context: ShopperContext) -> np.ndarray:
-    """[n_candidates] scores of one model for this shopper; -inf for products it never saw."""
+    """[n_candidates] scores of one model for this shopper; -inf for products it never saw.
+
+    Up to PERSONALIZATION_WHOLE_CATALOGUE_SCORES_MAX_ITEMS items the model scores its whole
+    catalogue once per history (kept briefly in the cache for the page's other lists); above it,
+    the candidates alone: a million items' scores are 4 MB a shopper, and the second stage's
+    features of every item cost more than the rest of the page.
+    """
     idx = candidate_indices(model, candidate_ids)
-    picked = _full_scores(model, name, context)[idx]
+    if model.n_items > settings.PERSONALIZATION_WHOLE_CATALOGUE_SCORES_MAX_ITEMS:
+        picked = np.array(model.score_items([_history(model, context)], idx)[0], dtype=np.float32)
+    else:
+        picked = _full_scores(model, name, context)[idx]
     picked[idx == 0] = -np.inf
     return picked
 
@@ -162,15 +171,18 @@ def _full_scores(model, name: str, context: ShopperContext) -> np.ndarray:
     cached = cache.get(key) if context.unit else None
     if cached is not None:
         return np.frombuffer(cached, dtype=np.float32)
-    history = model.history_from_ids(
+    scores = np.asarray(model.score([_history(model, context)])[0], dtype=np.float32)
+    if context.unit:
+        cache.set(key, scores.tobytes(), SCORE_TTL)
+    return scores
+
+
+def _history(model, context: ShopperContext):
+    return model.history_from_ids(
         list(context.recent_product_ids),
         list(context.recent_event_types) or None,
         list(context.recent_timestamps) or None,
     )
-    scores = np.asarray(model.score([history])[0], dtype=np.float32)
-    if context.unit:
-        cache.set(key, scores.tobytes(), SCORE_TTL)
-    return scores
 
 
 def order_by_scores(items: list, scores: np.ndarray | None) -> list:

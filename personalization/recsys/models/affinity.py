@@ -195,6 +195,7 @@ class AffinityReranker:
         self.weights = np.concatenate([weights, np.zeros(len(neutral) - len(weights), dtype=np.float32)])
         self.transitions = transitions
         self.interactions = interactions  # fitting only (see the module docstring); not in the artifact
+        self._fallback_sums: tuple[float, float] | None = None  # see _covisit_columns
         self.launch_slots = int(launch_slots)
 
     @staticmethod
@@ -243,30 +244,49 @@ class AffinityReranker:
 
     # Features and scores.
 
-    def features(self, histories: Sequence[History], base: np.ndarray) -> np.ndarray:
-        """``[B, N + 1, F]`` features of every item for each history; row 0 (padding) is zero."""
-        n_rows, width = base.shape
-        out = np.zeros((n_rows, width, len(FEATURES)), dtype=np.float32)
-        out[:, 1:, 0] = _standardised(np.where(np.isfinite(base), base, 0.0))
-        out[:, :, 1] = self.popularity
+    def features(
+        self,
+        histories: Sequence[History],
+        base: np.ndarray,
+        columns: np.ndarray | None = None,
+        reference: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """``[B, C, F]`` features of items for each history.
+
+        Every item by default: ``base`` is ``[B, N + 1]``, ``C = N + 1`` and column 0 (padding) is zero.
+        Given item indices ``columns`` ``[C]`` (0: unknown, all zero), ``base`` holds their ``[B, C]``
+        scores and ``reference`` ``[B, S]`` the base scores of a sample of the catalogue, whose mean and
+        spread stand for the whole catalogue's (see :meth:`rerank_items`).
+        """
+        whole = columns is None
+        width = len(self.popularity)
+        cols = np.arange(base.shape[1]) if whole else np.asarray(columns, dtype=np.int64)
+        out = np.zeros((len(base), len(cols), len(FEATURES)), dtype=np.float32)
+        finite = np.where(np.isfinite(base), base, 0.0)
+        if whole:
+            out[:, 1:, 0] = _standardised(finite)
+        else:
+            known = np.where(np.isfinite(reference), reference, 0.0)
+            out[:, :, 0] = (finite - known.mean(1, keepdims=True)) / (known.std(1, keepdims=True) + 1e-6)
+        out[:, :, 1] = self.popularity[cols]
         if self.transitions is not None:
-            covisit = np.maximum(self.transitions.score(histories), 0.0)
-            out[:, 1:, _COVISIT] = _standardised(np.log1p(COVISIT_SCALE * covisit))
-        out[:, 1:, _COLD] = self.cold[1:]
+            out[:, :, _COVISIT] = self._covisit(histories) if whole else self._covisit_columns(histories, cols)
+        out[:, :, _COLD] = self.cold[cols]
         if self.interactions is not None:
             unsold = float(self.popularity[1:][self.cold[1:]].min(initial=self.popularity[1:].min(initial=0.0)))
             for row, history in enumerate(histories):
                 moment = _read_at(history)
                 if np.isfinite(moment):
-                    new = self.interactions.counts_before(moment, width)[1:] == 0
-                    out[row, 1:, 1] = np.where(new, unsold, self.popularity[1:])
-                    out[row, 1:, _COLD] = new
+                    new = self.interactions.counts_before(moment, width)[cols] == 0
+                    out[row, :, 1] = np.where(new, unsold, self.popularity[cols])
+                    out[row, :, _COLD] = new
         if self.released is not None:
             now = np.asarray([_read_at(h) for h in histories], dtype=np.float64)
-            age = (now[:, None] - self.released[None, :]) / _DAY
+            age = (now[:, None] - self.released[None, cols]) / _DAY
             with np.errstate(invalid="ignore"):
                 out[:, :, _FRESH] = np.where(age >= 0, np.exp(-np.where(age >= 0, age, 0.0) / FRESH_DAYS), 0.0)
-        category, brand, pair = self.category, self.brand, self.pair
+        category, brand, pair = self.category[cols], self.brand[cols], self.pair[cols]
+        price_rank = self.price_rank[cols]
         for row, history in enumerate(histories):
             keep = (history.items > 0) & (history.items < width)
             items = history.items[keep]
@@ -276,28 +296,61 @@ class AffinityReranker:
             events = np.clip(events, 0, len(self.event_weights) - 1)
             weight = self.event_weights[events] * self.decay ** np.arange(len(items) - 1, -1, -1)
             total = max(float(weight.sum()), 1e-9)
-            category_mass = np.bincount(category[items], weight, minlength=len(category))
+            category_mass = np.bincount(self.category[items], weight, minlength=len(self.category))
             category_mass[0] = 0.0
-            brand_mass = np.bincount(brand[items], weight, minlength=len(brand))
+            brand_mass = np.bincount(self.brand[items], weight, minlength=len(self.brand))
             brand_mass[0] = 0.0
-            pair_mass = np.bincount(pair[items], weight, minlength=len(pair))
+            pair_mass = np.bincount(self.pair[items], weight, minlength=len(self.pair))
             pair_mass[0] = 0.0
-            price_mass = np.bincount(category[items], weight * self.price_rank[items], minlength=len(category))
+            price_mass = np.bincount(
+                self.category[items], weight * self.price_rank[items], minlength=len(self.category)
+            )
             in_category = category_mass[category]
             has = in_category > 0
             out[row, :, 2] = in_category / total
-            last = category[items[-1]]
+            last = self.category[items[-1]]
             out[row, :, 3] = (category == last) & (last > 0)
             out[row, :, 4] = brand_mass[brand] / total
             out[row, :, 5] = np.where(has, pair_mass[pair] / np.where(has, in_category, 1.0), 0.0)
             overall = float((weight * self.price_rank[items]).sum()) / total
-            reference = np.where(has, price_mass[category] / np.where(has, in_category, 1.0), overall)
-            out[row, :, 6] = np.abs(self.price_rank - reference)
+            reference_rank = np.where(has, price_mass[category] / np.where(has, in_category, 1.0), overall)
+            out[row, :, 6] = np.abs(price_rank - reference_rank)
             strong = self.event_weights[events] > self.event_weights[1:].min()
-            out[row, items, 7] = 1.0
-            out[row, items[strong], 8] = 1.0
-            out[row, items[strong], 7] = 0.0
-        out[:, 0, :] = 0.0
+            bought = np.isin(cols, items[strong])
+            out[row, :, 7] = np.isin(cols, items) & ~bought
+            out[row, :, 8] = bought
+        out[:, cols == 0, :] = 0.0
+        return out
+
+    def _covisit(self, histories: Sequence[History]) -> np.ndarray:
+        """``[B, N + 1]`` the ``covisit`` feature of every item, standardised over the catalogue."""
+        covisit = np.maximum(self.transitions.score(histories), 0.0)
+        out = np.zeros(covisit.shape, dtype=np.float32)
+        out[:, 1:] = _standardised(np.log1p(COVISIT_SCALE * covisit))
+        return out
+
+    def _covisit_columns(self, histories: Sequence[History], cols: np.ndarray) -> np.ndarray:
+        """``[B, C]`` the ``covisit`` feature of the items ``cols``, standardised over the whole catalogue exactly
+        without computing it for every item: a history changes only its items' neighbours from the fallback
+        (popularity far below any neighbour), whose own log-transformed sums are kept once per model."""
+        transitions = self.transitions
+        if self._fallback_sums is None:
+            plain = np.log1p(COVISIT_SCALE * np.maximum(transitions.fallback[1:], 0.0).astype(np.float64))
+            self._fallback_sums = (float(plain.sum()), float((plain**2).sum()))
+        plain_sum, plain_squares = self._fallback_sums
+        n = len(transitions.fallback) - 1
+        out = np.zeros((len(histories), len(cols)), dtype=np.float32)
+        for row, history in enumerate(histories):
+            scores = transitions.score([history])[0]
+            items = history.items[history.items > 0][-transitions.config.history_items :]
+            touched = np.unique(np.concatenate([transitions.neighbours(int(i))[0] for i in items] or [[]]))
+            touched = touched[touched > 0].astype(np.int64)
+            before = np.log1p(COVISIT_SCALE * np.maximum(transitions.fallback[touched], 0.0).astype(np.float64))
+            after = np.log1p(COVISIT_SCALE * np.maximum(scores[touched], 0.0).astype(np.float64))
+            mean = (plain_sum - before.sum() + after.sum()) / n
+            variance = max((plain_squares - (before**2).sum() + (after**2).sum()) / n - mean**2, 0.0)
+            values = np.log1p(COVISIT_SCALE * np.maximum(scores[cols], 0.0).astype(np.float64))
+            out[row] = (values - mean) / (np.sqrt(variance) + 1e-6)
         return out
 
     def rerank(self, histories: Sequence[History], base: np.ndarray) -> np.ndarray:
@@ -312,20 +365,43 @@ class AffinityReranker:
             self._hold_launch_slots(histories, scores)
         return scores
 
-    def _hold_launch_slots(self, histories: Sequence[History], scores: np.ndarray, k: int = 10) -> None:
-        """In place: the best-scored launches outside each row's top ``k`` (history excluded) take its last places."""
-        n_items = scores.shape[1] - 1
-        if n_items <= k:
+    def rerank_items(
+        self, histories: Sequence[History], base: np.ndarray, columns: np.ndarray, reference: np.ndarray
+    ) -> np.ndarray:
+        """``[B, C]`` scores of the item indices ``columns`` ``[C]`` (0: unknown, -inf) alone.
+
+        What a large catalogue's serving calls instead of :meth:`rerank`: the features of every item
+        would be ``N x F`` values per visitor. ``base`` holds the base model's ``[B, C]`` scores of
+        ``columns`` and ``reference`` ``[B, S]`` its scores of a fixed sample of the catalogue, which
+        stand for the catalogue's in the ``base`` feature's standardisation (``covisit``'s is exact).
+        Launches take their places in the columns' own top ten.
+        """
+        columns = np.asarray(columns, dtype=np.int64)
+        scores = self.features(histories, base, columns, reference) @ self.weights
+        scores[:, columns == 0] = -np.inf
+        if self.launch_slots and self.released is not None:
+            self._hold_launch_slots(histories, scores, columns)
+        return scores
+
+    def _hold_launch_slots(
+        self, histories: Sequence[History], scores: np.ndarray, columns: np.ndarray | None = None, k: int = 10
+    ) -> None:
+        """In place: the best-scored launches outside each row's top ``k`` (history excluded) take its last places.
+
+        ``scores`` are every item's (``[B, N + 1]``) or those of the item indices ``columns``.
+        """
+        cols = np.arange(scores.shape[1]) if columns is None else columns
+        if int((cols > 0).sum()) <= k:
             return
         for row, history in enumerate(histories):
             now = _read_at(history)
             if not np.isfinite(now):
                 continue
             with np.errstate(invalid="ignore"):
-                age = now - self.released[: n_items + 1]
-                launch = self.cold[: n_items + 1] & (age >= 0) & (age < FRESH_DAYS * _DAY)
+                age = now - self.released[cols]
+                launch = self.cold[cols] & (age >= 0) & (age < FRESH_DAYS * _DAY) & (cols > 0)
             ranked = scores[row].copy()
-            seen = history.items[(history.items > 0) & (history.items <= n_items)]
+            seen = np.isin(cols, history.items[history.items > 0])
             ranked[seen] = -np.inf
             launch[seen] = False
             top = np.argpartition(-ranked, k)[:k]

@@ -316,3 +316,44 @@ def test_above_the_full_catalogue_the_stage_fits_on_a_sample_of_the_visitors(mon
     # a catalogue above MAX_FULL_CATALOG (sampled candidates): at most MAX_SAMPLED_EXAMPLES visitors
     monkeypatch.setattr(affinity, "MAX_FULL_CATALOG", 100)
     assert wide_stage(n_items).fit(histories, targets, base, AffinityConfig()).reason.startswith("fitted on 50 of 120 ")
+
+
+def test_the_stage_scores_given_items_alone_as_it_scores_them_among_every_item(loyal_model):
+    # given the fitted stage and the transformer's scores of five visitors' histories
+    model, split = loyal_model
+    stage = model.affinity
+    histories = list(split.test.histories[:5])
+    base = model.base_scores(histories)
+    every = stage.rerank(histories, base)
+    # when every item's scores stand in for the catalogue's (reference), for all items and for a few
+    columns = np.arange(base.shape[1])
+    alone = stage.rerank_items(histories, base, columns, base[:, 1:])
+    few = np.array([9, 0, 3, 17, 1])
+    some = stage.rerank_items(histories, base[:, few], few, base[:, 1:])
+    # then the same scores (co-visitation's standardisation is exact without every item's value); unknown: -inf
+    np.testing.assert_allclose(alone[:, 1:], every[:, 1:], rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(some[:, [0, 2, 3, 4]], every[:, [9, 3, 17, 1]], rtol=1e-4, atol=1e-4)
+    assert np.isneginf(some[:, 1]).all() and np.isneginf(alone[:, 0]).all()
+
+
+def test_above_the_exact_size_sasrec_scores_candidates_without_scoring_the_catalogue(loyal_model, monkeypatch):
+    from personalization.recsys.models.sasrec import model as sasrec_model
+
+    model, split = loyal_model
+    histories = list(split.test.histories[:5])
+    candidates = np.array([3, 1, 7, 20, 0, 11])
+    every = model.score(histories)[:, candidates]
+    monkeypatch.setattr(sasrec_model, "EXACT_STANDARDISATION_ITEMS", 10)
+    monkeypatch.setattr(model, "score", lambda *a, **k: pytest.fail("the whole catalogue was scored"))
+    # a reference sample as large as the catalogue: the very same scores
+    np.testing.assert_allclose(model.score_items(histories, candidates), every, rtol=1e-4, atol=1e-4)
+    # a sample of 24 of its 48 items stands for it: nearly the same scores, the same best candidate
+    monkeypatch.setattr(sasrec_model, "REFERENCE_ITEMS", 24)
+    sampled = model.score_items(histories, candidates)
+    assert len(model.reference_items()) == 24
+    known = candidates > 0
+    assert (sampled[:, known].argmax(1) == every[:, known].argmax(1)).all()
+    for mine, exact in zip(sampled[:, known], every[:, known], strict=True):
+        assert np.corrcoef(mine, exact)[0, 1] > 0.95
+    per_row = model.score_items(histories, np.tile(candidates, (5, 1)))
+    np.testing.assert_allclose(per_row, sampled, rtol=1e-5)

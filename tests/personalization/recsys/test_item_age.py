@@ -242,3 +242,22 @@ def test_a_launch_slot_puts_the_best_scored_launch_tenth_and_moves_the_rest_down
     stage.launch_slots = 1
     base[0, 27] = 100.0
     assert top_ten(stage) == [27, 1, 3, 4, 5, 6, 7, 8, 9, 10]
+
+
+def test_scoring_candidates_alone_a_launch_takes_the_tenth_place_among_them():
+    from personalization.recsys.models.affinity import AffinityReranker
+
+    # given: the catalogue above; a list of items 11-30 (25-27 launched yesterday, 28-30 a year old and unsold)
+    n = 30
+    released = {i: T0 - 400 * DAY for i in range(1, n + 1)} | {25: T0 - DAY, 26: T0 - DAY, 27: T0 - DAY}
+    content = encode_item_features({i: {"category": "x", "released": released[i]} for i in released}, range(1, n + 1))
+    counts = np.r_[0, np.ones(24), np.zeros(6)].astype(np.int64)
+    base = np.r_[-np.inf, np.arange(n, 0, -1)].astype(np.float32)[None, :]
+    stage = AffinityReranker.for_catalog(content, counts, np.array([0.0, 1.0]), decay=0.9, launch_slots=1)
+    history = History(np.array([12]), now=T0)
+    columns = np.arange(11, n + 1)
+    # when the list's items alone are scored
+    scores = stage.rerank_items([history], base[:, columns], columns, base[:, 1:])[0]
+    scores[columns == 12] = -np.inf
+    # then the best launch is tenth of the list, and the history stays out
+    assert columns[np.argsort(-scores, kind="stable")[:10]].tolist() == [11, 13, 14, 15, 16, 17, 18, 19, 20, 25]

@@ -217,3 +217,42 @@ def test_a_model_outside_the_registry_keeps_one_tag_of_its_own():
     assert version_tag(first) == version_tag(first)
     assert version_tag(first) != version_tag(second)
     assert version_tag(None) == "none"
+
+
+class LargeCatalogueModel:
+    """A model of a large catalogue (size aside, the real models' serving interface) that scores candidates alone."""
+
+    def __init__(self, n_items: int) -> None:
+        from personalization.recsys.data import ItemIndex
+
+        self.n_items = n_items
+        self.item_index = ItemIndex(range(1, n_items + 1))
+        self.asked = []
+
+    def history_from_ids(self, ids, events=None, times=None):
+        from personalization.recsys.models.base import History
+
+        return History(self.item_index.indices_of(ids))
+
+    def score(self, histories):
+        raise AssertionError("the whole catalogue was scored")
+
+    def score_items(self, histories, idx):
+        self.asked.append(idx.tolist())
+        return (100.0 - idx.astype("float32"))[None, :]
+
+
+def test_a_large_catalogue_scores_the_candidates_alone_and_keeps_no_scores_in_the_cache(settings, monkeypatch):
+    from personalization.serving import ranking
+
+    # given a model of more items than the serving setting scores whole
+    settings.PERSONALIZATION_WHOLE_CATALOGUE_SCORES_MAX_ITEMS = 100
+    model = LargeCatalogueModel(500)
+    kept = []
+    monkeypatch.setattr(ranking.cache, "set", lambda key, *args, **kwargs: kept.append(key))
+    # when a shopper's list of three known products and one the model never saw is scored
+    scores = ranking.score_with_model(model, "sasrec", [7, 3, 9999, 450], context=shopper(unit="v:large"))
+    # then only those were asked for, the unknown one is -inf, and no catalogue-wide vector was kept
+    assert model.asked == [[7, 3, 0, 450]]
+    assert scores[[0, 1, 3]].tolist() == [93.0, 97.0, -350.0] and scores[2] == float("-inf")
+    assert kept == []

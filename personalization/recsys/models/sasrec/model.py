@@ -40,6 +40,11 @@ if TYPE_CHECKING:
     from personalization.recsys.evaluation import HeldOut
     from personalization.recsys.trainer import Stage, TrainingReport
 
+# Candidates scored with the affinity stage: up to this many items the whole catalogue is scored to
+# standardise the base scores; above it the candidates and a fixed sample of REFERENCE_ITEMS items.
+EXACT_STANDARDISATION_ITEMS = 50_000
+REFERENCE_ITEMS = 8192
+
 
 class SASRec(TorchRecommender):
     name = "sasrec"
@@ -54,6 +59,7 @@ class SASRec(TorchRecommender):
         self._windows: dict[str, np.ndarray] = {}
         self._target_weights: torch.Tensor | None = None  # per event code, set by ``prepare_training``
         self._item_cache: torch.Tensor | None = None
+        self._reference: np.ndarray | None = None  # see reference_items
         self.affinity: AffinityReranker | None = None
         self.affinity_report: AffinityReport | None = None
 
@@ -241,11 +247,37 @@ class SASRec(TorchRecommender):
     def score_items(self, histories: Sequence[HistoryLike], item_indices: np.ndarray) -> np.ndarray:
         """``[B, C]`` scores of candidates ``[C]`` or ``[B, C]`` without scoring the whole catalog.
 
-        The affinity stage standardises the base scores over the catalogue, so with it the whole
-        catalogue is scored (a dot product per item: cheap at shop sizes).
+        The affinity stage standardises the base scores over the catalogue: up to
+        ``EXACT_STANDARDISATION_ITEMS`` items the whole catalogue is scored (a dot product per item),
+        above it the candidates and a fixed sample of ``REFERENCE_ITEMS`` items, whose scores stand for
+        the catalogue's (see ``AffinityReranker.rerank_items``).
         """
-        if self.affinity is not None:
+        if self.affinity is None:
+            return self._base_items(histories, item_indices)
+        if self.n_items <= EXACT_STANDARDISATION_ITEMS:
             return Recommender.score_items(self, histories, item_indices)
+        idx = np.asarray(item_indices, dtype=np.int64)
+        reference = self.reference_items()
+        rows = []
+        for row, history in enumerate(histories):
+            history = History.coerce(history)
+            columns = idx if idx.ndim == 1 else idx[row]
+            base = self._base_items([history], np.concatenate([columns, reference]))
+            width = len(columns)
+            rows.append(self.affinity.rerank_items([history], base[:, :width], columns, base[:, width:])[0])
+        return np.stack(rows) if rows else np.zeros((0, idx.shape[-1]), dtype=np.float32)
+
+    def reference_items(self) -> np.ndarray:
+        """A fixed sample of at most ``REFERENCE_ITEMS`` item indices (all of them on a smaller catalogue)."""
+        if self._reference is None or len(self._reference) != min(self.n_items, REFERENCE_ITEMS):
+            catalogue = np.arange(1, self.n_items + 1)
+            if self.n_items > REFERENCE_ITEMS:
+                catalogue = np.sort(np.random.default_rng(0).choice(catalogue, REFERENCE_ITEMS, replace=False))
+            self._reference = catalogue
+        return self._reference
+
+    def _base_items(self, histories: Sequence[HistoryLike], item_indices: np.ndarray) -> np.ndarray:
+        """``[B, C]`` the transformer's own scores of candidates ``[C]`` or ``[B, C]``; index 0 is -inf."""
         idx = torch.as_tensor(np.asarray(item_indices, dtype=np.int64), device=self.device)
         with torch.inference_mode():
             users = self.user_vectors(histories)
