@@ -23,6 +23,11 @@ The figures print per size, then as ratios to the first size. Uses Redis databas
 one serving process per store in turn, so that stores of different sizes are timed at the same load
 and after a change of the code, without growing or training them again.
 
+`--train-only --database A` runs the SASRec training task once more on a kept store (`--epochs`
+epochs, promoted, so that the store's pages use it) under cProfile, and prints where its time went:
+the export, the data set, the epochs, validation, the second stage, evaluation, the comparison with
+the champion and the index (each phase's cumulative seconds, from the profile), and its peak RSS.
+
 Each size is PRODUCTS:EVENTS (events in the store after growing; never fewer than already there).
 """
 
@@ -93,6 +98,73 @@ def child_train(epochs: int) -> dict:
         "sasrec_task_s": task_seconds,
         "training_rss_mb": peak_rss_mb(),
     }
+
+
+# The training task's phases: (label, function, caller or None for every caller), by cProfile's cumulative time;
+# a function is "name" or "file.py:name". A phase's seconds include what it calls: nested phases are not to be added.
+TRAINING_PHASES = (
+    ("export: interaction_rows()", "training_data.py:interaction_rows", None),
+    ("item_features()", "training_data.py:item_features", None),
+    ("build_dataset()", "data.py:build_dataset", "model_version_train"),
+    ("choice_rows()", "training_data.py:choice_rows", None),
+    ("split_for_evaluation()", "pipeline.py:split_for_evaluation", None),
+    ("Trainer.train: epochs and validation", "trainer.py:train", "fit"),
+    ("  validation while training (evaluate)", "evaluation.py:evaluate", "train"),
+    ("  the epochs' losses (training_loss)", "model.py:training_loss", None),
+    ("  backward passes", "backward", "train"),
+    ("second stage (AffinityStage.run)", "stages.py:run", "fit"),
+    ("  base scores of the validation users", "model.py:base_scores", "run"),
+    ("  CoVisitation.fit", "covisitation.py:fit", "run"),
+    ("  AffinityReranker.fit", "affinity.py:fit", "run"),
+    ("final evaluation (evaluate)", "evaluation.py:evaluate", "fit_and_evaluate"),
+    ("score_ms_per_user", "pipeline.py:score_ms_per_user", None),
+    ("serve_ms_one_visitor", "pipeline.py:serve_ms_one_visitor", None),
+    ("comparison with the champion", "training.py:_compare_with_champion", None),
+    ("artifact: to_bytes()", "to_bytes", "model_version_train"),
+    ("retrieval index (model_version_index)", "retrieval.py:model_version_index", None),
+)
+
+
+def _phase_seconds(stats, function: str, caller: str | None) -> float:
+    """Cumulative seconds of `function` ("name" or "file.py:name"), from callers called `caller` when given."""
+    filename, _, name = function.rpartition(":")
+    total = 0.0
+    for (path, _, called), (_, _, _, cumulative, callers) in stats.stats.items():
+        if called != name or (filename and not path.endswith(f"/{filename}")):
+            continue
+        if caller is None:
+            total += cumulative
+        else:
+            total += sum(entry[3] for (_, _, who), entry in callers.items() if who == caller)
+    return total
+
+
+def child_train_sasrec(epochs: int) -> dict:
+    """One SASRec training task on the store as it is, profiled; its phases' seconds."""
+    import cProfile
+    import pstats
+
+    from personalization.recommendations.training import model_version_train
+
+    profile = cProfile.Profile()
+    started, started_cpu = time.perf_counter(), time.process_time()
+    profile.enable()
+    version = model_version_train(kind="sasrec", epochs=epochs, max_seconds=10_000, always_promote=True)
+    profile.disable()
+    figures = {
+        "sasrec_task_s": time.perf_counter() - started,
+        "sasrec_task_cpu_s": time.process_time() - started_cpu,
+        "training_rss_mb": peak_rss_mb(),
+        "version": version.pk,
+        "users": version.metrics.get("users"),
+        "held_out_users": version.metrics.get("held_out_users"),
+        "NDCG@10": version.metrics.get("NDCG@10"),
+    }
+    stats = pstats.Stats(profile)
+    phases = {label: round(_phase_seconds(stats, name, caller), 2) for label, name, caller in TRAINING_PHASES}
+    figures["phases"] = phases
+    profile.dump_stats(f"/tmp/scale-train-{os.getpid()}.prof")
+    return figures
 
 
 def child_serve(rounds: int) -> dict:
@@ -188,7 +260,8 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     parser.add_argument("--database", default=SCRATCH_DB, help="the scratch database's name (dropped first)")
     parser.add_argument("--serve-only", action="store_true", help="time the pages of kept stores (--database A,B)")
-    parser.add_argument("--child", choices=("train", "serve"), help=argparse.SUPPRESS)
+    parser.add_argument("--train-only", action="store_true", help="profile SASRec's task (--database A)")
+    parser.add_argument("--child", choices=("train", "serve", "train-sasrec"), help=argparse.SUPPRESS)
     parser.add_argument("--child-argument", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -198,7 +271,8 @@ def main() -> int:
         import django
 
         django.setup()
-        figures = child_train(args.child_argument) if args.child == "train" else child_serve(args.child_argument)
+        children = {"train": child_train, "serve": child_serve, "train-sasrec": child_train_sasrec}
+        figures = children[args.child](args.child_argument)
         print(json.dumps(figures))
         return 0
 
@@ -206,6 +280,8 @@ def main() -> int:
 
     if args.serve_only:
         return serve_only(args)
+    if args.train_only:
+        return train_only(args)
     sizes = [tuple(int(n) for n in size.split(":")) for size in args.sizes.split(",")]
     env = environment(args, args.database)
     create_database(args.server, args.database)
@@ -253,6 +329,17 @@ def serve_only(args) -> int:
         results.append((products, event_count(env), figures))
         print(f"{database}: {products:,} products, {results[-1][1]:,} events: {json.dumps(figures)}", flush=True)
     print_table(results)
+    return 0
+
+
+def train_only(args) -> int:
+    env = environment(args, args.database)
+    figures = run_child("train-sasrec", env, args.epochs)
+    phases = figures.pop("phases")
+    print(f"{args.database}: {json.dumps(figures)}")
+    for label, seconds in phases.items():
+        print(f"{label:44}{seconds:>10,.1f} s")
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 
 
