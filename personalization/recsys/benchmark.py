@@ -7,8 +7,8 @@
 The CSV needs a header with at least ``user_id,item_id,timestamp`` (``event_type`` is used
 when present, other columns are ignored). ``--generate`` builds a shop-shaped data set with item
 features (``generators.py``). ``--model all`` runs popularity, popular in the last 7 days,
-co-visitation, the plain SASRec+ reference (``sasrec_plain``) and the project's SASRec. Bad input
-prints one line on stderr and exits 2.
+co-visitation, item-to-item ridge regression (``ease``), the plain SASRec+ reference
+(``sasrec_plain``) and the project's SASRec. Bad input prints one line on stderr and exits 2.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from personalization.recsys.models.base import TorchRecommender
 from personalization.recsys.pipeline import SPLITS, fit_and_evaluate, make_model, split_for_evaluation
 from personalization.recsys.sources import SourceError, read_interactions_csv, read_ml100k
 
-MODEL_CHOICES = ("sasrec", "sasrec_plain", "popularity", "recent_popularity", "covisit", "fbt", "all")
-ALL_MODELS = ("popularity", "recent_popularity", "covisit", "sasrec_plain", "sasrec")
+MODEL_CHOICES = ("sasrec", "sasrec_plain", "popularity", "recent_popularity", "covisit", "fbt", "ease", "all")
+ALL_MODELS = ("popularity", "recent_popularity", "covisit", "ease", "sasrec_plain", "sasrec")
 REFERENCE = "sasrec_plain"
 EXIT_BAD_INPUT = 2
 # The benchmark's promise is a model trained in under 5 minutes on one CPU thread; on ml-100k

@@ -29,9 +29,10 @@ from personalization.recsys.evaluation import (
 from personalization.recsys.models import Recommender
 from personalization.recsys.models.base import TorchRecommender
 from personalization.recsys.models.covisitation import CoVisitation
+from personalization.recsys.models.regression import ItemRegression
 from personalization.recsys.trainer import ProgressCallback, Trainer, TrainerConfig
 
-MODEL_NAMES = ("popularity", "recent_popularity", "covisit", "fbt", "sasrec_plain", "sasrec")
+MODEL_NAMES = ("popularity", "recent_popularity", "covisit", "fbt", "ease", "sasrec_plain", "sasrec")
 SPLITS = ("leave-last-out", "time")
 MIN_INTERACTIONS = 10
 MIN_EVALUATED_USERS = 2
@@ -76,9 +77,11 @@ def train_and_evaluate(
         stage = getattr(evaluated, "affinity", None)
         if stage is not None:
             # The second stage's weights need held-out data to be fitted: the evaluated ones carry
-            # over; its co-visitation table is counted again over all the interactions.
+            # over; its co-visitation and regression tables are counted again over all the interactions.
             if stage.transitions is not None:
                 stage.transitions = CoVisitation().fit(dataset)
+            if stage.regression is not None:
+                stage.regression = ItemRegression().fit(dataset)
             model.affinity = stage
     return model, metrics, dataset.stats
 

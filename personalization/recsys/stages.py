@@ -27,6 +27,7 @@ from personalization.recsys.models.affinity import (
     CountsOverTime,
 )
 from personalization.recsys.models.covisitation import CoVisitation
+from personalization.recsys.models.regression import ItemRegression
 
 if TYPE_CHECKING:
     from personalization.recsys.evaluation import HeldOut
@@ -54,6 +55,7 @@ class AffinityStage:
             dataset.event_weights,
             decay=config.decay,
             transitions=None if by_clicks else CoVisitation().fit(dataset),
+            regression=ItemRegression().fit(dataset),
             interactions=CountsOverTime.of(dataset.sequences),
             launch_slots=model.config.launch_slots,
         )

@@ -28,6 +28,9 @@ features of (history, item):
                           the ``popularity`` feature alone would push every one of them down
 ``fresh``                 exp(-age / 7 days) of the item's age when the history is read
                           (``History.now``, else its newest timestamp); 0 without a release time
+``regression``            the item's weight from the history's items in an item-to-item ridge
+                          regression over the shoppers' whole item sets (``ItemRegression``,
+                          EASE; catalogues of up to 5,000 items), standardised over the catalogue
 ========================  ==================================================================
 
 Shares weigh each history item by its event (a purchase more than a view) and by recency
@@ -87,6 +90,7 @@ from torch.nn import functional as F
 from personalization.recsys.content import ItemContent
 from personalization.recsys.models.base import History
 from personalization.recsys.models.covisitation import CoVisitation, CoVisitationConfig
+from personalization.recsys.models.regression import ItemRegression, ItemRegressionConfig
 
 if TYPE_CHECKING:
     from personalization.recsys.choices import ChoiceSet
@@ -104,6 +108,7 @@ FEATURES = (
     "covisit",
     "cold",
     "fresh",
+    "regression",
 )
 FRESH_DAYS = 7.0
 _DAY = 86400.0
@@ -113,6 +118,7 @@ COVISIT_SCALE = 100.0  # co-visitation sums are cosine-normalised, mostly well b
 _COVISIT = FEATURES.index("covisit")
 _COLD = FEATURES.index("cold")
 _FRESH = FEATURES.index("fresh")
+_REGRESSION = FEATURES.index("regression")
 MIN_EXAMPLES = 40  # held-out visitors needed to fit and check the weights at all
 MAX_FULL_CATALOG = 4096  # larger catalogues fit on a uniform sample of candidates per example
 SAMPLED_CANDIDATES = 1024
@@ -175,6 +181,7 @@ class AffinityReranker:
         released: np.ndarray | None = None,
         interactions: CountsOverTime | None = None,
         launch_slots: int = 0,
+        regression: ItemRegression | None = None,
     ) -> None:
         self.category = np.asarray(category, dtype=np.int64)
         self.brand = np.asarray(brand, dtype=np.int64)
@@ -195,7 +202,8 @@ class AffinityReranker:
         self.weights = np.concatenate([weights, np.zeros(len(neutral) - len(weights), dtype=np.float32)])
         self.transitions = transitions
         self.interactions = interactions  # fitting only (see the module docstring); not in the artifact
-        self._fallback_sums: tuple[float, float] | None = None  # see _covisit_columns
+        self.regression = regression
+        self._fallback_sums: dict[str, tuple[float, float]] = {}  # see _standardised_columns
         self.launch_slots = int(launch_slots)
 
     @staticmethod
@@ -216,6 +224,7 @@ class AffinityReranker:
         transitions: CoVisitation | None = None,
         interactions: CountsOverTime | None = None,
         launch_slots: int = 0,
+        regression: ItemRegression | None = None,
     ) -> AffinityReranker:
         """The stage for a catalogue of ``len(item_counts) - 1`` items; ``content`` None: bare item ids.
 
@@ -240,6 +249,7 @@ class AffinityReranker:
             released=content.released if content is not None else None,
             interactions=interactions,
             launch_slots=launch_slots,
+            regression=regression,
         )
 
     # Features and scores.
@@ -270,7 +280,15 @@ class AffinityReranker:
             out[:, :, 0] = (finite - known.mean(1, keepdims=True)) / (known.std(1, keepdims=True) + 1e-6)
         out[:, :, 1] = self.popularity[cols]
         if self.transitions is not None:
-            out[:, :, _COVISIT] = self._covisit(histories) if whole else self._covisit_columns(histories, cols)
+            if whole:
+                out[:, :, _COVISIT] = self._covisit(histories)
+            else:
+                out[:, :, _COVISIT] = self._standardised_columns("covisit", histories, cols)
+        if self.regression is not None:
+            if whole:
+                out[:, 1:, _REGRESSION] = _standardised(self.regression.score(histories))
+            else:
+                out[:, :, _REGRESSION] = self._standardised_columns("regression", histories, cols)
         out[:, :, _COLD] = self.cold[cols]
         if self.interactions is not None:
             unsold = float(self.popularity[1:][self.cold[1:]].min(initial=self.popularity[1:].min(initial=0.0)))
@@ -329,28 +347,27 @@ class AffinityReranker:
         out[:, 1:] = _standardised(np.log1p(COVISIT_SCALE * covisit))
         return out
 
-    def _covisit_columns(self, histories: Sequence[History], cols: np.ndarray) -> np.ndarray:
-        """``[B, C]`` the ``covisit`` feature of the items ``cols``, standardised over the whole catalogue exactly
-        without computing it for every item: a history changes only its items' neighbours from the fallback
-        (popularity far below any neighbour), whose own log-transformed sums are kept once per model."""
-        transitions = self.transitions
-        if self._fallback_sums is None:
-            plain = np.log1p(COVISIT_SCALE * np.maximum(transitions.fallback[1:], 0.0).astype(np.float64))
-            self._fallback_sums = (float(plain.sum()), float((plain**2).sum()))
-        plain_sum, plain_squares = self._fallback_sums
-        n = len(transitions.fallback) - 1
+    def _standardised_columns(self, feature: str, histories: Sequence[History], cols: np.ndarray) -> np.ndarray:
+        """``[B, C]`` the ``covisit`` or ``regression`` feature of the items ``cols``, standardised over the whole
+        catalogue exactly without computing it for every item: a history changes only its items' neighbours
+        from the table's fallback (popularity far below any neighbour), whose sums are kept once per model."""
+        table = self.transitions if feature == "covisit" else self.regression
+        value = _covisit_value if feature == "covisit" else _regression_value
+        if feature not in self._fallback_sums:
+            plain = value(table.fallback[1:])
+            self._fallback_sums[feature] = (float(plain.sum()), float((plain**2).sum()))
+        plain_sum, plain_squares = self._fallback_sums[feature]
+        n = len(table.fallback) - 1
         out = np.zeros((len(histories), len(cols)), dtype=np.float32)
         for row, history in enumerate(histories):
-            scores = transitions.score([history])[0]
-            items = history.items[history.items > 0][-transitions.config.history_items :]
-            touched = np.unique(np.concatenate([transitions.neighbours(int(i))[0] for i in items] or [[]]))
+            scores = table.score([history])[0]
+            items = history.items[history.items > 0][-table.config.history_items :]
+            touched = np.unique(np.concatenate([table.neighbours(int(i))[0] for i in items] or [[]]))
             touched = touched[touched > 0].astype(np.int64)
-            before = np.log1p(COVISIT_SCALE * np.maximum(transitions.fallback[touched], 0.0).astype(np.float64))
-            after = np.log1p(COVISIT_SCALE * np.maximum(scores[touched], 0.0).astype(np.float64))
+            before, after = value(table.fallback[touched]), value(scores[touched])
             mean = (plain_sum - before.sum() + after.sum()) / n
             variance = max((plain_squares - (before**2).sum() + (after**2).sum()) / n - mean**2, 0.0)
-            values = np.log1p(COVISIT_SCALE * np.maximum(scores[cols], 0.0).astype(np.float64))
-            out[row] = (values - mean) / (np.sqrt(variance) + 1e-6)
+            out[row] = (value(scores[cols]) - mean) / (np.sqrt(variance) + 1e-6)
         return out
 
     def rerank(self, histories: Sequence[History], base: np.ndarray) -> np.ndarray:
@@ -561,6 +578,11 @@ class AffinityReranker:
                 if self.transitions is not None
                 else None
             ),
+            "regression": (
+                {"config": dataclasses.asdict(self.regression.config), "state": self.regression._state()}
+                if self.regression is not None
+                else None
+            ),
         }
 
     @classmethod
@@ -571,8 +593,13 @@ class AffinityReranker:
             model = CoVisitation(CoVisitationConfig(**transitions["config"]))
             model._load_state(transitions["state"], device="cpu")
             transitions = model
+        regression = state.pop("regression", None)
+        if regression is not None:
+            table = ItemRegression(ItemRegressionConfig(**regression["config"]))
+            table._load_state(regression["state"], device="cpu")
+            regression = table
         arrays = {key: value.numpy() if torch.is_tensor(value) else value for key, value in state.items()}
-        return cls(**arrays, transitions=transitions)
+        return cls(**arrays, transitions=transitions, regression=regression)
 
 
 @dataclass(frozen=True)
@@ -604,6 +631,15 @@ def _popularity(counts: np.ndarray) -> np.ndarray:
     popularity = np.zeros_like(logs)
     popularity[1:] = (logs[1:] - logs[1:].mean()) / (logs[1:].std() + 1e-6)
     return popularity
+
+
+def _covisit_value(scores: np.ndarray) -> np.ndarray:
+    """The ``covisit`` feature before standardisation: log(1 + 100 s) of the non-negative co-visitation sum."""
+    return np.log1p(COVISIT_SCALE * np.maximum(scores, 0.0).astype(np.float64))
+
+
+def _regression_value(scores: np.ndarray) -> np.ndarray:
+    return np.asarray(scores, dtype=np.float64)
 
 
 def _read_at(history: History) -> float:

@@ -63,11 +63,15 @@ class CoVisitation(Recommender):
             mass = np.bincount(src, weights=totals, minlength=n) + np.bincount(dst, weights=totals, minlength=n)
             totals = totals / np.sqrt(mass[src] * mass[dst])
         self._keep_top(src, dst, totals, n)
+        self._fill_fallback(dataset)
+        return self
+
+    def _fill_fallback(self, dataset: InteractionDataset) -> None:
+        """Items without a neighbour score: their popularity, far below any neighbour's."""
         pop = popularity_scores(dataset)
         pop[0] = 0.0
         self.fallback = (_FALLBACK_SCALE * pop / max(float(pop.max()), 1.0)).astype(np.float32)
         self.fallback[0] = NEG_INF
-        return self
 
     def neighbours(self, item: int) -> tuple[np.ndarray, np.ndarray]:
         """Neighbour indices ``[m]`` and scores ``[m]`` of ``item``, strongest first."""

@@ -32,7 +32,7 @@ def test_a_tiny_csv_runs_every_model_and_ends_with_json(pairs_csv, capsys):
     out = capsys.readouterr().out.strip().splitlines()
     assert code == 0
     report = json.loads(out[-1])
-    assert set(report["results"]) == {"popularity", "recent_popularity", "covisit", "sasrec_plain", "sasrec"}
+    assert set(report["results"]) == {"popularity", "recent_popularity", "covisit", "ease", "sasrec_plain", "sasrec"}
     sasrec = report["results"]["sasrec"]
     for key in ("HR@10", "NDCG@10", "Recall@20", "MRR", "coverage@10", "train_seconds", "score_ms_per_user"):
         assert isinstance(sasrec[key], float), key
@@ -52,6 +52,7 @@ def test_several_seeds_train_the_sequential_model_once_each_and_add_a_mean_row(p
         "popularity",
         "recent_popularity",
         "covisit",
+        "ease",
         *(f"{name} seed {seed}" for name in ("sasrec", "sasrec_plain") for seed in (1, 2)),
         "sasrec mean",
         "sasrec_plain mean",
@@ -137,7 +138,7 @@ def test_a_generated_shop_is_reported_under_both_protocols_with_cold_start_and_e
     report = json.loads(out[-1])
     assert set(report["splits"]) == {"leave-last-out", "time"}
     for results in report["splits"].values():
-        assert set(results) == {"popularity", "recent_popularity", "covisit", "sasrec_plain", "sasrec"}
+        assert set(results) == {"popularity", "recent_popularity", "covisit", "ease", "sasrec_plain", "sasrec"}
         for run in results.values():
             assert {"novelty@10", "brand_gini@10", "new_item users", "one_or_two_events users"} <= set(run)
             assert sum(run["brand_exposure"].values()) == pytest.approx(1.0)
