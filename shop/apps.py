@@ -9,6 +9,7 @@ class ShopConfig(AppConfig):
     def ready(self):
         from shop import (
             cart_session,  # noqa: F401  (connects the login cart merge)
+            lookups,  # noqa: F401  (registers id__any_of)
             product_cache,  # noqa: F401  (connects the catalogue version to saves and deletes)
         )
         from shop.search import receivers  # noqa: F401  (keeps search documents current with the catalogue)

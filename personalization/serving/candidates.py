@@ -63,12 +63,17 @@ def for_shopper(*, context: ShopperContext, exclude: set[int]) -> list[int]:
     merged.update(dict.fromkeys(popular(k=POPULAR)))
     merged.update(dict.fromkeys(newest[:NEWEST]))
     ids = [pk for pk in merged if pk not in exclude]
-    in_stock = set(Product.objects.filter(pk__in=ids, is_active=True, stock__gt=0).values_list("pk", flat=True))
+    in_stock = set(Product.objects.filter(pk__any_of=ids, is_active=True, stock__gt=0).values_list("pk", flat=True))
     return [pk for pk in ids if pk in in_stock]
 
 
-def retrieved_for(*, context: ShopperContext, exclude: set[int], k: int = RETRIEVED) -> list[int]:
-    """Up to `k` in-stock product ids nearest to the shopper's history in the sequence model, best first."""
+def retrieved_for(
+    *, context: ShopperContext, exclude: set[int], k: int = RETRIEVED, in_stock: bool = True
+) -> list[int]:
+    """Up to `k` in-stock product ids nearest to the shopper's history in the sequence model, best first.
+
+    `in_stock=False`: the `k` nearest whatever their stock, for a caller whose own query filters them.
+    """
     if not context.has_history:
         return []
     model = _sequence_model(context)
@@ -87,7 +92,9 @@ def retrieved_for(*, context: ShopperContext, exclude: set[int], k: int = RETRIE
     while True:
         found = index.search(query, asked)
         ids = [int(pk) for pk in _raw_ids(model, found) if pk not in exclude]
-        in_stock = set(Product.objects.filter(pk__in=ids, is_active=True, stock__gt=0).values_list("pk", flat=True))
+        if not in_stock:
+            return ids[:k]
+        in_stock = set(Product.objects.filter(pk__any_of=ids, is_active=True, stock__gt=0).values_list("pk", flat=True))
         kept = [pk for pk in ids if pk in in_stock]
         # Half of them sold out: ask for more rather than lose the in-stock ones ranked just after.
         if len(kept) >= k // 2 or len(found) < asked:

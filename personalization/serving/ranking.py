@@ -388,7 +388,7 @@ def listing_rest(products, ranked: RankedList, *, head: int | None = None):
     """
     if len(ranked.products) < (head or LISTING_CANDIDATES):
         return None
-    return products.exclude(pk__in=list(ranked.products)).values_list("pk", flat=True)
+    return products.exclude(pk__any_of=ranked.products).values_list("pk", flat=True)
 
 
 def _untranslated(products):
@@ -413,7 +413,8 @@ def _shopper_rows_beyond(products, head: list[ListingRow], *, context: ShopperCo
     from personalization.serving import candidates
 
     try:
-        found = candidates.retrieved_for(context=context, exclude=set(), k=LISTING_RETRIEVED)
+        # Stock is read by the listing's own query below: one query for the retrieved ids, not two.
+        found = candidates.retrieved_for(context=context, exclude=set(), k=LISTING_RETRIEVED, in_stock=False)
         found += candidates.covisited(context.recent_product_ids, k=LISTING_NEIGHBOURS)
     except Exception:
         logger.exception("Retrieving a long listing's candidates failed; its first part is ranked alone")
@@ -422,5 +423,5 @@ def _shopper_rows_beyond(products, head: list[ListingRow], *, context: ShopperCo
     wanted = [pk for pk in dict.fromkeys(found) if pk not in seen]
     if not wanted:
         return []
-    found_rows = _untranslated(products).filter(pk__in=wanted).values_list(*_LISTING_COLUMNS)
+    found_rows = _untranslated(products).filter(pk__any_of=wanted, stock__gt=0).values_list(*_LISTING_COLUMNS)
     return [_listing_row(values) for values in found_rows]

@@ -302,3 +302,24 @@ def test_sampled_softmax_computes_only_the_vectors_of_the_batch_and_the_negative
     model.config = dataclasses.replace(config, sampled_softmax_threshold=dataset.n_items)
     model.training_loss(batch)
     assert asked[1] is None
+
+
+def test_one_shoppers_vector_is_kept_until_another_history_or_new_weights(pair_model, monkeypatch):
+    # given a count of the transformer's passes
+    passes = []
+    real = pair_model.network.encode
+    monkeypatch.setattr(pair_model.network, "encode", lambda *a, **k: passes.append(1) or real(*a, **k))
+    pair_model.invalidate_cache()
+    history = History(np.array([1, 2, 3]))
+    # when a page retrieves with a history and scores with it again
+    first = pair_model.user_vectors([history])
+    again = pair_model.user_vectors([History(np.array([1, 2, 3]))])
+    assert len(passes) == 1 and torch.equal(first, again)
+    # then another history, or weights that changed, are encoded afresh
+    pair_model.user_vectors([History(np.array([2, 3]))])
+    pair_model.invalidate_cache()
+    pair_model.user_vectors([history])
+    assert len(passes) == 3
+    # and a batch of several never reads the kept one
+    np.testing.assert_allclose(pair_model.user_vectors([history, history])[0], first[0], rtol=1e-5, atol=1e-6)
+    assert len(passes) == 4

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 # Candidates scored with the affinity stage: up to this many items the whole catalogue is scored to
 # standardise the base scores; above it the candidates and a fixed sample of REFERENCE_ITEMS items.
 EXACT_STANDARDISATION_ITEMS = 50_000
-REFERENCE_ITEMS = 8192
+REFERENCE_ITEMS = 2048
 
 
 class SASRec(TorchRecommender):
@@ -60,6 +60,7 @@ class SASRec(TorchRecommender):
         self._target_weights: torch.Tensor | None = None  # per event code, set by ``prepare_training``
         self._item_cache: torch.Tensor | None = None
         self._reference: np.ndarray | None = None  # see reference_items
+        self._last_user: tuple[tuple, torch.Tensor] | None = None  # see user_vectors
         self.affinity: AffinityReranker | None = None
         self.affinity_report: AffinityReport | None = None
 
@@ -189,6 +190,7 @@ class SASRec(TorchRecommender):
 
     def invalidate_cache(self) -> None:
         self._item_cache = None
+        self._last_user = None
 
     def _catalogue(self) -> torch.Tensor:
         """``[n_items]`` the item indices 1..n."""
@@ -205,7 +207,26 @@ class SASRec(TorchRecommender):
         return self._item_cache
 
     def user_vectors(self, histories: Sequence[HistoryLike]) -> torch.Tensor:
-        """``[B, D]`` hidden state after each history's newest item (zero for empty histories)."""
+        """``[B, D]`` hidden state after each history's newest item (zero for empty histories).
+
+        One shopper's (the serving case) is kept until another history or new weights: a page asks
+        for it to retrieve candidates and again to score them.
+        """
+        if len(histories) == 1:
+            history = History.coerce(histories[0])
+            key = tuple(
+                None if a is None else np.asarray(a).tobytes()
+                for a in (history.items, history.events, history.timestamps)
+            )
+            kept = self._last_user
+            if kept is not None and kept[0] == key:
+                return kept[1]
+            vector = self._user_vectors([history])
+            self._last_user = (key, vector)
+            return vector
+        return self._user_vectors(histories)
+
+    def _user_vectors(self, histories: Sequence[HistoryLike]) -> torch.Tensor:
         vectors = self.item_matrix()
         self.network.eval()
         items, events, gaps = history_batch(
