@@ -346,8 +346,10 @@ def rank_listing(rows: list[ListingRow], *, context: ShopperContext, surface: st
 # demo store's longest listing (Electronics, 260 products) is ranked whole, and reading and ranking a
 # long category's head costs what twenty pages do, where 2,000 rows cost the web process 9 ms of CPU.
 LISTING_CANDIDATES = 480
-# The shopper's candidates asked of retrieval and co-visitation for a long listing, over the whole catalogue.
-LISTING_RETRIEVED = 500
+# The shopper's candidates asked of retrieval and co-visitation for a long listing, over the whole catalogue:
+# those in the listing join its head. 200 (with the neighbours, more than twelve pages of the shopper's own
+# picks): at 1M products 500 cost the category page 5.5 ms of its 21 (bench/scale.py, docs/benchmarks.md).
+LISTING_RETRIEVED = 200
 LISTING_NEIGHBOURS = 100
 _LISTING_COLUMNS = ("pk", "brand_id", "category_id", "stock", "rating_average", "rating_count")
 
