@@ -357,3 +357,24 @@ def test_above_the_exact_size_sasrec_scores_candidates_without_scoring_the_catal
         assert np.corrcoef(mine, exact)[0, 1] > 0.95
     per_row = model.score_items(histories, np.tile(candidates, (5, 1)))
     np.testing.assert_allclose(per_row, sampled, rtol=1e-5)
+
+
+def test_a_page_of_lists_scores_the_reference_sample_once_per_shopper(loyal_model, monkeypatch):
+    from personalization.recsys.models.sasrec import model as sasrec_model
+
+    model, split = loyal_model
+    monkeypatch.setattr(sasrec_model, "EXACT_STANDARDISATION_ITEMS", 10)
+    monkeypatch.setattr(sasrec_model, "REFERENCE_ITEMS", 24)
+    model.invalidate_cache()
+    asked = []
+    real = model._base_items
+    monkeypatch.setattr(model, "_base_items", lambda h, items: asked.append(len(items)) or real(h, items))
+    history = split.test.histories[0]
+    # when three lists of a page are scored for one shopper, then one for another
+    first = model.score_items([history], np.array([3, 1, 7]))
+    model.score_items([history], np.array([5, 9]))
+    again = model.score_items([history], np.array([3, 1, 7]))
+    model.score_items([split.test.histories[1]], np.array([3, 1, 7]))
+    # then the 24 reference items were scored once per shopper, each list's own items every time
+    assert asked == [3, 24, 2, 3, 3, 24]
+    np.testing.assert_array_equal(first, again)

@@ -61,6 +61,7 @@ class SASRec(TorchRecommender):
         self._item_cache: torch.Tensor | None = None
         self._reference: np.ndarray | None = None  # see reference_items
         self._last_user: tuple[tuple, torch.Tensor] | None = None  # see user_vectors
+        self._last_reference: tuple[tuple, np.ndarray] | None = None  # see _reference_scores
         self.affinity: AffinityReranker | None = None
         self.affinity_report: AffinityReport | None = None
 
@@ -191,6 +192,7 @@ class SASRec(TorchRecommender):
     def invalidate_cache(self) -> None:
         self._item_cache = None
         self._last_user = None
+        self._last_reference = None
 
     def _catalogue(self) -> torch.Tensor:
         """``[n_items]`` the item indices 1..n."""
@@ -214,10 +216,7 @@ class SASRec(TorchRecommender):
         """
         if len(histories) == 1:
             history = History.coerce(histories[0])
-            key = tuple(
-                None if a is None else np.asarray(a).tobytes()
-                for a in (history.items, history.events, history.timestamps)
-            )
+            key = _history_key(history)
             kept = self._last_user
             if kept is not None and kept[0] == key:
                 return kept[1]
@@ -278,15 +277,25 @@ class SASRec(TorchRecommender):
         if self.n_items <= EXACT_STANDARDISATION_ITEMS:
             return Recommender.score_items(self, histories, item_indices)
         idx = np.asarray(item_indices, dtype=np.int64)
-        reference = self.reference_items()
         rows = []
         for row, history in enumerate(histories):
             history = History.coerce(history)
             columns = idx if idx.ndim == 1 else idx[row]
-            base = self._base_items([history], np.concatenate([columns, reference]))
-            width = len(columns)
-            rows.append(self.affinity.rerank_items([history], base[:, :width], columns, base[:, width:])[0])
+            base = self._base_items([history], columns)
+            rows.append(self.affinity.rerank_items([history], base, columns, self._reference_scores(history))[0])
         return np.stack(rows) if rows else np.zeros((0, idx.shape[-1]), dtype=np.float32)
+
+    def _reference_scores(self, history: History) -> np.ndarray:
+        """``[1, S]`` the transformer's scores of the reference sample for one history, kept like its vector:
+        a page's lists are scored one after the other for the same shopper."""
+        reference = self.reference_items()
+        key = (_history_key(history), len(reference))
+        kept = self._last_reference
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        scores = self._base_items([history], reference)
+        self._last_reference = (key, scores)
+        return scores
 
     def reference_items(self) -> np.ndarray:
         """A fixed sample of at most ``REFERENCE_ITEMS`` item indices (all of them on a smaller catalogue)."""
@@ -329,6 +338,12 @@ class SASRec(TorchRecommender):
         self.affinity = AffinityReranker.from_state(affinity) if affinity else None
         self.to(device)
         self.network.eval()
+
+
+def _history_key(history: History) -> tuple:
+    """What a history's vector depends on, as bytes: items, events and times."""
+    parts = (history.items, history.events, history.timestamps)
+    return tuple(None if part is None else np.asarray(part).tobytes() for part in parts)
 
 
 def _seen_before(
