@@ -291,16 +291,16 @@ def test_fitting_on_a_large_catalogue_never_holds_its_scores_or_features_for_eve
 
     real = AffinityReranker.features
 
-    def features(self, some, scores):
+    def features(self, some, scores, *columns):
         built.append(len(some) * scores.shape[1])
-        return real(self, some, scores)
+        return real(self, some, scores, *columns)
 
     monkeypatch.setattr(AffinityReranker, "features", features)
     # when
     report = stage.fit(histories, targets, base, AffinityConfig())
-    # then: every visitor was scored, a chunk at a time, and no chunk's features passed the bound
+    # then: every visitor was scored, a chunk at a time, and no chunk's scores or features passed the bound
     assert report.examples == n and sum(asked) == n
-    assert max(asked) * (n_items + 1) * len(FEATURES) <= 2**24 and max(built) * len(FEATURES) <= 2**24
+    assert max(asked) * (n_items + 1) <= 2**24 and max(built) * len(FEATURES) <= 2**24
 
 
 def test_above_the_full_catalogue_the_stage_fits_on_a_sample_of_the_visitors(monkeypatch):
@@ -378,3 +378,26 @@ def test_a_page_of_lists_scores_the_reference_sample_once_per_shopper(loyal_mode
     # then the 24 reference items were scored once per shopper, each list's own items every time
     assert asked == [3, 24, 2, 3, 3, 24]
     np.testing.assert_array_equal(first, again)
+
+
+def test_above_the_full_catalogue_the_fit_computes_the_sampled_candidates_features_alone(loyal_model, monkeypatch):
+    from personalization.recsys.models import affinity
+
+    # given the fitted stage (co-visitation and the regression included), histories and sampled candidates
+    model, split = loyal_model
+    stage = model.affinity
+    histories = list(split.validation.histories[:6])
+    candidates = np.random.default_rng(3).integers(1, model.n_items + 1, (6, 9))
+    base = model.base_scores(histories)
+    every_item, _, _ = stage._gather(histories, candidates, base)
+    # when the catalogue counts as large: the candidates' own features, never every item's
+    monkeypatch.setattr(affinity, "MAX_FULL_CATALOG", 10)
+    widths = []
+    real = AffinityReranker.features
+    monkeypatch.setattr(
+        AffinityReranker, "features", lambda self, h, b, *more: widths.append(b.shape[1]) or real(self, h, b, *more)
+    )
+    alone, _, _ = stage._gather(histories, candidates, base)
+    # then the same features, standardised on each whole row
+    assert widths == [9] * 6
+    np.testing.assert_allclose(alone, every_item, rtol=1e-4, atol=1e-5)
