@@ -58,7 +58,21 @@ def for_shopper(*, context: ShopperContext, exclude: set[int]) -> list[int]:
     newest = newest_in_stock()
     if len(newest) < CANDIDATE_LIMIT:  # the whole in-stock catalogue
         return [pk for pk in newest if pk not in exclude]
-    merged = dict.fromkeys(retrieved_for(context=context, exclude=exclude))
+    # Retrieved whatever their stock: one query reads the stock of every candidate.
+    retrieved = retrieved_for(context=context, exclude=exclude, in_stock=False)
+    kept = _in_stock_with_others(retrieved, context=context, exclude=exclude, newest=newest)
+    if len(set(retrieved) & set(kept)) < len(retrieved) // 2:
+        # Most of the nearest are sold out: retrieval asks for more until half of what it keeps is in stock.
+        retrieved = retrieved_for(context=context, exclude=exclude)
+        kept = _in_stock_with_others(retrieved, context=context, exclude=exclude, newest=newest)
+    return kept
+
+
+def _in_stock_with_others(
+    retrieved: list[int], *, context: ShopperContext, exclude: set[int], newest: list[int]
+) -> list[int]:
+    """The retrieved ids, then the co-visited, popular and newest ones: those in stock and not in `exclude`."""
+    merged = dict.fromkeys(retrieved)
     merged.update(dict.fromkeys(covisited(context.recent_product_ids, k=NEIGHBOURS)))
     merged.update(dict.fromkeys(popular(k=POPULAR)))
     merged.update(dict.fromkeys(newest[:NEWEST]))

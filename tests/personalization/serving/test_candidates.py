@@ -116,3 +116,34 @@ def test_the_champion_of_a_large_store_serves_with_a_retrieval_index(large_store
     index = retrieval_index(model)
     assert index is not None and index.n_items == STORE_SIZE
     assert not index.exact, "a store of this size is served by the inverted lists"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sold_out", [1, 3])
+def test_picked_for_you_reads_the_stock_of_its_candidates_once_unless_most_of_the_nearest_sold_out(
+    sold_out, monkeypatch
+):
+    from personalization.serving import candidates
+    from tests.factories import make_product
+
+    # given a catalogue past the whole-catalogue limit; of the four nearest products the first `sold_out` sold out
+    products = [make_product(name=f"Kettle {n}", stock=0 if n < sold_out else 5) for n in range(4)]
+    others = {make_product(name=f"Teapot {n}").pk for n in range(3)}
+    ids = [p.pk for p in products]
+    monkeypatch.setattr(candidates, "CANDIDATE_LIMIT", 2)
+    asked = []
+
+    def retrieved_for(*, context, exclude, k=candidates.RETRIEVED, in_stock=True):
+        asked.append(in_stock)
+        return ids[sold_out:] if in_stock else ids
+
+    monkeypatch.setattr(candidates, "retrieved_for", retrieved_for)
+    monkeypatch.setattr(candidates, "covisited", lambda *a, **k: [])
+    monkeypatch.setattr(candidates, "popular", lambda *a, **k: [])
+    # when
+    found = candidates.for_shopper(context=shopper(products[0]), exclude=set())
+    # then the nearest in stock first, the newest after; retrieval asked again (for in-stock ones) only when
+    # most of the nearest were sold out
+    assert found[: 4 - sold_out] == ids[sold_out:] and others <= set(found[4 - sold_out :])
+    assert not set(ids[:sold_out]) & set(found)
+    assert asked == ([False] if sold_out < 2 else [False, True])
