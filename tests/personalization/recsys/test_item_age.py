@@ -216,16 +216,24 @@ def test_counts_over_time_count_each_item_strictly_before_the_moment():
     assert CountsOverTime.of([]).counts_before(1.0, 3).tolist() == [0, 0, 0]
 
 
-def test_a_launch_slot_puts_the_best_scored_launch_tenth_and_moves_the_rest_down_one_place():
+def launch_catalogue():
+    """30 items scored 30..1 and a stage with one launch slot: items 25-27 launched yesterday and never sold,
+    28-30 never sold but a year old."""
     from personalization.recsys.models.affinity import AffinityReranker
 
-    # given: 30 items scored 30..1; items 25-27 launched yesterday and never sold, item 28 never sold but a year old
     n = 30
     released = {i: T0 - 400 * DAY for i in range(1, n + 1)} | {25: T0 - DAY, 26: T0 - DAY, 27: T0 - DAY}
     content = encode_item_features({i: {"category": "x", "released": released[i]} for i in released}, range(1, n + 1))
     counts = np.r_[0, np.ones(24), np.zeros(6)].astype(np.int64)
     base = np.r_[-np.inf, np.arange(n, 0, -1)].astype(np.float32)[None, :]
-    stage = AffinityReranker.for_catalog(content, counts, np.array([0.0, 1.0]), decay=0.9, launch_slots=1)
+    return base, AffinityReranker.for_catalog(content, counts, np.array([0.0, 1.0]), decay=0.9, launch_slots=1)
+
+
+def test_a_launch_slot_puts_the_best_scored_launch_tenth_and_moves_the_rest_down_one_place():
+    from personalization.recsys.models.affinity import AffinityReranker
+
+    # given: the launch catalogue
+    base, stage = launch_catalogue()
     history = History(np.array([2]), now=T0)
 
     def top_ten(reranker):
@@ -245,17 +253,10 @@ def test_a_launch_slot_puts_the_best_scored_launch_tenth_and_moves_the_rest_down
 
 
 def test_scoring_candidates_alone_a_launch_takes_the_tenth_place_among_them():
-    from personalization.recsys.models.affinity import AffinityReranker
-
-    # given: the catalogue above; a list of items 11-30 (25-27 launched yesterday, 28-30 a year old and unsold)
-    n = 30
-    released = {i: T0 - 400 * DAY for i in range(1, n + 1)} | {25: T0 - DAY, 26: T0 - DAY, 27: T0 - DAY}
-    content = encode_item_features({i: {"category": "x", "released": released[i]} for i in released}, range(1, n + 1))
-    counts = np.r_[0, np.ones(24), np.zeros(6)].astype(np.int64)
-    base = np.r_[-np.inf, np.arange(n, 0, -1)].astype(np.float32)[None, :]
-    stage = AffinityReranker.for_catalog(content, counts, np.array([0.0, 1.0]), decay=0.9, launch_slots=1)
+    # given: the launch catalogue, and a list of its items 11-30
+    base, stage = launch_catalogue()
     history = History(np.array([12]), now=T0)
-    columns = np.arange(11, n + 1)
+    columns = np.arange(11, 31)
     # when the list's items alone are scored
     scores = stage.rerank_items([history], base[:, columns], columns, base[:, 1:])[0]
     scores[columns == 12] = -np.inf
