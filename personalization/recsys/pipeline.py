@@ -81,7 +81,7 @@ def train_and_evaluate(
             if stage.transitions is not None:
                 stage.transitions = CoVisitation().fit(dataset)
             if stage.regression is not None:
-                stage.regression = ItemRegression().fit(dataset)
+                stage.regression = ItemRegression().fit(dataset).or_none()
             model.affinity = stage
     return model, metrics, dataset.stats
 

@@ -55,7 +55,7 @@ class AffinityStage:
             dataset.event_weights,
             decay=config.decay,
             transitions=None if by_clicks else CoVisitation().fit(dataset),
-            regression=ItemRegression().fit(dataset),
+            regression=ItemRegression().fit(dataset).or_none(),
             interactions=CountsOverTime.of(dataset.sequences),
             launch_slots=model.config.launch_slots,
         )

@@ -67,6 +67,11 @@ class ItemRegression(CoVisitation):
         src = np.repeat(np.arange(1, n), k).reshape(-1, k)[positive]
         return self._fill(dataset, src, top[positive] + 1, values[positive])
 
+    def or_none(self) -> Self | None:
+        """This table, or None when it holds no weight (a catalogue above ``max_items``): the second stage then
+        leaves the feature out rather than compute a constant over every item."""
+        return self if len(self.neighbour_items) else None
+
     def _fill(self, dataset: InteractionDataset, src: np.ndarray, dst: np.ndarray, weights: np.ndarray) -> Self:
         self._adopt_catalog(dataset)
         self._keep_top(src.astype(np.int64), dst.astype(np.int64), weights.astype(np.float64), dataset.n_items + 1)

@@ -59,6 +59,8 @@ def test_above_its_size_the_table_stays_empty_and_scores_popularity():
     assert len(model.neighbour_items) == 0
     np.testing.assert_array_equal(model.score([History(np.array([1]))])[0], model.fallback)
     assert Recommender.from_bytes(model.to_bytes()).score([[1]]).shape == (1, dataset.n_items + 1)
+    # and the second stage is given no table to read
+    assert model.or_none() is None and ItemRegression().fit(dataset).or_none() is not None
 
 
 def test_the_second_stage_reads_the_regression_and_keeps_it_in_its_artifact():
