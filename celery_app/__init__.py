@@ -60,6 +60,13 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=20),
         "options": {"expires": 1800},
     },
+    # How many products hold each search word: saves add words but leave known words' counts, and search
+    # decides from them how to read a frequent word's matches (shop.search.services.search_words_recount).
+    "search-recount-words": {
+        "task": "shop.search_words_recount",
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 3600},
+    },
     "ads-end-finished-campaigns": {
         "task": "personalization.ads.tasks.end_finished_campaigns",
         "schedule": 300.0,

@@ -25,9 +25,6 @@ class DocumentText:
     tokens_c: str  # attributes
     tokens_d: str  # description, published reviews
 
-    def words(self) -> set[str]:
-        return set(f"{self.tokens_a} {self.tokens_b} {self.tokens_c} {self.tokens_d}".split())
-
 
 def document_languages() -> list[str]:
     return [code for code, _ in settings.LANGUAGES] or [settings.LANGUAGE_CODE]

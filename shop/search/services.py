@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import groupby
 
 from django.db import connection, transaction
 
@@ -58,32 +59,64 @@ def _documents_write(products: list[Product], categories: dict[int, Category]) -
     attributed: Counter = Counter()
     rows = []
     for product in products:
-        words: set[str] = set()
-        named: set[str] = set()
-        attributes: set[str] = set()
-        for document in product_documents(product, categories=categories):
-            rows.append(
-                SearchDocument(
-                    product=product,
-                    language=document.language,
-                    tokens_a=document.tokens_a,
-                    tokens_b=document.tokens_b,
-                    tokens_c=document.tokens_c,
-                    tokens_d=document.tokens_d,
-                )
+        documents = product_documents(product, categories=categories)
+        rows += [
+            SearchDocument(
+                product=product,
+                language=document.language,
+                tokens_a=document.tokens_a,
+                tokens_b=document.tokens_b,
+                tokens_c=document.tokens_c,
+                tokens_d=document.tokens_d,
             )
-            words |= document.words()
-            named |= set(f"{document.tokens_a} {document.tokens_b}".split())
-            attributes |= set(document.tokens_c.split())
-        words = {word for word in words if len(word) <= MAX_WORD_LENGTH}
-        counts.update(words)
-        attributed.update(attributes & words)
-        for word in named & words:
-            by_category[word][product.category_id] += 1
+            for document in documents
+        ]
+        tokens = [(d.tokens_a, d.tokens_b, d.tokens_c, d.tokens_d) for d in documents]
+        _tally(tokens, product.category_id, counts=counts, by_category=by_category, attributed=attributed)
     SearchDocument.objects.filter(product__in=products).delete()
     created = SearchDocument.objects.bulk_create(rows, batch_size=BATCH_SIZE)
     _set_vectors([document.pk for document in created if document.pk is not None])
     return counts, by_category, attributed
+
+
+def _tally(
+    tokens: Iterable[tuple[str, str, str, str]],
+    category_id: int,
+    *,
+    counts: Counter,
+    by_category: dict[str, Counter],
+    attributed: Counter,
+) -> None:
+    """Count one product's words from its documents' tokens (name and brand, category path, attributes, the rest)."""
+    words: set[str] = set()
+    named: set[str] = set()
+    attributes: set[str] = set()
+    for a, b, c, d in tokens:
+        words |= set(f"{a} {b} {c} {d}".split())
+        named |= set(f"{a} {b}".split())
+        attributes |= set(c.split())
+    words = {word for word in words if len(word) <= MAX_WORD_LENGTH}
+    counts.update(words)
+    attributed.update(attributes & words)
+    for word in named & words:
+        by_category[word][category_id] += 1
+
+
+def _words_replace(counts: Counter, by_category: dict[str, Counter], attributed: Counter) -> None:
+    """The vocabulary, from these counts: every word of the documents, nothing else."""
+    SearchWord.objects.all().delete()
+    SearchWord.objects.bulk_create(
+        [
+            SearchWord(
+                word=word,
+                product_count=count,
+                categories={str(k): v for k, v in by_category[word].items()},
+                attribute_count=attributed[word],
+            )
+            for word, count in counts.items()
+        ],
+        batch_size=BATCH_SIZE,
+    )
 
 
 def _products(queryset) -> list[Product]:
@@ -140,21 +173,32 @@ def search_index_rebuild() -> int:
         attributed.update(batch_attributed)
         for word, per_category in batch_categories.items():
             by_category[word].update(per_category)
-    SearchWord.objects.all().delete()
-    SearchWord.objects.bulk_create(
-        [
-            SearchWord(
-                word=word,
-                product_count=count,
-                categories={str(k): v for k, v in by_category[word].items()},
-                attribute_count=attributed[word],
-            )
-            for word, count in counts.items()
-        ],
-        batch_size=BATCH_SIZE,
-    )
+    _words_replace(counts, by_category, attributed)
     transaction.on_commit(catalog_changed)
     return len(ids)
+
+
+@transaction.atomic
+def search_words_recount() -> int:
+    """The vocabulary's word counts again, from the stored documents; returns how many words it holds.
+
+    `search_documents_update` adds a product's new words and leaves the counts of known ones as they
+    were: in a catalogue that grew since the last full rebuild a frequent word looks rare, and search
+    then reads every one of its matches instead of walking the newest (the PostgreSQL backend's
+    `head_share`). The nightly task (`shop.search_words_recount`) runs this; documents are not rebuilt.
+    """
+    counts: Counter = Counter()
+    by_category: dict[str, Counter] = defaultdict(Counter)
+    attributed: Counter = Counter()
+    rows = SearchDocument.objects.order_by("product_id", "language").values_list(
+        "product_id", "product__category_id", "tokens_a", "tokens_b", "tokens_c", "tokens_d"
+    )
+    for (_, category_id), documents in groupby(rows.iterator(chunk_size=BATCH_SIZE), key=lambda row: row[:2]):
+        tokens = [row[2:] for row in documents]
+        _tally(tokens, category_id, counts=counts, by_category=by_category, attributed=attributed)
+    _words_replace(counts, by_category, attributed)
+    transaction.on_commit(catalog_changed)
+    return len(counts)
 
 
 @transaction.atomic
