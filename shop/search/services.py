@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -102,21 +102,26 @@ def _tally(
         by_category[word][category_id] += 1
 
 
+def _word_rows(
+    counts: Counter, by_category: dict[str, Counter], attributed: Counter, *, known: Container[str] = frozenset()
+) -> list[SearchWord]:
+    """Vocabulary rows of the counted words, those in `known` left out."""
+    return [
+        SearchWord(
+            word=word,
+            product_count=count,
+            categories={str(k): v for k, v in by_category[word].items()},
+            attribute_count=attributed[word],
+        )
+        for word, count in counts.items()
+        if word not in known
+    ]
+
+
 def _words_replace(counts: Counter, by_category: dict[str, Counter], attributed: Counter) -> None:
     """The vocabulary, from these counts: every word of the documents, nothing else."""
     SearchWord.objects.all().delete()
-    SearchWord.objects.bulk_create(
-        [
-            SearchWord(
-                word=word,
-                product_count=count,
-                categories={str(k): v for k, v in by_category[word].items()},
-                attribute_count=attributed[word],
-            )
-            for word, count in counts.items()
-        ],
-        batch_size=BATCH_SIZE,
-    )
+    SearchWord.objects.bulk_create(_word_rows(counts, by_category, attributed), batch_size=BATCH_SIZE)
 
 
 def _products(queryset) -> list[Product]:
@@ -134,20 +139,9 @@ def search_documents_update(*, product_ids: Iterable[int]) -> int:
     _catalogue_words_teach(categories.values(), {product.brand for product in products})
     counts, by_category, attributed = _documents_write(products, categories)
     known = set(SearchWord.objects.filter(word__in=list(counts)).values_list("word", flat=True))
-    # New words join the vocabulary; the counts of known words wait for the next rebuild (they move slowly).
+    # New words join the vocabulary; the counts of known words wait for the nightly recount (search_words_recount).
     SearchWord.objects.bulk_create(
-        [
-            SearchWord(
-                word=word,
-                product_count=count,
-                categories={str(k): v for k, v in by_category[word].items()},
-                attribute_count=attributed[word],
-            )
-            for word, count in counts.items()
-            if word not in known
-        ],
-        batch_size=BATCH_SIZE,
-        ignore_conflicts=True,
+        _word_rows(counts, by_category, attributed, known=known), batch_size=BATCH_SIZE, ignore_conflicts=True
     )
     return len(products)
 
