@@ -94,11 +94,7 @@ def retrieved_for(
     index = retrieval_index(model) if model is not None else None
     if index is None:
         return []
-    history = model.history_from_ids(
-        list(context.recent_product_ids),
-        list(context.recent_event_types) or None,
-        list(context.recent_timestamps) or None,
-    )
+    history = context.history_for(model)
     if not len(history.items):
         return []
     query = model.user_vectors([history])[0].cpu().numpy()

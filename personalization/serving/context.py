@@ -42,6 +42,14 @@ class ShopperContext:
     def has_history(self) -> bool:
         return bool(self.recent_product_ids)
 
+    def history_for(self, model):
+        """This shopper's recent products as `model`'s History (products it does not know dropped)."""
+        return model.history_from_ids(
+            list(self.recent_product_ids),
+            list(self.recent_event_types) or None,
+            list(self.recent_timestamps) or None,
+        )
+
     @property
     def history_key(self) -> str:
         """Changes whenever the shopper does something new, so cached scores are never stale."""

@@ -140,7 +140,7 @@ def score_with_model(model, name: str, candidate_ids: list[int], *, context: Sho
     """
     idx = candidate_indices(model, candidate_ids)
     if model.n_items > settings.PERSONALIZATION_WHOLE_CATALOGUE_SCORES_MAX_ITEMS:
-        picked = np.array(model.score_items([_history(model, context)], idx)[0], dtype=np.float32)
+        picked = np.array(model.score_items([context.history_for(model)], idx)[0], dtype=np.float32)
     else:
         picked = _full_scores(model, name, context)[idx]
     picked[idx == 0] = -np.inf
@@ -171,18 +171,10 @@ def _full_scores(model, name: str, context: ShopperContext) -> np.ndarray:
     cached = cache.get(key) if context.unit else None
     if cached is not None:
         return np.frombuffer(cached, dtype=np.float32)
-    scores = np.asarray(model.score([_history(model, context)])[0], dtype=np.float32)
+    scores = np.asarray(model.score([context.history_for(model)])[0], dtype=np.float32)
     if context.unit:
         cache.set(key, scores.tobytes(), SCORE_TTL)
     return scores
-
-
-def _history(model, context: ShopperContext):
-    return model.history_from_ids(
-        list(context.recent_product_ids),
-        list(context.recent_event_types) or None,
-        list(context.recent_timestamps) or None,
-    )
 
 
 def order_by_scores(items: list, scores: np.ndarray | None) -> list:
