@@ -33,7 +33,7 @@ import numpy as np
 from personalization.recsys import metrics as m
 from personalization.recsys.data import InteractionDataset, UserSequence
 from personalization.recsys.models.base import History, Recommender
-from personalization.recsys.trainer import held_out_rows
+from personalization.recsys.trainer import sample_users
 
 # Scoring every item for every held-out user grows with users x items: above this catalogue size the
 # final evaluation (and the champion's comparison, on the same users) ranks the whole catalogue for a
@@ -139,8 +139,7 @@ def evaluation_users(held_out: HeldOut, n_items: int, *, max_users: int | None =
     max_users = EVALUATION_USERS if max_users is None else max_users
     if n_items <= SAMPLE_USERS_ABOVE_ITEMS or len(held_out) <= max_users:
         return held_out
-    rows = np.sort(np.random.default_rng(seed).choice(len(held_out), size=max_users, replace=False))
-    return held_out_rows(held_out, rows)
+    return sample_users(held_out, max_users, seed)
 
 
 def batch_users(n_items: int, batch_size: int = 256) -> int:

@@ -217,7 +217,7 @@ class Trainer:
         kept = _BestCheckpoints(cfg.average_checkpoints)
         evaluations_since_best = 0
         if validation is not None and cfg.eval_users and len(validation) > cfg.eval_users:
-            validation = _sample(validation, cfg.eval_users, cfg.seed)
+            validation = sample_users(validation, cfg.eval_users, cfg.seed)
         elif validation is not None and not cfg.eval_users:
             validation = evaluation_users(validation, model.n_items, max_users=VALIDATION_USERS, seed=cfg.seed)
         batches_per_epoch = math.ceil(model.training_examples() / batch_size / (group.world_size if group else 1))
@@ -418,8 +418,8 @@ class _LossOf(torch.nn.Module):
         return self._loss(batch)
 
 
-def _sample(held_out: HeldOut, n: int, seed: int) -> HeldOut:
-    """The same ``n`` users of ``held_out`` at every evaluation of a run (in their original order)."""
+def sample_users(held_out: HeldOut, n: int, seed: int) -> HeldOut:
+    """A fixed random ``n`` of the users of ``held_out``, the same for the same seed (in their original order)."""
     return held_out_rows(held_out, np.sort(np.random.default_rng(seed).choice(len(held_out), size=n, replace=False)))
 
 
