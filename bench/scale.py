@@ -115,6 +115,7 @@ TRAINING_PHASES = (
     ("second stage (AffinityStage.run)", "stages.py:run", "fit"),
     ("  base scores of the validation users", "model.py:base_scores", "run"),
     ("  CoVisitation.fit", "covisitation.py:fit", "run"),
+    ("  ItemRegression.fit", "regression.py:fit", "run"),
     ("  AffinityReranker.fit", "affinity.py:fit", "run"),
     ("final evaluation (evaluate)", "evaluation.py:evaluate", "fit_and_evaluate"),
     ("score_ms_per_user", "pipeline.py:score_ms_per_user", None),
