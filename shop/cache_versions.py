@@ -209,20 +209,21 @@ for _model in (Product, ProductImage, Brand, Category):
     post_delete.connect(_changed, sender=_model, dispatch_uid=f"product_cache_{_model.__name__}_deleted")
 
 
-class PerCatalogVersion(Generic[V]):
-    """One value per process, built from the database for the current catalogue version.
+class PerVersion(Generic[V]):
+    """One value per process, built from the database for the current version that `version()` returns.
 
     Built once per version (one builder at a time; the others wait and take its result); `forget`
-    drops it so the next `get` builds again (after a change the catalogue version does not see).
+    drops it so the next `get` builds again (after a change the version does not see).
     """
 
-    def __init__(self, build: Callable[[str], V]) -> None:
+    def __init__(self, build: Callable[[str], V], *, version: Callable[[], str]) -> None:
         self._build = build
+        self._version = version
         self._lock = threading.Lock()
         self._current: tuple[str, V] | None = None
 
     def get(self) -> V:
-        version = catalog_version()
+        version = self._version()
         current = self._current
         if current is not None and current[0] == version:
             return current[1]
@@ -233,3 +234,10 @@ class PerCatalogVersion(Generic[V]):
 
     def forget(self) -> None:
         self._current = None
+
+
+class PerCatalogVersion(PerVersion[V]):
+    """One value per process for the current catalogue version (it moves when products, brands... change)."""
+
+    def __init__(self, build: Callable[[str], V]) -> None:
+        super().__init__(build, version=catalog_version)

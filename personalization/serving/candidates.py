@@ -30,15 +30,19 @@ from personalization.recommendations.retrieval import load_retrieval_index
 from personalization.recsys.ann import RetrievalIndex
 from personalization.serving.champions import champion_model, model_version, version_tag
 from personalization.serving.context import ShopperContext
-from shop.cache_versions import shelf_version
+from shop.cache_versions import PerVersion, shelf_version
 from shop.models import Product
 
 logger = logging.getLogger(__name__)
 CANDIDATE_LIMIT = 5000  # in-stock products offered whole; past this, retrieval
-RETRIEVED = 500  # the sequence model's nearest items per shopper
+# Past CANDIDATE_LIMIT, each list's candidates: at most RETRIEVED + NEIGHBOURS + POPULAR + NEWEST (500), all
+# scored exactly by the shopper's model. A slot shows 8 to 12. At 1M products 1,000 candidates cost the
+# product page and the home page a stock query over 1,000 ids and the second stage's features of every one
+# (bench/scale.py, docs/benchmarks.md).
+RETRIEVED = 200  # the sequence model's nearest items per shopper
 NEIGHBOURS = 100  # co-visited with the recent products
-POPULAR = 200
-NEWEST = 200
+POPULAR = 100
+NEWEST = 100
 # Seconds lists of what is in stock are kept; each order starts new keys (shelf_version) at once.
 SHELF_TTL = 60
 
@@ -47,10 +51,37 @@ _popular: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # loaded popu
 _loading = threading.Lock()
 
 
-def newest_in_stock(limit: int = CANDIDATE_LIMIT) -> list[int]:
-    """The newest `limit` products in stock, cached until the next order (see `shop.cache_versions.shelf_version`)."""
+def newest_in_stock() -> list[int]:
+    """The newest CANDIDATE_LIMIT products in stock, kept until the next order (`shop.cache_versions.shelf_version`).
+
+    Every page with "Picked for you" asks for it: kept in the process, and shared through the cache so that
+    one process reads it from the database, not read from the cache each time (5,000 ids).
+    """
+    return _newest.get()
+
+
+def _newest_read(version: str) -> list[int]:
     newest = Product.objects.filter(is_active=True, stock__gt=0).order_by("-created_at").values_list("pk", flat=True)
-    return cache.get_or_set(f"serving:candidates:{limit}:{shelf_version()}", lambda: list(newest[:limit]), SHELF_TTL)
+    limit = CANDIDATE_LIMIT
+    return cache.get_or_set(f"serving:candidates:{limit}:{version}", lambda: list(newest[:limit]), SHELF_TTL)
+
+
+_newest: PerVersion[list[int]] = PerVersion(_newest_read, version=shelf_version)
+
+
+def _everyones_read(version: str) -> list[int]:
+    ids = list(dict.fromkeys(popular(k=POPULAR) + newest_in_stock()[:NEWEST]))
+    in_stock = set(Product.objects.filter(pk__any_of=ids, is_active=True, stock__gt=0).values_list("pk", flat=True))
+    return [pk for pk in ids if pk in in_stock]
+
+
+def _everyones_version() -> str:
+    popularity = champion_model(ModelVersion.Kind.POPULARITY)
+    return f"{shelf_version()}:{version_tag(popularity) if popularity is not None else '-'}"
+
+
+# The best sellers and the newest products in stock: the same for every shopper, until the next order or champion.
+_everyones: PerVersion[list[int]] = PerVersion(_everyones_read, version=_everyones_version)
 
 
 def for_shopper(*, context: ShopperContext, exclude: set[int]) -> list[int]:
@@ -60,25 +91,26 @@ def for_shopper(*, context: ShopperContext, exclude: set[int]) -> list[int]:
         return [pk for pk in newest if pk not in exclude]
     # Retrieved whatever their stock: one query reads the stock of every candidate.
     retrieved = retrieved_for(context=context, exclude=exclude, in_stock=False)
-    kept = _in_stock_with_others(retrieved, context=context, exclude=exclude, newest=newest)
+    kept = _in_stock_with_others(retrieved, context=context, exclude=exclude)
     if len(set(retrieved) & set(kept)) < len(retrieved) // 2:
         # Most of the nearest are sold out: retrieval asks for more until half of what it keeps is in stock.
         retrieved = retrieved_for(context=context, exclude=exclude)
-        kept = _in_stock_with_others(retrieved, context=context, exclude=exclude, newest=newest)
+        kept = _in_stock_with_others(retrieved, context=context, exclude=exclude)
     return kept
 
 
-def _in_stock_with_others(
-    retrieved: list[int], *, context: ShopperContext, exclude: set[int], newest: list[int]
-) -> list[int]:
-    """The retrieved ids, then the co-visited, popular and newest ones: those in stock and not in `exclude`."""
-    merged = dict.fromkeys(retrieved)
-    merged.update(dict.fromkeys(covisited(context.recent_product_ids, k=NEIGHBOURS)))
-    merged.update(dict.fromkeys(popular(k=POPULAR)))
-    merged.update(dict.fromkeys(newest[:NEWEST]))
-    ids = [pk for pk in merged if pk not in exclude]
-    in_stock = set(Product.objects.filter(pk__any_of=ids, is_active=True, stock__gt=0).values_list("pk", flat=True))
-    return [pk for pk in ids if pk in in_stock]
+def _in_stock_with_others(retrieved: list[int], *, context: ShopperContext, exclude: set[int]) -> list[int]:
+    """The retrieved ids, then the co-visited, popular and newest ones: those in stock and not in `exclude`.
+
+    The shopper's own (retrieved, co-visited) have their stock read here; everyone's are kept in stock.
+    """
+    own = [
+        pk for pk in dict.fromkeys(retrieved + covisited(context.recent_product_ids, k=NEIGHBOURS)) if pk not in exclude
+    ]
+    in_stock = set(Product.objects.filter(pk__any_of=own, is_active=True, stock__gt=0).values_list("pk", flat=True))
+    merged = dict.fromkeys(pk for pk in own if pk in in_stock)
+    merged.update(dict.fromkeys(pk for pk in _everyones.get() if pk not in exclude))
+    return list(merged)
 
 
 def retrieved_for(

@@ -1,5 +1,7 @@
 """Candidates for "Picked for you" reach the whole catalogue, not only its newest products."""
 
+import re
+
 import pytest
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
@@ -130,7 +132,7 @@ def test_picked_for_you_reads_the_stock_of_its_candidates_once_unless_most_of_th
     products = [make_product(name=f"Kettle {n}", stock=0 if n < sold_out else 5) for n in range(4)]
     others = {make_product(name=f"Teapot {n}").pk for n in range(3)}
     ids = [p.pk for p in products]
-    monkeypatch.setattr(candidates, "CANDIDATE_LIMIT", 2)
+    monkeypatch.setattr(candidates, "CANDIDATE_LIMIT", 3)
     asked = []
 
     def retrieved_for(*, context, exclude, k=candidates.RETRIEVED, in_stock=True):
@@ -147,3 +149,33 @@ def test_picked_for_you_reads_the_stock_of_its_candidates_once_unless_most_of_th
     assert found[: 4 - sold_out] == ids[sold_out:] and others <= set(found[4 - sold_out :])
     assert not set(ids[:sold_out]) & set(found)
     assert asked == ([False] if sold_out < 2 else [False, True])
+
+
+@pytest.mark.django_db
+def test_everyones_candidates_are_read_once_per_order_and_only_the_shoppers_own_stock_each_time(monkeypatch):
+    from django.db.models import F
+    from django.test.utils import CaptureQueriesContext
+
+    from personalization.serving import candidates
+    from shop.cache_versions import stock_changed
+
+    # given a catalogue past the whole-catalogue limit: three kettles the model retrieves, three newest teapots
+    kettles = [make_product(name=f"Kettle {n}", stock=5).pk for n in range(3)]
+    teapots = [make_product(name=f"Teapot {n}", stock=5).pk for n in range(3)]
+    monkeypatch.setattr(candidates, "CANDIDATE_LIMIT", 3)
+    monkeypatch.setattr(candidates, "retrieved_for", lambda *, context, exclude, k=0, in_stock=True: kettles)
+    monkeypatch.setattr(candidates, "covisited", lambda *a, **k: [])
+    monkeypatch.setattr(candidates, "popular", lambda *a, **k: [])
+    context = shopper(Product.objects.get(pk=kettles[0]))
+    assert candidates.for_shopper(context=context, exclude=set()) == kettles + teapots[::-1]
+    # when another shopper's list is made
+    with CaptureQueriesContext(connection) as queries:
+        found = candidates.for_shopper(context=context, exclude={teapots[0]})
+    # then one query reads the stock of the shopper's own candidates; the newest, in stock, are kept
+    assert found == kettles + teapots[:0:-1]
+    stock_reads = [q["sql"] for q in queries.captured_queries if "shop_product" in q["sql"]]
+    assert len(stock_reads) == 1 and not re.search(rf"\b{teapots[1]}\b", stock_reads[0]), stock_reads
+    # and when an order sells the newest teapot out, the next list no longer holds it
+    Product.objects.filter(pk=teapots[2]).update(stock=F("stock") - 5)
+    stock_changed()
+    assert candidates.for_shopper(context=context, exclude=set()) == kettles + [teapots[1], teapots[0]]
