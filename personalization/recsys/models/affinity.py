@@ -196,6 +196,11 @@ class AffinityReranker:
         known[0] = False
         pairs = np.where(known, self.category * (int(self.brand.max(initial=0)) + 1) + self.brand, 0)
         self.pair = np.unique(pairs, return_inverse=True)[1].astype(np.int64)
+        # A history's masses are counted per category, brand and pair: arrays of their number, not the catalogue's.
+        self._kinds = {
+            name: int(ids.max(initial=0)) + 1
+            for name, ids in (("category", self.category), ("brand", self.brand), ("pair", self.pair))
+        }
         neutral = self.neutral_weights()
         weights = np.asarray(weights if weights is not None else neutral, dtype=np.float32)
         # A stage saved before a feature was added has no weight for it: zero, as if never fitted.
@@ -314,15 +319,14 @@ class AffinityReranker:
             events = np.clip(events, 0, len(self.event_weights) - 1)
             weight = self.event_weights[events] * self.decay ** np.arange(len(items) - 1, -1, -1)
             total = max(float(weight.sum()), 1e-9)
-            category_mass = np.bincount(self.category[items], weight, minlength=len(self.category))
+            kinds = self._kinds
+            category_mass = np.bincount(self.category[items], weight, minlength=kinds["category"])
             category_mass[0] = 0.0
-            brand_mass = np.bincount(self.brand[items], weight, minlength=len(self.brand))
+            brand_mass = np.bincount(self.brand[items], weight, minlength=kinds["brand"])
             brand_mass[0] = 0.0
-            pair_mass = np.bincount(self.pair[items], weight, minlength=len(self.pair))
+            pair_mass = np.bincount(self.pair[items], weight, minlength=kinds["pair"])
             pair_mass[0] = 0.0
-            price_mass = np.bincount(
-                self.category[items], weight * self.price_rank[items], minlength=len(self.category)
-            )
+            price_mass = np.bincount(self.category[items], weight * self.price_rank[items], minlength=kinds["category"])
             in_category = category_mass[category]
             has = in_category > 0
             out[row, :, 2] = in_category / total

@@ -401,3 +401,23 @@ def test_above_the_full_catalogue_the_fit_computes_the_sampled_candidates_featur
     # then the same features, standardised on each whole row
     assert widths == [9] * 6
     np.testing.assert_allclose(alone, every_item, rtol=1e-4, atol=1e-5)
+
+
+def test_scoring_a_few_items_of_a_large_catalogue_takes_memory_in_their_number_not_the_catalogues():
+    import tracemalloc
+
+    # given the stage of a 1,000,000-item catalogue (five categories) and one visitor's history
+    n_items = 1_000_000
+    stage = wide_stage(n_items)
+    history = some_histories(1, n_items)
+    columns = np.arange(1, 701)
+    base, reference = np.zeros((1, len(columns)), np.float32), np.zeros((1, 2048), np.float32)
+    stage.rerank_items(history, base, columns, reference)
+    # when a listing's 700 items are scored
+    tracemalloc.start()
+    scores = stage.rerank_items(history, base, columns, reference)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    # then the features held are those items' (700 x 12 values), not a per-item array of the catalogue (8 MB)
+    assert scores.shape == (1, len(columns)) and np.isfinite(scores).all()
+    assert peak < 1_000_000, f"{peak:,} bytes"
