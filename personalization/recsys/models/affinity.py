@@ -364,14 +364,13 @@ class AffinityReranker:
         n = len(table.fallback) - 1
         out = np.zeros((len(histories), len(cols)), dtype=np.float32)
         for row, history in enumerate(histories):
-            scores = table.score([history])[0]
-            items = history.items[history.items > 0][-table.config.history_items :]
-            touched = np.unique(np.concatenate([table.neighbours(int(i))[0] for i in items] or [[]]))
-            touched = touched[touched > 0].astype(np.int64)
-            before, after = value(table.fallback[touched]), value(scores[touched])
+            touched, moved = table.moved(history)
+            keep = touched > 0
+            before = value(table.fallback[touched[keep]])
+            after = value(table.fallback[touched[keep]] + moved[keep])
             mean = (plain_sum - before.sum() + after.sum()) / n
             variance = max((plain_squares - (before**2).sum() + (after**2).sum()) / n - mean**2, 0.0)
-            out[row] = (value(scores[cols]) - mean) / (np.sqrt(variance) + 1e-6)
+            out[row] = (value(table.score_at(history, cols)) - mean) / (np.sqrt(variance) + 1e-6)
         return out
 
     def rerank(self, histories: Sequence[History], base: np.ndarray) -> np.ndarray:

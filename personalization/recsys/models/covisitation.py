@@ -89,6 +89,29 @@ class CoVisitation(Recommender):
                 out[row, nbr] += np.float32(self.config.recency_decay**age) * sim
         return out
 
+    def moved(self, history: HistoryLike) -> tuple[np.ndarray, np.ndarray]:
+        """What one history adds to :meth:`score`'s fallback: the item indices it touches ``[m]`` (sorted, unique)
+        and how much each ``[m]``; a large catalogue's few scored items need no row of every item."""
+        items = History.coerce(history).items
+        items = items[items > 0][-self.config.history_items :]
+        parts = [self.neighbours(int(item)) for item in items[::-1]]
+        if not parts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        decay = [np.float32(self.config.recency_decay**age) * sim for age, (_, sim) in enumerate(parts)]
+        touched, inverse = np.unique(np.concatenate([nbr for nbr, _ in parts]).astype(np.int64), return_inverse=True)
+        return touched, np.bincount(inverse, np.concatenate(decay), minlength=len(touched)).astype(np.float32)
+
+    def score_at(self, history: HistoryLike, items: np.ndarray) -> np.ndarray:
+        """``[len(items)]``: :meth:`score` of one history at the item indices ``items`` alone."""
+        items = np.asarray(items, dtype=np.int64)
+        touched, moved = self.moved(history)
+        out = self.fallback[items].copy()
+        if len(touched):
+            at = np.minimum(np.searchsorted(touched, items), len(touched) - 1)
+            hit = touched[at] == items
+            out[hit] += moved[at[hit]]
+        return out
+
     def _pairs(self, dataset: InteractionDataset) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         allowed = None
         if self.config.event_types is not None:

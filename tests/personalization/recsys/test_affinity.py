@@ -406,9 +406,18 @@ def test_above_the_full_catalogue_the_fit_computes_the_sampled_candidates_featur
 def test_scoring_a_few_items_of_a_large_catalogue_takes_memory_in_their_number_not_the_catalogues():
     import tracemalloc
 
-    # given the stage of a 1,000,000-item catalogue (five categories) and one visitor's history
+    from personalization.recsys.models.covisitation import CoVisitation
+
+    # given the stage of a 1,000,000-item catalogue (five categories) with a co-visitation table (each item's
+    # neighbours the next ten), and one visitor's history
     n_items = 1_000_000
     stage = wide_stage(n_items)
+    table = CoVisitation()
+    table.indptr = np.arange(0, 10 * (n_items + 2), 10, dtype=np.int64)
+    table.neighbour_items = (np.arange(10 * (n_items + 1)) // 10 + np.tile(np.arange(1, 11), n_items + 1)) % n_items + 1
+    table.neighbour_scores = np.full(10 * (n_items + 1), 0.5, dtype=np.float32)
+    table.fallback = np.linspace(1e-6, 0, n_items + 1, dtype=np.float32)
+    stage.transitions = table
     history = some_histories(1, n_items)
     columns = np.arange(1, 701)
     base, reference = np.zeros((1, len(columns)), np.float32), np.zeros((1, 2048), np.float32)

@@ -9,6 +9,7 @@ from personalization.recsys.models import (
     RecentPopularity,
     Recommender,
 )
+from personalization.recsys.models.base import History
 from personalization.recsys.models.covisitation import CoVisitationConfig
 from personalization.recsys.models.popularity import PopularityConfig
 
@@ -70,6 +71,23 @@ def test_covisitation_scores_follow_the_visitors_last_items():
     assert int(np.argmax(scores)) == idx("stove")
     # Without co-visits the bestseller still leads, through the popularity fallback.
     assert int(np.argmax(model.score([[]])[0])) == idx("sock")
+
+
+def test_a_history_scores_a_few_items_as_it_scores_every_item():
+    # given co-visits among twelve products over twenty shoppers, and a history of five of them
+    rng = np.random.default_rng(3)
+    rows = [(f"u{user}", f"p{item}", t) for user in range(20) for t, item in enumerate(rng.integers(0, 12, 8))]
+    dataset = build_dataset(rows)
+    model = CoVisitation().fit(dataset)
+    history = History(np.array([dataset.item_index.index_of(f"p{i}") for i in (3, 1, 4, 1, 5)]))
+    every = model.score([history])[0]
+    # when some items alone are scored, the padding and repeats among them
+    items = np.array([0, 7, 2, 2, 12, 1])
+    # then each gets the score it has among every item
+    np.testing.assert_allclose(model.score_at(history, items), every[items], rtol=1e-6)
+    # and an empty history scores them by the fallback alone
+    empty = History(np.zeros(0, dtype=np.int64))
+    assert model.score_at(empty, items).tolist() == model.score([empty])[0][items].tolist()
 
 
 def test_sessions_split_co_visits():
