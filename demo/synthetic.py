@@ -112,9 +112,7 @@ def _grow_products(count: int, *, templates: list[tuple[int, int]], rng: np.rand
                 JOIN shop_searchdocument d ON d.product_id = p.template_id"""
         )
         cursor.execute("DROP TABLE synthetic_plan")
-        if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE shop_product")
-            cursor.execute("ANALYZE shop_searchdocument")
+    _settle(Product._meta.db_table, SearchDocument._meta.db_table)
     catalog_changed()  # bulk writes send no signals
     return count
 
@@ -170,10 +168,22 @@ def _add_events(count: int, *, rng: np.random.Generator, days: int, seed: int) -
             _write(cursor, Event._meta.db_table, columns, batch())
         written += n
         visitor += len(lengths)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {Event._meta.db_table}")
+    _settle(Event._meta.db_table)
     return written
+
+
+def _settle(*tables: str) -> None:
+    """PostgreSQL: the tables as a running store's autovacuum leaves them after bulk writes.
+
+    VACUUM marks the new rows visible to all (index-only scans then read no heap: the category head's
+    0.4 ms against 5 ms at 1M products) and ANALYZE gives the planner their statistics. Inside a
+    transaction (a test's), where VACUUM cannot run, the statistics alone.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"{'ANALYZE' if connection.in_atomic_block else 'VACUUM (ANALYZE)'} {table}")
 
 
 def _write(cursor, table: str, columns: list[str], rows) -> None:

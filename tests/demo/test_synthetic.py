@@ -67,3 +67,28 @@ def test_bad_sizes_are_refused_and_change_nothing(small_store):
 def test_an_empty_store_gets_the_demo_catalogue_first():
     call_command("synthetic_store", products=700, events=100)
     assert Product.objects.count() == 700 and Event.objects.count() == 100
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_grown_tables_are_left_as_autovacuum_would_leave_them():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("VACUUM and the visibility map are PostgreSQL's")
+    # given a store outside any transaction, as the synthetic_store command runs
+    tents = make_category(name="Tents")
+    make_product(name="Tent", category=tents)
+    # when it grows
+    synthetic_store_grow(products=2_000, events=1_000, seed=2)
+    # then its new rows are marked visible to all (index-only scans read no heap) and counted for the planner
+    with connection.cursor() as cursor:
+        # The events' table is partitioned by month: its rows are in its partitions.
+        cursor.execute(
+            """SELECT coalesce(p.relname, c.relname), sum(c.relallvisible), sum(c.reltuples) FROM pg_class c
+               LEFT JOIN pg_inherits i ON i.inhrelid = c.oid LEFT JOIN pg_class p ON p.oid = i.inhparent
+               WHERE coalesce(p.relname, c.relname) IN ('shop_product', 'tracking_event') AND c.relkind = 'r'
+               GROUP BY 1"""
+        )
+        settled = {name: (visible, tuples) for name, visible, tuples in cursor.fetchall()}
+        assert set(settled) == {"shop_product", "tracking_event"}, settled
+    assert all(visible > 0 and tuples > 0 for visible, tuples in settled.values()), settled
