@@ -26,6 +26,14 @@ BODY_DOCUMENTS = 300
 # it prices the `@@` filter low and assumes even spread, and a walk that
 # meets clustered or no matches reads the whole table (bench/search.py: 5.4x its 600-product p50 when it chose).
 NEWEST_FIRST_SHARE = 0.1
+# A rarer word walks too where the walk reads fewer documents than the GIN bitmap holds entries, each walked
+# document costing about WALK_COST_PER_DOCUMENT entries: the walk reads about 2 x HEAD_DOCUMENTS / share
+# documents and the bitmap 2 x share x products entries, so it walks when share² x products exceeds
+# HEAD_DOCUMENTS x WALK_COST_PER_DOCUMENT. At 1M products (EXPLAIN ANALYZE on bench/scale.py's store): 0.25 µs
+# an entry (`camera`, 8% of the products: 163,846 entries, 41 ms) against about 4 µs a walked document
+# (`soundbar`, 1.2%: 153 ms walked), so a word past 5.7% walks there (`camera`: 12 ms); at 100,000 products,
+# past 18%; never in a store of a few thousand products.
+WALK_COST_PER_DOCUMENT = 16
 
 
 def _phrase(tokens: tuple[str, ...], *, prefix_last: bool = False) -> str:
@@ -60,6 +68,12 @@ def head_share(groups: Groups) -> float:
         default=0,
     )
     return found / words.product_count
+
+
+def walks_newest_first(share: float, products: int) -> bool:
+    """Whether a one-word query held by `share` of the `products` takes its newest head matches by walking
+    the index (NEWEST_FIRST_SHARE), or because the walk costs less than its GIN bitmap would."""
+    return share >= NEWEST_FIRST_SHARE or share * share * products > HEAD_DOCUMENTS * WALK_COST_PER_DOCUMENT
 
 
 class PostgresBackend(SearchBackend):
@@ -132,7 +146,7 @@ class PostgresBackend(SearchBackend):
     ) -> list[int]:
         if not groups:
             return []
-        newest_first = head_share(groups) >= NEWEST_FIRST_SHARE
+        newest_first = walks_newest_first(head_share(groups), vocabulary().product_count)
         return self._ranked(
             ts_query(groups, require_all=require_all), products, intent, limit, newest_first=newest_first
         )
