@@ -67,17 +67,27 @@ class ListingPaginator(Paginator):
         return len(self.object_list)
 
 
-def _kept(queryset: QuerySet, what: str, compute: Callable[[], T]) -> T:
-    versions = _versions_of(queryset)
+def kept_key(queryset: QuerySet, what: str, *, reads_stock: bool = False) -> str | None:
+    """The key `what` of `queryset` is kept under (its versions and its SQL); None where its filters forbid.
+
+    `reads_stock`: what is kept holds the products' stock, so it moves with orders whatever the filters.
+    The versions are read before the database: a change meanwhile leaves the value under the old version.
+    """
+    versions = _versions_of(queryset, reads_stock=reads_stock)
     if versions is None:
-        return compute()
+        return None
     try:
         sql, params = queryset.query.sql_with_params()
     except EmptyResultSet:  # a filter on no values (`pk__in=[]`): no SQL, and nothing to read or keep
-        return compute()
+        return None
     digest = hashlib.blake2b(f"{sql}\0{params!r}".encode(), digest_size=16).hexdigest()
-    # The versions are read before the database: a change meanwhile leaves this value under the old version.
-    key = f"shop:listing-{what}:{versions}:{digest}"
+    return f"shop:listing-{what}:{versions}:{digest}"
+
+
+def _kept(queryset: QuerySet, what: str, compute: Callable[[], T]) -> T:
+    key = kept_key(queryset, what)
+    if key is None:
+        return compute()
     found = cache.get(key)
     if found is None:
         found = compute()
@@ -85,7 +95,7 @@ def _kept(queryset: QuerySet, what: str, compute: Callable[[], T]) -> T:
     return found
 
 
-def _versions_of(queryset: QuerySet) -> str | None:
+def _versions_of(queryset: QuerySet, *, reads_stock: bool = False) -> str | None:
     """The versions a figure of `queryset` is kept under; None where it filters on anything else."""
     query = queryset.query
     if query.combinator or query.extra or query.distinct:
@@ -93,7 +103,7 @@ def _versions_of(queryset: QuerySet) -> str | None:
     columns = _filtered_columns(query.where)
     if columns is None or not columns <= CATALOGUE_COLUMNS | STOCK_COLUMNS:
         return None
-    return shelf_version() if columns & STOCK_COLUMNS else catalog_version()
+    return shelf_version() if reads_stock or columns & STOCK_COLUMNS else catalog_version()
 
 
 def _filtered_columns(node: WhereNode) -> set[tuple[type, str]] | None:

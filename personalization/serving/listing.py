@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from personalization.serving.context import context_for_request
 from personalization.serving.impressions import shown_list_log
-from personalization.serving.ranking import RankedList, listing_rest, rank_listing_queryset
+from personalization.serving.ranking import RankedList, has_rest, listing_rest, rank_listing_queryset
 from shop.listing import ListingRanker, RankedListing
 from shop.listing_counts import listing_count
 from shop.selectors import ProductsInOrder, products_in_order
@@ -29,11 +30,17 @@ class HeadThenRest(Sequence):
     count, and pages never repeat or skip a product.
     """
 
-    def __init__(self, head: Sequence[int], rest: QuerySet, *, listing: QuerySet):
+    def __init__(self, head: Sequence[int], rest: QuerySet | Callable[[], QuerySet], *, listing: QuerySet):
         self.head = list(head)
-        self.rest = rest
+        self._rest = rest  # or what makes it: a page within the head never needs it (a filter on every head id)
         self._listing = listing
         self._count: int | None = None
+
+    @property
+    def rest(self) -> QuerySet:
+        if callable(self._rest):
+            self._rest = self._rest()
+        return self._rest
 
     def __len__(self) -> int:
         if self._count is None:
@@ -60,11 +67,10 @@ class PersonalizedListingRanker(ListingRanker):
         context = context_for_request(request)
         rerank_top, head = (SEARCH_RERANK_TOP, SEARCH_HEAD) if surface == "search" else (None, None)
         ranked = rank_listing_queryset(products, context=context, surface=surface, rerank_top=rerank_top, head=head)
-        rest = listing_rest(products, ranked, head=head)
         return RankedListing(
-            products=ProductsInOrder(list(ranked.products))
-            if rest is None
-            else HeadThenRest(ranked.products, rest, listing=products),
+            products=HeadThenRest(ranked.products, partial(listing_rest, products, ranked, head=head), listing=products)
+            if has_rest(ranked, head=head)
+            else ProductsInOrder(list(ranked.products)),
             list_id=ranked.list_id,
             surface=surface,
             ranker=ranked.ranker,

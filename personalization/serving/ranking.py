@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from personalization.serving.champions import champion_model, model_version, version_tag
 from personalization.serving.context import ShopperContext
 from personalization.serving.rules import apply_rules
-from shop.cache_versions import PerCatalogVersion
+from shop.cache_versions import PerCatalogVersion, ProcessCache
+from shop.listing_counts import kept_key
 
 logger = logging.getLogger(__name__)
 SCORE_TTL = 30  # seconds; the history key changes with every new event anyway
@@ -364,8 +365,7 @@ def rank_listing_queryset(
     personalization reorders only the best of them).
     """
     size = head or LISTING_CANDIDATES
-    head_rows = _untranslated(products).values_list(*_LISTING_COLUMNS)[: size + 1]
-    rows = [ListingRow(*values) for values in head_rows]
+    rows = _head_rows(products, size + 1)
     longer = len(rows) > size
     rows = rows[:size]
     ranked_rows, tail = (rows, []) if rerank_top is None else (rows[:rerank_top], rows[rerank_top:])
@@ -377,13 +377,38 @@ def rank_listing_queryset(
     return ranked
 
 
+# Heads of listings whose filters only a catalogue change or an order can move (shop.listing_counts): the same
+# for every shopper until then. At most about 110 kB each (a long listing's 481 rows, each rated).
+HEAD_ROWS_BYTES = 8 * 2**20
+_heads: ProcessCache[str, tuple[ListingRow, ...]] = ProcessCache(
+    max_bytes=HEAD_ROWS_BYTES, sizeof=lambda rows: 64 + 232 * len(rows)
+)
+
+
+def _head_rows(products, size: int) -> list[ListingRow]:
+    """The first `size` rows of `products` in its order: kept in this process until the catalogue or stock moves."""
+    query = _untranslated(products).values_list(*_LISTING_COLUMNS)[:size]
+    key = kept_key(query, "head", reads_stock=True)
+    rows = _heads.get(key) if key is not None else None
+    if rows is None:
+        rows = tuple(ListingRow(*values) for values in query)
+        if key is not None:
+            _heads.put(key, rows)
+    return list(rows)
+
+
+def has_rest(ranked: RankedList, *, head: int | None = None) -> bool:
+    """Whether the listing ranked as `ranked` goes on past its head (see `listing_rest`)."""
+    return len(ranked.products) >= (head or LISTING_CANDIDATES)
+
+
 def listing_rest(products, ranked: RankedList, *, head: int | None = None):
     """The products of `products` after the ranked head, in the queryset's order: a queryset of ids.
 
     None when the head holds the whole listing (`head` as given to `rank_listing_queryset`). The head's
     ids are left out by the database, which reads only as far into the listing as the page asked for.
     """
-    if len(ranked.products) < (head or LISTING_CANDIDATES):
+    if not has_rest(ranked, head=head):
         return None
     return products.exclude(pk__any_of=ranked.products).values_list("pk", flat=True)
 

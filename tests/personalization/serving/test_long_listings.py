@@ -122,6 +122,51 @@ def test_the_category_pages_past_the_head_show_each_product_once(long_listing, s
 
 
 @pytest.mark.django_db
+def test_a_listings_head_is_read_once_for_every_shopper_until_an_order_moves_the_stock(long_listing, short_head):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from shop.cache_versions import stock_changed
+
+    category, oldest = long_listing
+    products = product_list(category=category)
+
+    def head_reads(context) -> tuple[int, ranking.RankedList]:
+        with CaptureQueriesContext(connection) as queries:
+            ranked = ranking.rank_listing_queryset(products, context=context, surface="category")
+        return sum(f"LIMIT {HEAD + 1}" in q["sql"] for q in queries.captured_queries), ranked
+
+    # given one shopper's listing
+    assert head_reads(shopper(*oldest[:3]))[0] == 1
+    # when another shopper, and one without a history, ask for it
+    reads, ranked = head_reads(shopper(*oldest[4:6]))
+    # then the head is not read again, and still ranked for each
+    assert reads == 0 and head_reads(ShopperContext(unit="v:new"))[0] == 0
+    assert set(ranked.products[:HEAD]) <= set(products.values_list("pk", flat=True))
+    # and when an order takes the last of the head's first product
+    first = products.values_list("pk", flat=True)[0]
+    Product.objects.filter(pk=first).update(stock=0)
+    stock_changed()
+    reads, ranked = head_reads(shopper(*oldest[:3]))
+    # then the head is read again: the sold-out product goes after the ones in stock
+    assert reads == 1 and ranked.products[-1] == first
+    Product.objects.filter(pk=first).update(stock=5)
+    stock_changed()
+
+
+@pytest.mark.django_db
+def test_a_page_within_the_head_never_builds_the_rests_filter_on_every_head_id(long_listing, short_head, rf):
+    # given a long listing ranked for a shopper
+    category, _ = long_listing
+    listing = PersonalizedListingRanker().rank(
+        request=rf.get("/"), products=product_list(category=category), surface="x"
+    )
+    # when its first page is read, then the rest is still to be made; a page past the head makes it
+    assert len(listing.products[0:PAGE]) == PAGE and callable(listing.products._rest)
+    assert len(listing.products[HEAD : HEAD + PAGE]) == PAGE and not callable(listing.products._rest)
+
+
+@pytest.mark.django_db
 def test_a_listing_that_fits_its_head_has_no_rest(long_listing, rf):
     category, _ = long_listing
     request = rf.get("/")
