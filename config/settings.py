@@ -335,6 +335,9 @@ REVIEWS_BURST = {"count": 3, "window_hours": 24, "account_age_days": 7}
 REVIEWS_PHOTOS = {"max_count": 4, "max_bytes": 8 * 2**20, "max_pixels": 40_000_000}
 # Who orders category and search listings (shop.listing); the shop alone would keep the catalogue's order.
 SHOP_LISTING_RANKER = "personalization.serving.listing.PersonalizedListingRanker"
+# A query's ranked matches are kept in the shared cache until the catalogue moves (shop.search.selectors):
+# shoppers repeat the same queries, and a frequent word's statement costs 10-40 ms at a million products.
+SHOP_SEARCH_KEEP_MATCHES = os.environ.get("SHOP_SEARCH_KEEP_MATCHES", "1") == "1"
 
 LOGGING = {
     "version": 1,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, IntegerField, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -12,7 +15,8 @@ from django.db.models.sql.datastructures import BaseTable
 from django.urls import reverse
 from django.utils.translation import get_language
 
-from shop.cache_versions import PerCatalogVersion
+from shop.cache_versions import VERSION_LIFETIME, PerCatalogVersion
+from shop.listing_counts import kept_key
 from shop.models import Brand, Category, Product
 from shop.search.backends import search_backend
 from shop.search.documents import document_languages, translated
@@ -72,19 +76,13 @@ def product_search_results(*, query: str, products: QuerySet[Product], sort_by_r
     understood = query_plan(query=query)
     backend = search_backend()
     candidates = products.order_by()
-    ids = backend.matches(
-        groups=understood.groups, products=candidates, intent=understood.intent, require_all=True, limit=RESULTS_LIMIT
-    )
+    ids = _matches(backend, groups=understood.groups, products=candidates, intent=understood.intent, require_all=True)
     if len(ids) < ATTRIBUTE_FILTER_MIN and understood.attribute_groups:
         ids = _attribute_words_ranked(understood, ids, backend=backend, products=candidates)
     partial = False
     if not ids and len(understood.groups) > 1:
-        ids = backend.matches(
-            groups=understood.groups,
-            products=candidates,
-            intent=understood.intent,
-            require_all=False,
-            limit=RESULTS_LIMIT,
+        ids = _matches(
+            backend, groups=understood.groups, products=candidates, intent=understood.intent, require_all=False
         )
         partial = bool(ids)
     if sort_by_relevance and ids and connection.vendor == "postgresql":
@@ -102,15 +100,40 @@ def product_search_results(*, query: str, products: QuerySet[Product], sort_by_r
     )
 
 
+def _matches(backend, *, groups, products: QuerySet, intent: dict[int, float], require_all: bool) -> list[int]:
+    """The backend's best RESULTS_LIMIT ids for the understood query, kept in the shared cache where they can be.
+
+    Kept under the catalogue's version (and the stock's, for a listing filtered on stock) like a listing's
+    count (`shop.listing_counts`): a product, brand or category saved, or a rebuilt index, starts new keys.
+    The key holds the query as understood (words, synonyms, corrections, intent), so a new synonym or a
+    learned intent is a new key too. Not kept: a listing filtered on what moves without a version (price).
+    """
+
+    def match() -> list[int]:
+        return backend.matches(
+            groups=groups, products=products, intent=intent, require_all=require_all, limit=RESULTS_LIMIT
+        )
+
+    if not groups or not settings.SHOP_SEARCH_KEEP_MATCHES:
+        return match()
+    understood = repr((type(backend).__name__, groups, sorted(intent.items()), require_all, RESULTS_LIMIT))
+    key = kept_key(products, "search-" + hashlib.blake2b(understood.encode(), digest_size=12).hexdigest())
+    if key is None:
+        return match()
+    found = cache.get(key)
+    if found is None:
+        found = match()
+        cache.set(key, found, VERSION_LIFETIME)
+    return found
+
+
 def _attribute_words_ranked(understood: QueryPlan, ids: list[int], *, backend, products: QuerySet) -> list[int]:
     """Too few products have every attribute word (`black leather bag`): the products of the query's other
     words join them, after those that have them all within the category the query names."""
     core = tuple(group for index, group in enumerate(understood.groups) if index not in understood.attribute_groups)
     if not core:
         return ids
-    relaxed = backend.matches(
-        groups=core, products=products, intent=understood.intent, require_all=True, limit=RESULTS_LIMIT
-    )
+    relaxed = _matches(backend, groups=core, products=products, intent=understood.intent, require_all=True)
     strict = set(ids)
     merged = [*ids, *(pk for pk in relaxed if pk not in strict)][:RESULTS_LIMIT]
     category_of = dict(Product.objects.filter(pk__in=_id_set(merged)).values_list("pk", "category_id"))
