@@ -168,9 +168,14 @@ def child_train_sasrec(epochs: int) -> dict:
     return figures
 
 
-def child_serve(rounds: int) -> dict:
+def _serve_setup() -> tuple[dict, list, list, dict]:
+    """A shopper with a history of five product views in the largest category, and the pages to time for them.
+
+    Returns the pages (name -> fetch, None where the store has no such page), one search fetch per demo
+    query, the same searches with kept matches off (`SHOP_SEARCH_KEEP_MATCHES`), and the store's figures.
+    """
     from django.db.models import Count
-    from django.test import Client
+    from django.test import Client, override_settings
     from django.urls import reverse
 
     from shop.models import Category, Product
@@ -199,24 +204,134 @@ def child_serve(rounds: int) -> dict:
     def search(query: str) -> None:
         get(reverse("shop:search"), q=query)
 
-    queries = [query for query, _ in read_queries()][:20]
-    search_rounds = max(1, rounds // 4)
+    def search_unkept(query: str) -> None:
+        with override_settings(SHOP_SEARCH_KEEP_MATCHES=False):
+            search(query)
 
-    figures: dict = {"category_products": size}
+    queries = [query for query, _ in read_queries()][:20]
     pages = {
         "category": lambda: get(category_url),
         "category_deep": (lambda: get(category_url, page=deep_page)) if size > 2100 else None,
         "picked_for_you": lambda: get(reverse("shop:home")),
         "product": lambda: get(product_url),
     }
+    searches = [lambda q=q: search(q) for q in queries]
+    unkept = [lambda q=q: search_unkept(q) for q in queries]
+    return pages, searches, unkept, {"category_products": size}
+
+
+def child_serve(rounds: int) -> dict:
+    pages, searches, _, figures = _serve_setup()
+    search_rounds = max(1, rounds // 4)
     for name, fetch in pages.items():
         figures[f"{name}_ms"], figures[f"{name}_cpu_ms"] = p50_ms(fetch, rounds) if fetch else (None, None)
-    searches = [p50_ms(lambda q=q: search(q), search_rounds) for q in queries]
-    figures["search_ms"] = statistics.median(wall for wall, _ in searches)
-    figures["search_cpu_ms"] = statistics.median(cpu for _, cpu in searches)
+    timed = [p50_ms(fetch, search_rounds) for fetch in searches]
+    figures["search_ms"] = statistics.median(wall for wall, _ in timed)
+    figures["search_cpu_ms"] = statistics.median(cpu for _, cpu in timed)
     figures["web_rss_mb"] = peak_rss_mb()
     figures["flush_events_per_s"] = flush_throughput()
     return figures
+
+
+def child_serve_loop(_: int) -> dict:
+    """Time one request at a time, as the parent asks on stdin (`page NAME`, `search I`, `unkept I`, `end`).
+
+    Answers each with a line `@@[wall ms, CPU ms]` (`@@null` for a page the store does not have).
+    """
+    pages, searches, unkept, figures = _serve_setup()
+    for fetch in [*pages.values(), *searches, *unkept]:  # warm: plans, caches, the loaded models
+        if fetch is not None:
+            fetch()
+    print(f"@@ready {len(searches)}", flush=True)
+    for line in sys.stdin:
+        kind, _, name = line.strip().partition(" ")
+        if kind == "end":
+            break
+        fetch = pages.get(name) if kind == "page" else (searches if kind == "search" else unkept)[int(name)]
+        if fetch is None:
+            print("@@null", flush=True)
+            continue
+        started, started_cpu = time.perf_counter(), time.process_time()
+        fetch()
+        timed = [(time.perf_counter() - started) * 1000, (time.process_time() - started_cpu) * 1000]
+        print(f"@@{json.dumps(timed)}", flush=True)
+    figures["web_rss_mb"] = peak_rss_mb()
+    return figures
+
+
+def serve_side_by_side(args) -> int:
+    """The pages of kept stores timed in turns: one web process per store, each request of one store followed
+    by the same request of the others (the first store of each turn rotating), so that a machine whose speed
+    drifts during the run (other jobs, a slower phase) weighs on every store alike."""
+    databases = args.database.split(",")
+    children = []
+    for database in databases:
+        command = [sys.executable, __file__, "--child", "serve-loop"]
+        children.append(
+            subprocess.Popen(
+                command,
+                env=environment(args, database),
+                cwd=ROOT,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+        )
+
+    def answer(child) -> str:
+        for line in child.stdout:
+            if line.startswith("@@"):
+                return line[2:].strip()
+        raise SystemExit(f"a serving child stopped early (exit {child.wait()})")
+
+    queries = {int(answer(child).split()[1]) for child in children}
+    assert len(queries) == 1, "the stores' children read different query sets"
+    n_queries = queries.pop()
+    timings: list[dict[str, list]] = [{} for _ in children]
+
+    def turn(ask: str, label: str, index: int) -> None:
+        order = list(range(len(children)))
+        order = order[index % len(order) :] + order[: index % len(order)]
+        for i in order:
+            children[i].stdin.write(ask + "\n")
+            children[i].stdin.flush()
+            timed = json.loads(answer(children[i]))
+            if timed is not None:
+                timings[i].setdefault(label, []).append(timed)
+
+    for round_ in range(args.rounds):
+        for name in ("category", "category_deep", "picked_for_you", "product"):
+            turn(f"page {name}", name, round_)
+    for round_ in range(max(1, args.rounds // 4)):
+        for query in range(n_queries):
+            turn(f"search {query}", f"search {query}", round_ + query)
+            turn(f"unkept {query}", f"unkept {query}", round_ + query)
+    results = []
+    for database, child, timed in zip(databases, children, timings, strict=True):
+        child.stdin.write("end\n")
+        child.stdin.close()
+        figures = json.loads(child.stdout.read().strip().splitlines()[-1])
+        child.wait()
+        for name in ("category", "category_deep", "picked_for_you", "product"):
+            walls = [wall for wall, _ in timed.get(name, [])]
+            cpus = [cpu for _, cpu in timed.get(name, [])]
+            figures[f"{name}_ms"] = statistics.median(walls) if walls else None
+            figures[f"{name}_cpu_ms"] = statistics.median(cpus) if cpus else None
+        for kind, key in (("search", "search"), ("unkept", "search_unkept")):
+            per_query = [timed[f"{kind} {q}"] for q in range(n_queries)]
+            figures[f"{key}_ms"] = statistics.median(statistics.median(w for w, _ in t) for t in per_query)
+            figures[f"{key}_cpu_ms"] = statistics.median(statistics.median(c for _, c in t) for t in per_query)
+        results.append((_product_count(args, database), event_count(environment(args, database)), figures))
+        print(f"{database}: {json.dumps(figures)}", flush=True)
+    print_table(results)
+    return 0
+
+
+def _product_count(args, database: str) -> int:
+    import psycopg
+
+    with psycopg.connect(environment(args, database)["DATABASE_URL"]) as connection:
+        return connection.execute("SELECT count(*) FROM shop_product").fetchone()[0]
 
 
 def flush_throughput() -> float:
@@ -268,7 +383,10 @@ def main() -> int:
     parser.add_argument("--database", default=SCRATCH_DB, help="the scratch database's name (dropped first)")
     parser.add_argument("--serve-only", action="store_true", help="time the pages of kept stores (--database A,B)")
     parser.add_argument("--train-only", action="store_true", help="profile SASRec's task (--database A)")
-    parser.add_argument("--child", choices=("train", "serve", "train-sasrec"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--side-by-side", action="store_true", help="with --serve-only: the stores' requests in turns (see above)"
+    )
+    parser.add_argument("--child", choices=("train", "serve", "serve-loop", "train-sasrec"), help=argparse.SUPPRESS)
     parser.add_argument("--child-argument", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -278,7 +396,12 @@ def main() -> int:
         import django
 
         django.setup()
-        children = {"train": child_train, "serve": child_serve, "train-sasrec": child_train_sasrec}
+        children = {
+            "train": child_train,
+            "serve": child_serve,
+            "serve-loop": child_serve_loop,
+            "train-sasrec": child_train_sasrec,
+        }
         figures = children[args.child](args.child_argument)
         print(json.dumps(figures))
         return 0
@@ -286,7 +409,7 @@ def main() -> int:
     from _scratch_database import create_database
 
     if args.serve_only:
-        return serve_only(args)
+        return serve_side_by_side(args) if args.side_by_side else serve_only(args)
     if args.train_only:
         return train_only(args)
     sizes = [tuple(int(n) for n in size.split(":")) for size in args.sizes.split(",")]
@@ -325,16 +448,12 @@ def environment(args, database: str) -> dict:
 
 
 def serve_only(args) -> int:
-    import psycopg
-
     results = []
     for database in args.database.split(","):
         env = environment(args, database)
-        with psycopg.connect(env["DATABASE_URL"]) as connection:
-            products = connection.execute("SELECT count(*) FROM shop_product").fetchone()[0]
         figures = run_child("serve", env, args.rounds)
-        results.append((products, event_count(env), figures))
-        print(f"{database}: {products:,} products, {results[-1][1]:,} events: {json.dumps(figures)}", flush=True)
+        results.append((_product_count(args, database), event_count(env), figures))
+        print(f"{database}: {results[-1][0]:,} products, {results[-1][1]:,} events: {json.dumps(figures)}", flush=True)
     print_table(results)
     return 0
 
@@ -359,6 +478,8 @@ def print_table(results: list[tuple[int, int, dict]]) -> None:
         ("  CPU of the web process (ms)", "category_deep_cpu_ms"),
         ("search p50 (ms)", "search_ms"),
         ("  CPU of the web process (ms)", "search_cpu_ms"),
+        ("search, matches not kept, p50 (ms)", "search_unkept_ms"),
+        ("  CPU of the web process (ms)", "search_unkept_cpu_ms"),
         ('home with "Picked for you" p50 (ms)', "picked_for_you_ms"),
         ("  CPU of the web process (ms)", "picked_for_you_cpu_ms"),
         ("product page p50 (ms)", "product_ms"),
