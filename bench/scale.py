@@ -23,6 +23,11 @@ The figures print per size, then as ratios to the first size. Uses Redis databas
 one serving process per store in turn, so that stores of different sizes are timed at the same load
 and after a change of the code, without growing or training them again.
 
+`--serve-only --side-by-side --database A,B,...` times the kept stores in turns instead: one web process
+per store, each request of one store followed by the same request of the others (the first store of each
+turn rotating), so that a machine whose speed drifts during the run weighs on every store alike; it also
+times search with kept matches off (`SHOP_SEARCH_KEEP_MATCHES`), and skips the flush.
+
 `--train-only --database A` runs the SASRec training task once more on a kept store (`--epochs`
 epochs, promoted, so that the store's pages use it) under cProfile, and prints where its time went:
 the export, the data set, the epochs, validation, the second stage, evaluation, the comparison with
