@@ -48,13 +48,13 @@ def listing_count(products: QuerySet) -> int:
     if products.query.is_sliced:
         return products.count()
     listing = products.order_by()
-    return _kept(listing, "count", listing.count)
+    return kept(listing, "count", listing.count)
 
 
 def brand_counts(products: QuerySet) -> dict[int, int]:
     """brand id -> how many of `products` it has: from the shared cache where the listing's filters allow."""
     by_brand = products.order_by().values("brand_id").annotate(n=Count("pk")).values_list("brand_id", "n")
-    return dict(_kept(by_brand, "brands", lambda: list(by_brand)))
+    return dict(kept(by_brand, "brands", lambda: list(by_brand)))
 
 
 class ListingPaginator(Paginator):
@@ -84,7 +84,8 @@ def kept_key(queryset: QuerySet, what: str, *, reads_stock: bool = False) -> str
     return f"shop:listing-{what}:{versions}:{digest}"
 
 
-def _kept(queryset: QuerySet, what: str, compute: Callable[[], T]) -> T:
+def kept(queryset: QuerySet, what: str, compute: Callable[[], T]) -> T:
+    """`compute()`, kept in the shared cache under `kept_key` where the filters of `queryset` allow."""
     key = kept_key(queryset, what)
     if key is None:
         return compute()

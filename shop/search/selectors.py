@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, IntegerField, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -15,8 +14,8 @@ from django.db.models.sql.datastructures import BaseTable
 from django.urls import reverse
 from django.utils.translation import get_language
 
-from shop.cache_versions import VERSION_LIFETIME, PerCatalogVersion
-from shop.listing_counts import kept_key
+from shop.cache_versions import PerCatalogVersion
+from shop.listing_counts import kept
 from shop.models import Brand, Category, Product
 from shop.search.backends import search_backend
 from shop.search.documents import document_languages, translated
@@ -117,14 +116,7 @@ def _matches(backend, *, groups, products: QuerySet, intent: dict[int, float], r
     if not groups or not settings.SHOP_SEARCH_KEEP_MATCHES:
         return match()
     understood = repr((type(backend).__name__, groups, sorted(intent.items()), require_all, RESULTS_LIMIT))
-    key = kept_key(products, "search-" + hashlib.blake2b(understood.encode(), digest_size=12).hexdigest())
-    if key is None:
-        return match()
-    found = cache.get(key)
-    if found is None:
-        found = match()
-        cache.set(key, found, VERSION_LIFETIME)
-    return found
+    return kept(products, "search-" + hashlib.blake2b(understood.encode(), digest_size=12).hexdigest(), match)
 
 
 def _attribute_words_ranked(understood: QueryPlan, ids: list[int], *, backend, products: QuerySet) -> list[int]:
