@@ -82,11 +82,8 @@ class CoVisitation(Recommender):
         """``[batch, n_items + 1]``: recency-weighted sum of the history items' neighbour scores."""
         out = np.tile(self.fallback, (len(histories), 1))
         for row, history in enumerate(histories):
-            items = History.coerce(history).items
-            items = items[items > 0][-self.config.history_items :]
-            for age, item in enumerate(items[::-1]):
-                nbr, sim = self.neighbours(int(item))
-                out[row, nbr] += np.float32(self.config.recency_decay**age) * sim
+            touched, moved = self.moved(history)
+            out[row, touched] += moved
         return out
 
     def moved(self, history: HistoryLike) -> tuple[np.ndarray, np.ndarray]:
