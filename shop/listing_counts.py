@@ -12,6 +12,9 @@ Only a listing whose every filter is on a column that cannot change without movi
 is kept: whether a product is active, its category, its brand, a brand's slug, and the stock. A
 price (changed by `QuerySet.update` in price scripts, which send no signal), a search match or an
 expression is counted every time, as before.
+
+`kept_key` and `kept` serve other figures of a listing under the same rule: its ranked head's rows
+(`personalization.serving.ranking`, per process) and a search's ranked matches (`shop.search.selectors`).
 """
 
 from __future__ import annotations

@@ -196,7 +196,6 @@ def search_words_recount() -> int:
 
 
 @transaction.atomic
-@transaction.atomic
 def search_intents_replace(*, intents: Iterable[IntentWeight]) -> int:
     """Replace the learned query -> category table (personalization computes it from searches and clicks).
 
